@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { ModelBuilder, Node, OnnxValidationError, parseModel, serializeModel } from '../index.js';
+import { ort, readBytes, runOrt, testData, rng } from '../test-helpers.js';
+import { loadTensor } from '../node.js';
+import { tensorValues, tensorDims } from '../tensor-codec.js';
+
+const encoderPath = testData('fixtures/encoder_sentiment/model.onnx');
+
+describe('Graph IR', () => {
+  it('producer and consumer maps agree with the node lists', () => {
+    const m = parseModel(readBytes(encoderPath));
+    const g = m.graph;
+    for (const n of g.nodes) {
+      for (const o of n.outputs) if (o) expect(g.producer(o)).toBe(n);
+      for (const i of n.inputs) if (i) expect(g.consumers(i)).toContain(n);
+    }
+    const used = new Set(g.nodes.flatMap((n) => n.inputs));
+    for (const v of g.inputs) expect(g.consumers(v.name).length > 0).toBe(used.has(v.name));
+  });
+
+  it('topological order: stable on a sorted graph, repairs a shuffled one, rejects cycles', () => {
+    const m = parseModel(readBytes(encoderPath));
+    const g = m.graph;
+    const original = [...g.nodes];
+    expect(g.topologicalOrder()).toEqual(original);
+    const r = rng(3);
+    g.nodes = [...original].sort(() => r() - 0.5);
+    g.invalidate();
+    const order = g.topologicalOrder();
+    const pos = new Map(order.map((n, i) => [n, i]));
+    for (const n of order) for (const i of n.inputs) {
+      const p = g.producer(i);
+      if (p) expect(pos.get(p)!).toBeLessThan(pos.get(n)!);
+    }
+    // A cycle: make the first node read the last node's output.
+    const b = new ModelBuilder();
+    b.input('x', 'float32', [1]);
+    const a = b.op('Relu', ['x']);
+    const c = b.op('Neg', [a]);
+    b.output(c, 'float32', [1]);
+    b.graph.nodes[0].inputs[0] = c;
+    b.graph.invalidate();
+    expect(() => b.graph.topologicalOrder()).toThrow(OnnxValidationError);
+  });
+
+  it('rewrites keep the model runnable with identical results', async () => {
+    const bytes = readBytes(testData('fixtures/mlp_diabetes/model.onnx'));
+    const x = loadTensor(testData('fixtures/mlp_diabetes/test/input_0.pb'));
+    const feeds = { x: new ort.Tensor('float32', tensorValues(x) as Float32Array, tensorDims(x)) };
+    const ref = await runOrt(bytes, feeds);
+
+    const m = parseModel(bytes);
+    const g = m.graph;
+    const outName = g.outputs[0].name;
+    // Insert Identity after every Relu, then rename a value, then remove the Identities again.
+    for (const relu of g.nodes.filter((n) => n.opType === 'Relu')) {
+      const out = relu.outputs[0];
+      const mid = g.uniqueName(`${out}_pre`);
+      g.setNodeOutput(relu, 0, mid);
+      g.addNode(Node.create('Identity', [mid], [out]));
+      expect(g.producer(out)!.opType).toBe('Identity');
+      expect(g.nodes.indexOf(g.producer(out)!)).toBe(g.nodes.indexOf(relu) + 1);
+    }
+    const r1 = await runOrt(serializeModel(m), feeds);
+    expect(Array.from(r1[outName].data as Float32Array)).toEqual(Array.from(ref[outName].data as Float32Array));
+
+    for (const id of g.nodes.filter((n) => n.opType === 'Identity')) {
+      expect(() => g.removeNode(id)).toThrow(OnnxValidationError); // still used
+      g.replaceAllUses(id.outputs[0], id.inputs[0]);
+      g.removeNode(id);
+    }
+    const r2 = await runOrt(serializeModel(m), feeds);
+    expect(Array.from(r2[outName].data as Float32Array)).toEqual(Array.from(ref[outName].data as Float32Array));
+  });
+
+  it('replaceNode checks that used outputs are still produced', () => {
+    const b = new ModelBuilder();
+    b.input('x', 'float32', [2]);
+    const y = b.op('Relu', ['x']);
+    b.output(b.op('Neg', [y]), 'float32', [2]);
+    const g = b.graph;
+    const relu = g.producer(y)!;
+    expect(() => g.replaceNode(relu, Node.create('Abs', ['x'], ['other']))).toThrow(/does not produce/);
+    g.replaceNode(relu, [Node.create('Abs', ['x'], ['t']), Node.create('Relu', ['t'], [y])]);
+    expect(g.nodes.map((n) => n.opType)).toEqual(['Abs', 'Relu', 'Neg']);
+    expect(g.producer(y)!.inputs).toEqual(['t']);
+    expect(() => g.addNode(Node.create('Abs', ['x'], ['t']))).toThrow(/already defined/);
+  });
+
+  it('renameValue reaches into subgraphs unless shadowed', () => {
+    const b = new ModelBuilder({ opset: 17 });
+    b.input('c', 'bool', []);
+    b.input('x', 'float32', [2]);
+    const t = b.subgraph('then');
+    t.node('Neg', ['x'], ['t']);
+    t.output('t', 'float32', [2]);
+    const e = b.subgraph('else');
+    e.input('x', 'float32', [2]); // shadows the outer x (unusual but legal in a body)
+    e.node('Abs', ['x'], ['e']);
+    e.output('e', 'float32', [2]);
+    b.node('If', ['c'], ['y'], { then_branch: t.graph, else_branch: e.graph });
+    b.output('y', 'float32', [2]);
+    const m = b.build();
+    m.graph.renameValue('x', 'input_x');
+    expect(m.graph.inputs[1].name).toBe('input_x');
+    expect(t.graph.nodes[0].inputs).toEqual(['input_x']);
+    expect(e.graph.nodes[0].inputs).toEqual(['x']);
+    // Serialized subgraph reflects the rename.
+    const back = parseModel(serializeModel(m));
+    expect(back.graph.nodes[0].getGraph('then_branch')!.nodes[0].inputs).toEqual(['input_x']);
+    expect(back.graph.implicitInputs(back.graph.nodes[0])).toEqual(new Set(['input_x']));
+  });
+
+  it('round-trips through the IR byte-identically when unchanged', () => {
+    for (const f of ['encoder_sentiment/model.onnx', 'mobilenetv2_digits/ref/ort_qop.onnx', 'cnn_digits/ref/ort_qdq.onnx']) {
+      const bytes = readBytes(testData(`fixtures/${f}`));
+      expect(Buffer.from(serializeModel(parseModel(bytes))).equals(Buffer.from(bytes))).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,375 @@
+// A strict pre-pass over the protobuf wire format, driven by the bufbuild descriptors.
+// bufbuild's reader trusts wire types of known fields and reports errors without a position;
+// this walker rejects every malformation with the exact field path and byte offset, and checks
+// TensorProto payloads against their dims, before any message object is built. It allocates
+// nothing proportional to the input and always terminates (every step advances or throws).
+import { ScalarType, type DescField, type DescMessage } from '@bufbuild/protobuf';
+import { OnnxDecodeError } from './errors.js';
+import { DataType, isKnownDType, rawByteLength } from './dtypes.js';
+
+const WIRE_VARINT = 0;
+const WIRE_I64 = 1;
+const WIRE_LEN = 2;
+const WIRE_SGROUP = 3;
+const WIRE_EGROUP = 4;
+const WIRE_I32 = 5;
+
+/** Nesting limit for messages: deep enough for any real model, shallow enough for the JS stack. */
+const MAX_DEPTH = 256;
+
+interface FieldInfo {
+  name: string;
+  wire: number;
+  /** Repeated numeric scalar: LEN (packed) is also accepted. */
+  packable: boolean;
+  repeated: boolean;
+  message?: DescMessage;
+  scalar?: ScalarType;
+}
+
+const infoCache = new WeakMap<DescMessage, Map<number, FieldInfo>>();
+
+function scalarWire(t: ScalarType): number {
+  switch (t) {
+    case ScalarType.DOUBLE:
+    case ScalarType.FIXED64:
+    case ScalarType.SFIXED64:
+      return WIRE_I64;
+    case ScalarType.FLOAT:
+    case ScalarType.FIXED32:
+    case ScalarType.SFIXED32:
+      return WIRE_I32;
+    case ScalarType.STRING:
+    case ScalarType.BYTES:
+      return WIRE_LEN;
+    default:
+      return WIRE_VARINT;
+  }
+}
+
+function fieldInfo(f: DescField): FieldInfo {
+  switch (f.fieldKind) {
+    case 'scalar':
+      return { name: f.name, wire: scalarWire(f.scalar), packable: false, repeated: false, scalar: f.scalar };
+    case 'enum':
+      return { name: f.name, wire: WIRE_VARINT, packable: false, repeated: false };
+    case 'message':
+      return { name: f.name, wire: WIRE_LEN, packable: false, repeated: false, message: f.message };
+    case 'list':
+      if (f.listKind === 'message') return { name: f.name, wire: WIRE_LEN, packable: false, repeated: true, message: f.message };
+      if (f.listKind === 'enum') return { name: f.name, wire: WIRE_VARINT, packable: true, repeated: true };
+      return {
+        name: f.name,
+        wire: scalarWire(f.scalar),
+        packable: scalarWire(f.scalar) !== WIRE_LEN,
+        repeated: true,
+        scalar: f.scalar,
+      };
+    case 'map':
+      return { name: f.name, wire: WIRE_LEN, packable: false, repeated: true };
+  }
+}
+
+function infoOf(desc: DescMessage): Map<number, FieldInfo> {
+  let m = infoCache.get(desc);
+  if (!m) {
+    m = new Map();
+    for (const f of desc.fields) m.set(f.number, fieldInfo(f));
+    infoCache.set(desc, m);
+  }
+  return m;
+}
+
+/** Facts gathered while walking one TensorProto, checked when it ends. */
+interface TensorFacts {
+  dims: number[];
+  dimsOffset: number;
+  dataType: number;
+  external: boolean;
+  segment: boolean;
+  rawLength: number;
+  rawOffset: number;
+  counts: Map<string, { n: number; offset: number }>;
+}
+
+const TENSOR_TYPED_FIELDS = new Set(['float_data', 'int32_data', 'string_data', 'int64_data', 'double_data', 'uint64_data']);
+
+class Walker {
+  pos = 0;
+  // Low/high 32-bit halves of the last varint read.
+  lo = 0;
+  hi = 0;
+  constructor(
+    readonly buf: Uint8Array,
+    readonly file: string | undefined,
+  ) {}
+
+  fail(reason: string, path: string, offset: number): never {
+    throw new OnnxDecodeError(reason, path, offset, this.file);
+  }
+
+  varint(end: number, path: string): void {
+    const start = this.pos;
+    const buf = this.buf;
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= end) this.fail('truncated varint', path, start);
+      const b = buf[this.pos++];
+      if (i < 4) lo |= (b & 0x7f) << (7 * i);
+      else if (i === 4) {
+        lo |= (b & 0x0f) << 28;
+        hi |= (b & 0x7f) >> 4;
+      } else hi |= (b & 0x7f) << (7 * i - 32);
+      if ((b & 0x80) === 0) {
+        if (i === 9 && b > 1) this.fail('varint overflows 64 bits', path, start);
+        this.lo = lo >>> 0;
+        this.hi = hi >>> 0;
+        return;
+      }
+    }
+    this.fail('varint longer than 10 bytes', path, start);
+  }
+
+  /** A length prefix; must fit in the enclosing range. */
+  length(end: number, path: string): number {
+    const at = this.pos;
+    this.varint(end, path);
+    if (this.hi !== 0 || this.lo > end - this.pos) {
+      const len = this.hi * 2 ** 32 + this.lo;
+      this.fail(`length ${len} runs past the end of the ${end === this.buf.length ? 'buffer' : 'enclosing message'} (${end - this.pos} bytes left)`, path, at);
+    }
+    return this.lo;
+  }
+
+  skip(n: number, end: number, path: string, at: number): void {
+    if (n > end - this.pos) this.fail(`truncated: field needs ${n} bytes, ${end - this.pos} left`, path, at);
+    this.pos += n;
+  }
+
+  /** Walk one message occupying [pos, end). */
+  message(desc: DescMessage, end: number, path: string, depth: number): void {
+    if (depth > MAX_DEPTH) this.fail(`messages nested deeper than ${MAX_DEPTH}`, path, this.pos);
+    const fields = infoOf(desc);
+    const isTensor = desc.typeName === 'onnx.TensorProto';
+    const facts: TensorFacts | undefined = isTensor
+      ? { dims: [], dimsOffset: -1, dataType: 0, external: false, segment: false, rawLength: -1, rawOffset: -1, counts: new Map() }
+      : undefined;
+    const msgStart = this.pos;
+    let indexCounts: Map<number, number> | undefined;
+    while (this.pos < end) {
+      const tagAt = this.pos;
+      this.varint(end, `${path}.<tag>`);
+      if (this.hi !== 0 || this.lo > 0xffffffff) this.fail('field tag too large', path, tagAt);
+      const tag = this.lo;
+      const no = tag >>> 3;
+      const wire = tag & 7;
+      if (no === 0) this.fail('invalid field number 0', path, tagAt);
+      const info = fields.get(no);
+      if (!info) {
+        this.unknown(no, wire, end, `${path}.<${no}>`, tagAt, depth);
+        continue;
+      }
+      let fpath = `${path}.${info.name}`;
+      if (info.repeated && info.message) {
+        indexCounts ??= new Map();
+        const i = indexCounts.get(no) ?? 0;
+        indexCounts.set(no, i + 1);
+        fpath = `${fpath}[${i}]`;
+      }
+      if (wire !== info.wire && !(info.packable && wire === WIRE_LEN)) {
+        this.fail(`wrong wire type ${wire} (expected ${info.wire}${info.packable ? ' or 2' : ''})`, fpath, tagAt);
+      }
+      if (info.message) {
+        const len = this.length(end, fpath);
+        const subEnd = this.pos + len;
+        this.message(info.message, subEnd, fpath, depth + 1);
+        if (facts && info.name === 'segment') facts.segment = true;
+        if (facts && info.name === 'external_data') facts.external = true;
+        continue;
+      }
+      if (wire === WIRE_LEN) {
+        const len = this.length(end, fpath);
+        const dataAt = this.pos;
+        if (info.packable) this.packed(info, dataAt, len, fpath, tagAt, facts);
+        else if (facts && info.name === 'raw_data') {
+          facts.rawLength = len;
+          facts.rawOffset = tagAt;
+        } else if (facts && info.name === 'string_data') this.count(facts, 'string_data', 1, tagAt);
+        this.pos = dataAt + len;
+        continue;
+      }
+      if (wire === WIRE_VARINT) {
+        this.varint(end, fpath);
+        if (facts) {
+          if (info.name === 'dims') {
+            if (facts.dimsOffset < 0) facts.dimsOffset = tagAt;
+            facts.dims.push(this.dim(fpath, tagAt));
+          } else if (info.name === 'data_type') facts.dataType = this.lo | 0;
+          else if (info.name === 'data_location') facts.external = this.lo === 1;
+          else if (TENSOR_TYPED_FIELDS.has(info.name)) this.count(facts, info.name, 1, tagAt);
+        }
+        continue;
+      }
+      this.skip(wire === WIRE_I64 ? 8 : 4, end, fpath, tagAt);
+      if (facts && TENSOR_TYPED_FIELDS.has(info.name)) this.count(facts, info.name, 1, tagAt);
+    }
+    if (this.pos !== end) this.fail('message overruns its length', path, msgStart);
+    if (facts) this.checkTensor(facts, path, msgStart);
+  }
+
+  count(facts: TensorFacts, name: string, n: number, at: number): void {
+    const c = facts.counts.get(name);
+    if (c) c.n += n;
+    else facts.counts.set(name, { n, offset: at });
+  }
+
+  /** A dims entry: int64 must be >= 0 and small enough to multiply safely. */
+  dim(path: string, at: number): number {
+    if (this.hi & 0x80000000) {
+      const v = -(Number(~this.hi >>> 0) * 2 ** 32 + Number(~this.lo >>> 0) + 1);
+      this.fail(`negative dimension ${v}`, path, at);
+    }
+    const v = this.hi * 2 ** 32 + this.lo;
+    if (v > Number.MAX_SAFE_INTEGER) this.fail(`dimension ${v} overflows`, path, at);
+    return v;
+  }
+
+  packed(info: FieldInfo, start: number, len: number, path: string, at: number, facts: TensorFacts | undefined): void {
+    const end = start + len;
+    let n: number;
+    if (info.wire === WIRE_I32 || info.wire === WIRE_I64) {
+      const size = info.wire === WIRE_I32 ? 4 : 8;
+      if (len % size !== 0) this.fail(`packed field length ${len} is not a multiple of ${size}`, path, at);
+      n = len / size;
+    } else {
+      n = 0;
+      this.pos = start;
+      while (this.pos < end) {
+        this.varint(end, path);
+        if (facts && info.name === 'dims') {
+          if (facts.dimsOffset < 0) facts.dimsOffset = at;
+          facts.dims.push(this.dim(path, at));
+        }
+        n++;
+      }
+    }
+    if (facts && TENSOR_TYPED_FIELDS.has(info.name)) this.count(facts, info.name, n, at);
+  }
+
+  unknown(no: number, wire: number, end: number, path: string, at: number, depth: number): void {
+    switch (wire) {
+      case WIRE_VARINT:
+        this.varint(end, path);
+        return;
+      case WIRE_I64:
+        this.skip(8, end, path, at);
+        return;
+      case WIRE_I32:
+        this.skip(4, end, path, at);
+        return;
+      case WIRE_LEN: {
+        const len = this.length(end, path);
+        this.pos += len;
+        return;
+      }
+      case WIRE_SGROUP: {
+        if (depth > MAX_DEPTH) this.fail(`groups nested deeper than ${MAX_DEPTH}`, path, at);
+        for (;;) {
+          if (this.pos >= end) this.fail('unterminated group', path, at);
+          const tagAt = this.pos;
+          this.varint(end, path);
+          const t = this.lo;
+          if ((t & 7) === WIRE_EGROUP) {
+            if (t >>> 3 !== no) this.fail(`group end tag ${t >>> 3} does not match start ${no}`, path, tagAt);
+            return;
+          }
+          this.unknown(t >>> 3, t & 7, end, path, tagAt, depth + 1);
+        }
+      }
+      case WIRE_EGROUP:
+        this.fail('unexpected group end tag', path, at);
+      default:
+        this.fail(`invalid wire type ${wire}`, path, at);
+    }
+  }
+
+  checkTensor(f: TensorFacts, path: string, at: number): void {
+    let n = 1;
+    for (const d of f.dims) {
+      n *= d;
+      if (n > Number.MAX_SAFE_INTEGER) this.fail(`element count of dims [${f.dims.join(', ')}] overflows`, `${path}.dims`, f.dimsOffset);
+    }
+    if (f.external || f.segment || !isKnownDType(f.dataType)) return;
+    const dt = f.dataType;
+    if (f.rawLength >= 0) {
+      if (dt === DataType.STRING) this.fail('raw_data is not allowed for STRING tensors', `${path}.raw_data`, f.rawOffset);
+      const want = rawByteLength(dt, n);
+      if (f.rawLength !== want) {
+        this.fail(`raw_data has ${f.rawLength} bytes, dims [${f.dims.join(', ')}] need ${want}`, `${path}.raw_data`, f.rawOffset);
+      }
+      return;
+    }
+    for (const [name, c] of f.counts) {
+      const want = typedFieldCount(dt, name, n);
+      if (want === undefined) this.fail(`${name} is not valid for data type ${dt}`, `${path}.${name}`, c.offset);
+      if (c.n !== want) this.fail(`${name} has ${c.n} elements, dims [${f.dims.join(', ')}] need ${want}`, `${path}.${name}`, c.offset);
+    }
+    // No payload at all is fine only for empty tensors (ONNX's checker agrees).
+    if (f.counts.size === 0 && n > 0) {
+      this.fail(`no data for ${n} elements`, path, at);
+    }
+  }
+}
+
+/** Elements expected in a typed repeated field, or undefined when the field is wrong for the dtype. */
+export function typedFieldCount(dt: number, field: string, n: number): number | undefined {
+  switch (field) {
+    case 'float_data':
+      return dt === DataType.FLOAT ? n : dt === DataType.COMPLEX64 ? 2 * n : undefined;
+    case 'double_data':
+      return dt === DataType.DOUBLE ? n : dt === DataType.COMPLEX128 ? 2 * n : undefined;
+    case 'int64_data':
+      return dt === DataType.INT64 ? n : undefined;
+    case 'uint64_data':
+      return dt === DataType.UINT32 || dt === DataType.UINT64 ? n : undefined;
+    case 'string_data':
+      return dt === DataType.STRING ? n : undefined;
+    case 'int32_data':
+      switch (dt) {
+        case DataType.INT4:
+        case DataType.UINT4:
+        case DataType.FLOAT4E2M1:
+          return Math.ceil(n / 2);
+        case DataType.INT2:
+        case DataType.UINT2:
+          return Math.ceil(n / 4);
+        case DataType.INT32:
+        case DataType.INT16:
+        case DataType.INT8:
+        case DataType.UINT16:
+        case DataType.UINT8:
+        case DataType.BOOL:
+        case DataType.FLOAT16:
+        case DataType.BFLOAT16:
+        case DataType.FLOAT8E4M3FN:
+        case DataType.FLOAT8E4M3FNUZ:
+        case DataType.FLOAT8E5M2:
+        case DataType.FLOAT8E5M2FNUZ:
+        case DataType.FLOAT8E8M0:
+          return n;
+        default:
+          return undefined;
+      }
+  }
+  return undefined;
+}
+
+/**
+ * Check `bytes` is a well-formed `desc` message; throws OnnxDecodeError with path and offset.
+ * `root` names the top message in paths (default: the schema's short name).
+ */
+export function checkWireFormat(bytes: Uint8Array, desc: DescMessage, file?: string): void {
+  const w = new Walker(bytes, file);
+  w.message(desc, bytes.length, desc.name, 0);
+}
