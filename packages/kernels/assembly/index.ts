@@ -1,0 +1,8 @@
+// Entry of the baseline (SIMD128) and threads builds. Families append their exports here.
+export { octet_heap_base } from './common/memory';
+export * from './gemm/index';
+export * from './quant/index';
+export * from './elementwise/index';
+export * from './pool/index';
+export * from './weight-only/index';
+export * from './f32/index';

@@ -1,0 +1,53 @@
+import type { EngineCapabilities } from './capabilities.js';
+
+const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+// (func (result v128) v128.const 0)
+const SIMD_MODULE = new Uint8Array([
+  ...HEADER,
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b,
+  0x03, 0x02, 0x01, 0x00,
+  0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, ...new Array(16).fill(0), 0x0b,
+]);
+
+// (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2
+//   i32x4.relaxed_dot_i8x16_i7x16_add_s)
+const RELAXED_MODULE = new Uint8Array([
+  ...HEADER,
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b,
+  0x03, 0x02, 0x01, 0x00,
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x93, 0x02, 0x0b,
+]);
+
+// (import "env" "memory" (memory 1 1 shared)) (func i32.const 0 i32.atomic.load drop)
+const THREADS_MODULE = new Uint8Array([
+  ...HEADER,
+  0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
+  0x02, 0x10, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x03, 0x01, 0x01,
+  0x03, 0x02, 0x01, 0x00,
+  0x0a, 0x0b, 0x01, 0x09, 0x00, 0x41, 0x00, 0xfe, 0x10, 0x02, 0x00, 0x1a, 0x0b,
+]);
+
+function validates(bytes: Uint8Array<ArrayBuffer>): boolean {
+  try {
+    return WebAssembly.validate(bytes);
+  } catch {
+    return false;
+  }
+}
+
+function sharedMemoryUsable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  const g = globalThis as { crossOriginIsolated?: boolean; process?: { versions?: { node?: string } } };
+  if (g.process?.versions?.node) return true;
+  return g.crossOriginIsolated === true;
+}
+
+/** Feature detection by validating tiny modules; cheap, synchronous, no instantiation. */
+export function detectCapabilities(): EngineCapabilities {
+  return {
+    simd: validates(SIMD_MODULE),
+    relaxedSimd: validates(RELAXED_MODULE),
+    threads: sharedMemoryUsable() && validates(THREADS_MODULE),
+  };
+}

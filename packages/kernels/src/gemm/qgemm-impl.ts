@@ -1,0 +1,323 @@
+import type { GemmPath } from '../configs/gemm-config.js';
+import type { KernelContext } from './kernel-context.js';
+import { PARALLEL_MIN_MACS } from './kernel-context.js';
+import type { QGemm, QGemmOptions, QGemmRunArgs, QOutputType, QEpilogue } from './gemm.js';
+import { PARAMS_BYTES, outputRange, setZa, writeParams } from './gemm-params.js';
+
+export class KernelArgumentError extends RangeError {
+  override name = 'KernelArgumentError';
+}
+
+export function elementSize(t: QOutputType): number {
+  return t === 'u8' || t === 's8' ? 1 : 4;
+}
+
+function checkInt(what: string, v: number, lo: number, hi: number): void {
+  if (!Number.isInteger(v) || v < lo || v > hi) throw new KernelArgumentError(`${what} must be an integer in [${lo}, ${hi}], got ${v}`);
+}
+
+/** Packed weights of one GEMM (one group of a convolution) for one kernel path. */
+export interface PackedWeights {
+  readonly path: GemmPath;
+  readonly b: number;
+  readonly colsum: number;
+}
+
+/**
+ * Column-side state shared by the GEMM and the convolution: packed weights per path, zero points,
+ * and the epilogue block (scales, biases, output quantization).
+ */
+export class GemmColumns {
+  readonly Np: number;
+  readonly zb: number;
+  readonly scale: number;
+  readonly biasI32: number;
+  readonly biasF32: number;
+  readonly params: number;
+  readonly packed: PackedWeights[] = [];
+  private readonly scaleBase: Float32Array;
+
+  constructor(
+    private readonly ctx: KernelContext,
+    readonly K: number,
+    readonly N: number,
+    weights: Int8Array | Uint8Array,
+    weightsSigned: boolean,
+    rs: number,
+    cs: number,
+    weightZeroPoint: number | ArrayLike<number>,
+    readonly activationSigned: boolean,
+    activationZeroPoint: number,
+    readonly epi: QEpilogue,
+    paths: GemmPath[],
+  ) {
+    const heap = ctx.heap;
+    const Np = (this.Np = (N + 7) & ~7);
+    const wRange: [number, number] = weightsSigned ? [-128, 127] : [0, 255];
+    const zbs = typeof weightZeroPoint === 'number' ? null : weightZeroPoint;
+    if (zbs && zbs.length !== N) throw new KernelArgumentError(`weight zero points: expected 1 or ${N} values, got ${zbs.length}`);
+    this.zb = heap.alloc(Np * 4);
+    for (let n = 0; n < Np; n++) {
+      const z = n < N ? (zbs ? zbs[n] : (weightZeroPoint as number)) : 0;
+      if (n < N) checkInt(`weight zero point [${n}]`, z, wRange[0], wRange[1]);
+      heap.i32[(this.zb >> 2) + n] = n < N ? (weightsSigned ? z : z - 128) : 0;
+    }
+    const out = epi.output;
+    this.scaleBase = new Float32Array(Np);
+    this.setScaleArray(this.scaleBase, epi.scale ?? 1, out);
+    this.scale = heap.alloc(Np * 4);
+    heap.f32.set(this.scaleBase, this.scale >> 2);
+    this.biasI32 = 0;
+    if (epi.bias) {
+      if (epi.bias.length !== N) throw new KernelArgumentError(`bias: expected ${N} int32 values, got ${epi.bias.length}`);
+      this.biasI32 = heap.alloc(Np * 4);
+      heap.i32.fill(0, this.biasI32 >> 2, (this.biasI32 >> 2) + Np);
+      heap.i32.set(epi.bias, this.biasI32 >> 2);
+    }
+    this.biasF32 = 0;
+    if (epi.biasF32) {
+      if (out !== 'f32') throw new KernelArgumentError('biasF32 needs the f32 output');
+      if (epi.biasF32.length !== N) throw new KernelArgumentError(`biasF32: expected ${N} values, got ${epi.biasF32.length}`);
+      this.biasF32 = heap.alloc(Np * 4);
+      heap.f32.fill(0, this.biasF32 >> 2, (this.biasF32 >> 2) + Np);
+      heap.f32.set(epi.biasF32, this.biasF32 >> 2);
+    }
+    const [tmin, tmax] = outputRange(out);
+    const zy = epi.outputZeroPoint ?? 0;
+    const qmin = epi.outputMin ?? tmin;
+    const qmax = epi.outputMax ?? tmax;
+    if (out === 'u8' || out === 's8') {
+      checkInt('output zero point', zy, tmin, tmax);
+      checkInt('output min', qmin, tmin, tmax);
+      checkInt('output max', qmax, qmin, tmax);
+    }
+    this.params = heap.alloc(PARAMS_BYTES);
+    writeParams(heap, this.params, {
+      za: 0,
+      biasI32: this.biasI32,
+      scale: this.scale,
+      zy,
+      qmin,
+      qmax,
+      biasF32: this.biasF32,
+    });
+    this.setActivationZeroPoint(activationZeroPoint);
+
+    const src = heap.put(weights);
+    try {
+      for (const path of paths) {
+        if (this.packed.some((p) => p.path === path)) continue;
+        const esize = path.packing === 'c2i16' ? 2 : 1;
+        const Kg = Math.ceil(K / path.kc);
+        const b = heap.alloc(Np * Kg * path.kc * esize);
+        const colsum = heap.alloc(Np * 4);
+        ctx.exports.qs8_gemm_pack_w(src, K, N, rs, cs, weightsSigned ? 0 : 0x80, path.kc, esize, b, colsum);
+        this.packed.push({ path, b, colsum });
+      }
+    } finally {
+      heap.free(src);
+    }
+  }
+
+  setActivationZeroPoint(za: number): void {
+    checkInt('activation zero point', za, this.activationSigned ? -128 : 0, this.activationSigned ? 127 : 255);
+    this.za = this.activationSigned ? za + 128 : za;
+    setZa(this.ctx.heap, this.params, this.za);
+  }
+  za = 0;
+
+  /** Per-run scales (dynamic quantization): the given scale times nothing else. */
+  setScale(scale: number | ArrayLike<number>): void {
+    const a = new Float32Array(this.Np);
+    this.setScaleArray(a, scale, this.epi.output);
+    this.ctx.heap.f32.set(a, this.scale >> 2);
+  }
+
+  private setScaleArray(dst: Float32Array, scale: number | ArrayLike<number>, out: QOutputType): void {
+    if (typeof scale === 'number') {
+      if (out !== 'i32' && !(scale > 0 && Number.isFinite(scale))) throw new KernelArgumentError(`scale must be finite and > 0, got ${scale}`);
+      dst.fill(scale, 0, this.N);
+    } else {
+      if (scale.length !== this.N) throw new KernelArgumentError(`scale: expected 1 or ${this.N} values, got ${scale.length}`);
+      for (let n = 0; n < this.N; n++) {
+        const s = scale[n];
+        if (out !== 'i32' && !(s > 0 && Number.isFinite(s))) throw new KernelArgumentError(`scale [${n}] must be finite and > 0, got ${s}`);
+        dst[n] = s;
+      }
+    }
+  }
+
+  packedFor(path: GemmPath): PackedWeights {
+    const p = this.packed.find((x) => x.path === path);
+    if (!p) throw new Error('internal: weights not packed for this path');
+    return p;
+  }
+
+  dispose(): void {
+    const heap = this.ctx.heap;
+    for (const p of this.packed) {
+      heap.free(p.b);
+      heap.free(p.colsum);
+    }
+    this.packed.length = 0;
+    heap.free(this.zb);
+    heap.free(this.scale);
+    heap.free(this.biasI32);
+    heap.free(this.biasF32);
+    heap.free(this.params);
+  }
+}
+
+/** Packed activations for one run, reused across runs (grows with M). */
+export class PackedActivations {
+  ptr = 0;
+  rowTerm = 0;
+  private bytes = 0;
+  private rows = 0;
+
+  constructor(private readonly ctx: KernelContext) {}
+
+  pack(path: GemmPath, a: number, M: number, K: number, rs: number, cs: number, signed: boolean, za: number): void {
+    const mt = Math.ceil(M / path.mr);
+    const bytes = mt * Math.ceil(K / path.kc) * path.mr * 4;
+    const heap = this.ctx.heap;
+    if (bytes > this.bytes) {
+      heap.free(this.ptr);
+      this.ptr = heap.alloc(bytes);
+      this.bytes = bytes;
+    }
+    if (mt * path.mr > this.rows) {
+      heap.free(this.rowTerm);
+      this.rows = mt * path.mr;
+      this.rowTerm = heap.alloc(this.rows * 4);
+    }
+    const fn = path.kc === 2 ? 'qu8_gemm_pack_a_c2' : 'qu8_gemm_pack_a_c4';
+    this.ctx.exports[fn](a, M, K, rs, cs, signed ? 0x80 : 0, za, path.mr, this.ptr, this.rowTerm);
+  }
+
+  dispose(): void {
+    this.ctx.heap.free(this.ptr);
+    this.ctx.heap.free(this.rowTerm);
+    this.ptr = this.rowTerm = this.bytes = this.rows = 0;
+  }
+}
+
+/**
+ * Runs one GEMM kernel over [0, M) × [0, N), split across the pool's threads when it is worth it:
+ * by 8-column panels when there are enough, else by row tiles.
+ */
+export function dispatchGemm(
+  ctx: KernelContext,
+  path: GemmPath,
+  out: QOutputType,
+  M: number,
+  N: number,
+  K: number,
+  act: PackedActivations,
+  cols: GemmColumns,
+  packed: PackedWeights,
+  outPtr: number,
+  ldo: number,
+  cso: number,
+): void {
+  const symbol = path.kernels[out].symbol;
+  const tail = [K, act.ptr, act.rowTerm, packed.b, packed.colsum, cols.zb, outPtr, ldo, cso, cols.params];
+  const pool = ctx.pool;
+  const T = pool && M * N * K >= PARALLEL_MIN_MACS ? pool.size : 1;
+  if (T === 1) {
+    ctx.exports[symbol](0, M, 0, N, ...tail);
+    return;
+  }
+  const panels = (N + 7) >> 3;
+  const tiles = Math.ceil(M / path.mr);
+  const shares: number[][] = [];
+  if (panels >= 2 * T || panels >= tiles) {
+    for (let t = 0; t < T; t++) {
+      const p0 = Math.floor((panels * t) / T);
+      const p1 = Math.floor((panels * (t + 1)) / T);
+      if (p1 > p0) shares.push([0, M, p0 * 8, Math.min(N, p1 * 8), ...tail]);
+    }
+  } else {
+    for (let t = 0; t < T; t++) {
+      const t0 = Math.floor((tiles * t) / T);
+      const t1 = Math.floor((tiles * (t + 1)) / T);
+      if (t1 > t0) shares.push([t0 * path.mr, Math.min(M, t1 * path.mr), 0, N, ...tail]);
+    }
+  }
+  pool!.run(symbol, shares);
+}
+
+export class QGemmImpl implements QGemm {
+  readonly K: number;
+  readonly N: number;
+  readonly output: QOutputType;
+  private readonly cols: GemmColumns;
+  private readonly act: PackedActivations;
+  private readonly paths: { small: GemmPath | null; large: GemmPath | null };
+  private disposed = false;
+
+  constructor(
+    private readonly ctx: KernelContext,
+    private readonly o: QGemmOptions,
+  ) {
+    const { K, N } = o;
+    checkInt('K', K, 1, 1 << 24);
+    checkInt('N', N, 1, 1 << 24);
+    if (o.weights.length !== K * N) throw new KernelArgumentError(`weights: expected K·N = ${K * N} values, got ${o.weights.length}`);
+    this.K = K;
+    this.N = N;
+    this.output = o.output;
+    const cfg = ctx.gemmConfig;
+    const rows = o.rows ?? 'both';
+    this.paths = {
+      small: rows !== 'large' && cfg.smallMaxM > 0 ? cfg.small : null,
+      large: rows !== 'small' || cfg.smallMaxM === 0 ? cfg.large : null,
+    };
+    const want = [this.paths.small, this.paths.large].filter((p): p is GemmPath => p !== null);
+    this.cols = new GemmColumns(
+      ctx, K, N, o.weights, o.weights instanceof Int8Array,
+      o.transposeB ? 1 : N, o.transposeB ? K : 1,
+      o.weightZeroPoint, o.activationSigned, o.activationZeroPoint, o, want,
+    );
+    this.act = new PackedActivations(ctx);
+  }
+
+  run(r: QGemmRunArgs): void {
+    if (this.disposed) throw new Error('QGemm used after dispose()');
+    const { M } = r;
+    checkInt('M', M, 1, 1 << 24);
+    const cfg = this.ctx.gemmConfig;
+    const path = (M <= cfg.smallMaxM ? this.paths.small : this.paths.large) ?? this.paths.small ?? this.paths.large!;
+    if (r.activationZeroPoint !== undefined) this.cols.setActivationZeroPoint(r.activationZeroPoint);
+    if (r.scale !== undefined) this.cols.setScale(r.scale);
+    this.act.pack(path, r.a, M, this.K, r.aRowStride ?? this.K, r.aColStride ?? 1, this.o.activationSigned, this.cols.za);
+    dispatchGemm(this.ctx, path, this.output, M, this.N, this.K, this.act, this.cols, this.cols.packedFor(path), r.out, r.ldo ?? this.N, r.cso ?? 1);
+  }
+
+  runArrays(M: number, a: Uint8Array | Int8Array): Uint8Array | Int8Array | Float32Array | Int32Array {
+    if (a.length !== M * this.K) throw new KernelArgumentError(`A: expected M·K = ${M * this.K} values, got ${a.length}`);
+    const heap = this.ctx.heap;
+    const pa = heap.put(a);
+    const es = elementSize(this.output);
+    const po = heap.alloc(M * this.N * es);
+    try {
+      this.run({ M, a: pa, out: po });
+      return copyOut(heap.u8, po, M * this.N, this.output);
+    } finally {
+      heap.free(pa);
+      heap.free(po);
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.cols.dispose();
+    this.act.dispose();
+  }
+}
+
+export function copyOut(u8: Uint8Array, ptr: number, n: number, t: QOutputType): Uint8Array | Int8Array | Float32Array | Int32Array {
+  const bytes = u8.slice(ptr, ptr + n * elementSize(t)).buffer;
+  return t === 'u8' ? new Uint8Array(bytes) : t === 's8' ? new Int8Array(bytes) : t === 'f32' ? new Float32Array(bytes) : new Int32Array(bytes);
+}

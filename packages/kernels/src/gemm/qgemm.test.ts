@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kernels } from '../kernels.js';
+import { loadKernels } from '../load-kernels.js';
+import { referenceQGemm } from '../reference/qgemm.js';
+import { describeMismatch, firstMismatch, randomGemmCase, referenceGemmCase, runGemmCase } from './qgemm-tester.js';
+
+const SHAPES_M = [1, 2, 3, 4, 5, 6, 7, 11, 13];
+const SHAPES_K = [1, 2, 3, 7, 8, 15, 16, 17, 33, 100];
+const SHAPES_N = [1, 3, 7, 8, 9, 15, 17, 40];
+
+let k: Kernels;
+beforeAll(async () => {
+  k = await loadKernels({ variant: 'simd' });
+});
+
+describe('integer GEMM (baseline SIMD128) against the TypeScript reference', () => {
+  for (const rows of ['large', 'small'] as const) {
+    it(`random shapes, every output and sign combination, ${rows}-M path`, () => {
+      let seed = rows === 'large' ? 1000 : 5000;
+      let checked = 0;
+      for (const M of SHAPES_M) {
+        for (const K of SHAPES_K) {
+          const N = SHAPES_N[(M * 7 + K) % SHAPES_N.length];
+          const c = randomGemmCase(seed++, { M, K, N });
+          const got = runGemmCase(k, c, rows);
+          const want = referenceGemmCase(c);
+          const i = firstMismatch(got, want);
+          if (i >= 0) expect.fail(describeMismatch(c, got, want, i));
+          checked += want.length;
+        }
+      }
+      expect(checked).toBeGreaterThan(1000);
+    });
+  }
+
+  it('covers all four sign combinations with zero points at both ends and per-channel scales', () => {
+    let seed = 77;
+    for (const aSigned of [false, true]) {
+      for (const bSigned of [false, true]) {
+        for (const za of aSigned ? [-128, 127] : [0, 255]) {
+          for (const output of ['u8', 's8', 'f32', 'i32'] as const) {
+            const N = 19;
+            const zb = Array.from({ length: N }, (_, n) => (bSigned ? (n % 2 ? -128 : 127) : n % 2 ? 0 : 255));
+            const c = randomGemmCase(seed++, { M: 6, K: 37, N }, { aSigned, bSigned, za, zb, output });
+            const got = runGemmCase(k, c);
+            const want = referenceGemmCase(c);
+            const i = firstMismatch(got, want);
+            if (i >= 0) expect.fail(describeMismatch(c, got, want, i));
+          }
+        }
+      }
+    }
+  });
+
+  it('saturates at both ends of u8 and s8', () => {
+    for (const output of ['u8', 's8'] as const) {
+      const c = randomGemmCase(9, { M: 9, K: 64, N: 24 }, { output, scale: 0.05, zy: output === 'u8' ? 128 : 0 });
+      const got = runGemmCase(k, c);
+      const want = referenceGemmCase(c);
+      expect(firstMismatch(got, want)).toBe(-1);
+      const lo = output === 'u8' ? 0 : -128;
+      expect(Array.from(got).filter((v) => v === lo).length).toBeGreaterThan(10);
+      expect(Array.from(got).filter((v) => v === lo + 255).length).toBeGreaterThan(10);
+    }
+  });
+
+  it('rounds exact halves to even (x.5 cases)', () => {
+    // one row, K = 1: acc = a·b, scale 0.5 → every odd product lands on a half
+    const b = Int8Array.from({ length: 16 }, (_, i) => i - 8);
+    const g = k.createQGemm({
+      K: 1, N: 16, weights: b, weightZeroPoint: 0, activationSigned: false, activationZeroPoint: 0,
+      output: 's8', scale: 0.5, outputZeroPoint: 0,
+    });
+    const got = g.runArrays(1, Uint8Array.of(1));
+    g.dispose();
+    expect(Array.from(got)).toEqual([-4, -4, -3, -2, -2, -2, -1, 0, 0, 0, 1, 2, 2, 2, 3, 4]);
+  });
+
+  it('transposed weights ([N, K], Gemm transB) match', () => {
+    const c = randomGemmCase(31, { M: 7, K: 29, N: 21 }, { transposeB: true });
+    const got = runGemmCase(k, c);
+    expect(firstMismatch(got, referenceGemmCase(c))).toBe(-1);
+  });
+
+  it('per-run activation zero point and scale (dynamic quantization path)', () => {
+    const c = randomGemmCase(41, { M: 5, K: 48, N: 16 }, { output: 'f32', aSigned: false, za: 3, biasF32: undefined });
+    const g = k.createQGemm({
+      K: c.K, N: c.N, weights: c.b, weightZeroPoint: c.zb, activationSigned: false, activationZeroPoint: 0,
+      output: 'f32', scale: 1,
+    });
+    const pa = k.heap.put(c.a);
+    const po = k.heap.alloc(c.M * c.N * 4);
+    g.run({ M: c.M, a: pa, out: po, activationZeroPoint: 200, scale: 0.125 });
+    const got = k.heap.f32.slice(po >> 2, (po >> 2) + c.M * c.N);
+    k.heap.free(pa);
+    k.heap.free(po);
+    g.dispose();
+    const want = referenceQGemm({ ...c, aZeroPoint: 200, bZeroPoint: c.zb, scale: 0.125, output: 'f32', bias: undefined });
+    expect(firstMismatch(got, want)).toBe(-1);
+  });
+
+  it('rejects bad arguments with a message naming the field', () => {
+    expect(() =>
+      k.createQGemm({ K: 4, N: 2, weights: new Int8Array(7), weightZeroPoint: 0, activationSigned: false, activationZeroPoint: 0, output: 'i32' }),
+    ).toThrow(/weights: expected K·N = 8/);
+    expect(() =>
+      k.createQGemm({ K: 4, N: 2, weights: new Int8Array(8), weightZeroPoint: 300, activationSigned: false, activationZeroPoint: 0, output: 'i32' }),
+    ).toThrow(/weight zero point/);
+    expect(() =>
+      k.createQGemm({ K: 4, N: 2, weights: new Int8Array(8), weightZeroPoint: [0, 1, 2], activationSigned: false, activationZeroPoint: 0, output: 'i32' }),
+    ).toThrow(/expected 1 or 2/);
+    expect(() =>
+      k.createQGemm({ K: 4, N: 2, weights: new Int8Array(8), weightZeroPoint: 0, activationSigned: true, activationZeroPoint: 200, output: 'u8', scale: 1 }),
+    ).toThrow(/activation zero point/);
+  });
+
+  it('does not leak heap memory across create/run/dispose', () => {
+    const before = k.heap.allocated;
+    for (let i = 0; i < 3; i++) runGemmCase(k, randomGemmCase(i, { M: 3, K: 20, N: 9 }));
+    expect(k.heap.allocated).toBe(before);
+  });
+});
+
+afterAll(async () => {
+  await k?.dispose();
+});

@@ -1,0 +1,25 @@
+/**
+ * A fixed set of threads sharing one WebAssembly.Memory, each with its own instance of the
+ * threads build. `run` is synchronous: the caller runs share 0 itself, then blocks
+ * (Atomics.wait) until the other shares are done — so call it from a thread that may block
+ * (Node's main thread, or a Web Worker; not a browser's main thread).
+ */
+export interface ThreadPool {
+  /** Threads including the caller. */
+  readonly size: number;
+  /** Calls exports[symbol](...args[i]) on thread i (0 = the caller) for i < args.length ≤ size. */
+  run(symbol: string, args: readonly (readonly number[])[]): void;
+  dispose(): Promise<void>;
+}
+
+/** What a pool implementation needs to start its workers. */
+export interface ThreadPoolInit {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  /** Total threads including the caller (≥ 2). */
+  readonly threads: number;
+  /** Exported function names the pool may be asked to run. */
+  readonly symbols: readonly string[];
+  /** The caller's own instance (runs share 0). */
+  readonly instance: WebAssembly.Instance;
+}

@@ -1,0 +1,48 @@
+// Source of the pool's worker, as a string so it runs unchanged from src/ (vitest), dist/ and
+// bundles: Node starts it with `new Worker(source, { eval: true })`, browsers from a Blob URL.
+// Protocol over an Int32Array on a SharedArrayBuffer (all indices in i32 words):
+//   ctl[0] done counter (workers add 1 per finished job), ctl[1] error flag,
+//   slot s at SLOT·s: [seq, fnIndex, argc, args…]; seq < 0 asks the worker to exit.
+export const SLOT_WORDS = 32;
+export const MAX_ARGS = SLOT_WORDS - 3;
+
+const body = `
+const fns = init.symbols.map((s) => {
+  const f = instance.exports[s];
+  if (typeof f !== 'function') throw new Error('kernels worker: missing export ' + s);
+  return f;
+});
+const ctl = new Int32Array(init.control);
+const base = ${SLOT_WORDS} * init.slot;
+let seen = 0;
+for (;;) {
+  let seq = Atomics.load(ctl, base);
+  for (let spins = 0; seq === seen; seq = Atomics.load(ctl, base)) {
+    if (++spins > 4000) { Atomics.wait(ctl, base, seen, 1000); spins = 0; }
+  }
+  if (seq < 0) break;
+  seen = seq;
+  const argc = ctl[base + 2];
+  const args = new Array(argc);
+  for (let i = 0; i < argc; i++) args[i] = ctl[base + 3 + i];
+  try { fns[ctl[base + 1]](...args); } catch (e) { Atomics.store(ctl, 1, 1); }
+  Atomics.add(ctl, 0, 1);
+  Atomics.notify(ctl, 0);
+}
+`;
+
+export const NODE_WORKER_SOURCE = `
+const { parentPort, workerData: init } = require('node:worker_threads');
+const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory, abort() { throw new Error('abort'); } } });
+parentPort.postMessage('ready');
+${body}
+`;
+
+export const WEB_WORKER_SOURCE = `
+self.onmessage = (ev) => {
+  const init = ev.data;
+  const instance = new WebAssembly.Instance(init.module, { env: { memory: init.memory, abort() { throw new Error('abort'); } } });
+  self.postMessage('ready');
+  ${body}
+};
+`;
