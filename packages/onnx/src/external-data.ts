@@ -3,6 +3,8 @@ import type { TensorProto } from './proto.js';
 import { OnnxExternalDataError } from './errors.js';
 import { rawByteLength } from './dtypes.js';
 import { tensorElementCount, type ExternalDataReader } from './tensor-codec.js';
+import { forEachModelTensor } from './tensor-walk.js';
+import type { Model } from './ir/model.js';
 
 export interface ExternalDataInfo {
   location: string;
@@ -70,4 +72,23 @@ export function externalDataFromMap(files: Map<string, Uint8Array> | Record<stri
       return file.subarray(info.offset, info.offset + len);
     },
   };
+}
+
+/**
+ * Read every external tensor of `model` into memory (raw_data), so `serializeModel` gives one
+ * self-contained file. Mutates the tensors in place. Returns the number of tensors inlined.
+ */
+export function inlineExternalData(model: Model, reader: ExternalDataReader | undefined = model.externalData): number {
+  let count = 0;
+  const visit = (t: TensorProto) => {
+    if (t.dataLocation !== 1) return;
+    if (!reader) throw new OnnxExternalDataError('model has external data but no reader', t.name);
+    const bytes = reader.read(t);
+    t.rawData = bytes as Uint8Array<ArrayBuffer>;
+    t.externalData = [];
+    delete (t as { dataLocation?: number }).dataLocation;
+    count++;
+  };
+  forEachModelTensor(model.toProto(), visit);
+  return count;
 }

@@ -4,6 +4,8 @@ export * from './dtypes.js';
 export * from './proto.js';
 export { decodeModelProto, decodeTensorProto, encodeModelProto, encodeTensorProto, decodeMessage, type DecodeOptions } from './proto-codec.js';
 export { checkWireFormat } from './wire-check.js';
+export { encodeMessage, encodeMessageTo, encodedSize, type ChunkSink, type StreamEncodeOptions } from './proto-encoder.js';
+export { mapModelTensors, forEachModelTensor, type TensorMapper } from './tensor-walk.js';
 export * from './float16.js';
 export * from './packed-int.js';
 export {
@@ -20,7 +22,7 @@ export {
   type TensorInput,
   type MakeTensorOptions,
 } from './tensor-codec.js';
-export { checkExternalLocation, externalDataInfo, externalDataFromMap, type ExternalDataInfo } from './external-data.js';
+export { checkExternalLocation, externalDataInfo, externalDataFromMap, inlineExternalData, type ExternalDataInfo } from './external-data.js';
 export { parseModel, serializeModel, type ParseModelOptions } from './model-io.js';
 export { Model } from './ir/model.js';
 export { Graph } from './ir/graph.js';

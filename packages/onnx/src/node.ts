@@ -4,14 +4,17 @@ import { dirname } from 'node:path';
 import { decodeModelProto, decodeTensorProto, encodeTensorProto } from './proto-codec.js';
 import type { ModelProto, TensorProto } from './proto.js';
 import { Model } from './ir/model.js';
-import { serializeModel } from './model-io.js';
 import { externalDataFromDir } from './node/external-data-fs.js';
 import { writeFileAtomic } from './node/atomic-write.js';
 
 export { externalDataFromDir } from './node/external-data-fs.js';
 export { writeFileAtomic } from './node/atomic-write.js';
 
-/** Read and decode a model file; external data resolves relative to the file's folder. */
+/**
+ * Read and decode a model file. Tensors in external data are read lazily, relative to the file's
+ * folder (`tensorValues(t, { external: model.externalData })`, `model.initializerValues`), or all at
+ * once with `inlineExternalData(model)`.
+ */
 export function loadModel(path: string): Model {
   const proto = loadModelProto(path);
   return Model.fromProto(proto, { externalData: externalDataFromDir(dirname(path)) });
@@ -21,15 +24,7 @@ export function loadModelProto(path: string): ModelProto {
   return decodeModelProto(readFile(path), { file: path });
 }
 
-export interface SaveModelOptions {
-  /** Reserved for external data (next commit). */
-  externalData?: never;
-}
-
-/** Encode and write a model atomically (temp file + rename). Returns bytes written. */
-export function saveModel(model: Model | ModelProto, path: string, _opts: SaveModelOptions = {}): number {
-  return writeFileAtomic(path, [serializeModel(model)]);
-}
+export { saveModel, type SaveModelOptions, type ExternalDataOptions } from './node/save-model.js';
 
 /** Read a TensorProto `.pb` file (test inputs/outputs, calibration batches). */
 export function loadTensor(path: string): TensorProto {
