@@ -22,3 +22,13 @@ export {
   histogramMse,
   type Histogram,
 } from './calibration/histogram.js';
+export { quantize, type QuantizeResult } from './quantize.js';
+export type { QuantizeOptions, QuantizeMode, QuantFormat, ProgressEvent } from './options.js';
+export type { QuantizeReport } from './report.js';
+export { QuantizerError } from './errors.js';
+export type { ModelExecutor, ExecutorSession, HostTensor, Feeds } from './executor/executor.js';
+export { createOrtExecutor, type OrtLike } from './executor/ort-executor.js';
+export { calibrate, type CalibrationResult } from './calibration/calibrate.js';
+export { batches, sampleCount, type CalibrationData } from './calibration/data.js';
+export { DEFAULT_STATIC_OPS, SUPPORTED_STATIC_OPS } from './modes/op-classes.js';
+export { PREPARATION_PASSES, prepare, type Pass } from './passes/pipeline.js';

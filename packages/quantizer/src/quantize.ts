@@ -1,0 +1,195 @@
+import { clone, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { ModelProtoSchema, type ModelProto } from 'onnx-buf';
+import { calibrate } from './calibration/calibrate.js';
+import { EntropyCollector, MseCollector, PercentileCollector } from './calibration/histogram.js';
+import { MinMaxCollector } from './calibration/minmax.js';
+import type { RangeCollector } from './calibration/range-collector.js';
+import { QuantizerError } from './errors.js';
+import { DEFAULT_STATIC_OPS, SUPPORTED_STATIC_OPS } from './modes/op-classes.js';
+import { defaultWeightSymmetric, insertQdq, type QdqOptions } from './modes/qdq.js';
+import { convertQdqToQOperator } from './modes/qoperator.js';
+import { quantizeDynamic } from './modes/dynamic.js';
+import { quantizeWeightOnly } from './modes/weight-only.js';
+import { convertFloat16 } from './modes/float16.js';
+import { autoFallback } from './sensitivity.js';
+import type { QuantizeOptions } from './options.js';
+import { defaultsFor } from './options.js';
+import { prepare } from './passes/pipeline.js';
+import { emptyReport, type QuantizeReport } from './report.js';
+
+export interface QuantizeResult {
+  model: ModelProto;
+  report: QuantizeReport;
+}
+
+function makeCollector(opts: QuantizeOptions): RangeCollector {
+  switch (opts.calibrationMethod ?? 'minmax') {
+    case 'minmax':
+      return new MinMaxCollector({ movingAverage: opts.movingAverage });
+    case 'percentile':
+      return new PercentileCollector({ percentile: opts.percentile, bins: opts.histogramBins });
+    case 'entropy':
+      return new EntropyCollector({ bins: opts.histogramBins });
+    case 'mse':
+      return new MseCollector({ bins: opts.histogramBins });
+    default:
+      throw new QuantizerError(`unknown calibration method '${String(opts.calibrationMethod)}'`);
+  }
+}
+
+/** Accepts a ModelProto or its serialized bytes; never mutates the caller's model. */
+function toModel(model: ModelProto | Uint8Array): ModelProto {
+  if (model instanceof Uint8Array) {
+    try {
+      return fromBinary(ModelProtoSchema, model);
+    } catch (e) {
+      throw new QuantizerError(`input is not a valid ONNX model: ${(e as Error).message}`);
+    }
+  }
+  return clone(ModelProtoSchema, model);
+}
+
+/**
+ * Quantize a float ONNX model. Pipeline (each step Model → Model):
+ * prepare (shape/type facts, BatchNorm folding, Gemm fusion, constant folding, opset
+ * normalisation, function inlining) → calibrate (static) → quantize (mode) → fallback (static)
+ * → finalize (QOperator fusion, cleanup).
+ */
+export async function quantize(input: ModelProto | Uint8Array, options: QuantizeOptions = {}): Promise<QuantizeResult> {
+  const t0 = Date.now();
+  const mode = options.mode ?? (options.calibration ? 'static' : 'dynamic');
+  const report = emptyReport(mode);
+  const progress = options.onProgress ?? (() => {});
+  let model = toModel(input);
+  if (!model.graph) throw new QuantizerError('model has no graph');
+
+  if (!options.skipPreparation) {
+    progress({ stage: 'prepare', message: 'preparing the graph' });
+    const prep = prepare(model, { mode, external: options.external });
+    model = prep.model;
+    report.passes.push(...prep.passes);
+  }
+
+  switch (mode) {
+    case 'static':
+      await quantizeStatic(model, options, report);
+      break;
+    case 'dynamic': {
+      progress({ stage: 'quantize', message: 'dynamic quantization' });
+      const r = quantizeDynamic(model, {
+        weightType: (options.weightType ?? 'int8') as 'int8' | 'uint8',
+        perChannel: options.perChannel ?? false,
+        reduceRange: options.reduceRange ?? false,
+        weightSymmetric: options.weightSymmetric,
+        opTypes: new Set(options.opTypes ?? ['MatMul', 'Gemm', 'Conv']),
+        excludeNodes: new Set(options.excludeNodes ?? []),
+        fused: options.dynamicMatMul === 'fused',
+        external: options.external,
+      });
+      report.quantizedNodes = r.quantizedNodes;
+      report.weights = r.weights;
+      break;
+    }
+    case 'weight-only': {
+      progress({ stage: 'quantize', message: 'weight-only quantization' });
+      const r = quantizeWeightOnly(model, {
+        bits: options.bits ?? 4,
+        blockSize: options.blockSize ?? 32,
+        symmetric: options.symmetric ?? true,
+        format: options.weightOnlyFormat ?? 'matmulnbits',
+        excludeNodes: new Set(options.excludeNodes ?? []),
+        external: options.external,
+        onProgress: (f) => progress({ stage: 'quantize', fraction: f, message: 'weight-only quantization' }),
+      });
+      report.quantizedNodes = r.quantizedNodes;
+      report.weights = r.weights;
+      break;
+    }
+    case 'float16': {
+      progress({ stage: 'quantize', message: 'float16 conversion' });
+      const r = convertFloat16(model, {
+        blockOps: new Set(options.float16BlockOps ?? []),
+        keepIoTypes: options.keepIoTypes ?? true,
+        excludeNodes: new Set(options.excludeNodes ?? []),
+        external: options.external,
+      });
+      report.quantizedNodes = r.convertedNodes;
+      break;
+    }
+    default:
+      throw new QuantizerError(`unknown mode '${String(mode)}'`);
+  }
+  progress({ stage: 'finalize', message: 'done' });
+  report.seconds = (Date.now() - t0) / 1000;
+  return { model, report };
+}
+
+async function quantizeStatic(model: ModelProto, options: QuantizeOptions, report: QuantizeReport): Promise<void> {
+  const progress = options.onProgress ?? (() => {});
+  if (!options.calibration) throw new QuantizerError('static quantization needs calibration data (options.calibration)');
+  if (!options.executor) throw new QuantizerError('static quantization needs an executor to run the float model (options.executor)');
+  const { activationType, weightType } = defaultsFor(options);
+  const format = options.format ?? 'qdq';
+  report.format = format;
+  const opTypes = new Set(options.opTypes ?? DEFAULT_STATIC_OPS);
+  for (const op of opTypes) if (!SUPPORTED_STATIC_OPS.has(op)) report.warnings.push(`op type '${op}' is not supported for static quantization; left in float`);
+
+  // Tensors to observe: every input and output of a candidate node.
+  const graph = model.graph!;
+  const inits = new Set(graph.initializer.map((t) => t.name));
+  const observe = new Set<string>();
+  for (const n of graph.node) {
+    if (!opTypes.has(n.opType)) continue;
+    for (const t of [...n.input, ...n.output]) if (t && !inits.has(t)) observe.add(t);
+  }
+  const floatBytes = toBinary(ModelProtoSchema, model);
+  progress({ stage: 'calibrate', message: `calibrating ${observe.size} tensors` });
+  const cal = await calibrate(floatBytes, [...observe], options.calibration, options.executor, makeCollector(options), {
+    batchSize: options.calibrationBatchSize,
+    onBatch: (b) => progress({ stage: 'calibrate', message: `batch ${b}` }),
+  });
+  report.calibration = { method: options.calibrationMethod ?? 'minmax', batches: cal.batches, ranges: cal.ranges.size };
+
+  const qdqOptions: QdqOptions = {
+    activationType,
+    weightType,
+    activationSymmetric: options.activationSymmetric ?? false,
+    weightSymmetric: options.weightSymmetric ?? defaultWeightSymmetric(weightType),
+    perChannel: options.perChannel ?? true,
+    reduceRange: options.reduceRange ?? false,
+    opTypes: new Set([...opTypes].filter((o) => SUPPORTED_STATIC_OPS.has(o))),
+    excludeNodes: new Set(options.excludeNodes ?? []),
+    floatTensors: new Set(),
+    removeActivations: true,
+    external: options.external,
+  };
+
+  let floatTensors = new Set<string>();
+  if (options.autoFallback ?? true) {
+    progress({ stage: 'sensitivity', message: 'checking quantization sensitivity on calibration data' });
+    const fb = await autoFallback(model, floatBytes, cal, qdqOptions, options, (f) =>
+      progress({ stage: 'sensitivity', fraction: f, message: 'sensitivity' }),
+    );
+    floatTensors = fb.floatTensors;
+    report.fallback = fb.fallback;
+    report.outputSqnrDb = fb.outputSqnrDb;
+  }
+
+  progress({ stage: 'quantize', message: `inserting QDQ (${format})` });
+  const r = insertQdq(model, cal.ranges, cal.types, { ...qdqOptions, floatTensors });
+  report.quantizedNodes = r.quantizedNodes;
+  report.activations = [...r.activations].map(([tensor, p]) => ({
+    tensor,
+    min: p.range.min,
+    max: p.range.max,
+    scale: p.scale,
+    zeroPoint: p.zeroPoint,
+    type: p.type,
+  }));
+  report.weights = r.weights.map((w) => ({ tensor: w.name, node: w.node, axis: w.axis, channels: w.scales.length, type: w.type, biasScaleAdjusted: w.biasAdjusted }));
+  if (r.removedActivations.length) report.passes.push({ name: 'remove-clamping-activations', changed: true, detail: r.removedActivations.join(', ') });
+  if (format === 'qoperator') {
+    const q = convertQdqToQOperator(model);
+    report.passes.push({ name: 'fuse-qoperator', changed: q.fused > 0, detail: `${q.fused} nodes converted` });
+  }
+}
