@@ -1,0 +1,53 @@
+// LayerNormalization over the last axis of a [rows, n] fp32 tensor:
+// y = (x - mean) / sqrt(var + eps) · gamma + beta, var the biased (population) variance,
+// two passes for accuracy. gamma/beta are [n] or null (1 / 0). Also writes per-row mean and
+// inverse std-dev when `meanOut` / `invStdOut` are non-null (LayerNormalization's optional outputs).
+import { hsum } from './f32-vmath-wasmsimd';
+
+export function f32_layernorm_wasmsimd(
+  x: usize, y: usize, rows: i32, n: i32, gamma: usize, beta: usize, eps: f32, meanOut: usize, invStdOut: usize,
+): void {
+  const rowBytes = <usize>n << 2;
+  const invN = <f32>1 / <f32>n;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * rowBytes;
+    const yr = y + <usize>r * rowBytes;
+    let sv = f32x4.splat(0);
+    let i = 0;
+    for (; i + 4 <= n; i += 4) sv = f32x4.add(sv, v128.load(xr + (<usize>i << 2)));
+    let s = hsum(sv);
+    for (; i < n; i++) s += load<f32>(xr + (<usize>i << 2));
+    const mean = s * invN;
+    const mv = f32x4.splat(mean);
+    let qv = f32x4.splat(0);
+    i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const d = f32x4.sub(v128.load(xr + (<usize>i << 2)), mv);
+      qv = f32x4.add(qv, f32x4.mul(d, d));
+    }
+    let q = hsum(qv);
+    for (; i < n; i++) {
+      const d = load<f32>(xr + (<usize>i << 2)) - mean;
+      q += d * d;
+    }
+    const inv = <f32>1 / Mathf.sqrt(q * invN + eps);
+    if (meanOut) store<f32>(meanOut + (<usize>r << 2), mean);
+    if (invStdOut) store<f32>(invStdOut + (<usize>r << 2), inv);
+    const iv = f32x4.splat(inv);
+    const one = f32x4.splat(1);
+    const zero = f32x4.splat(0);
+    i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      const g = gamma ? v128.load(gamma + o) : one;
+      const b = beta ? v128.load(beta + o) : zero;
+      v128.store(yr + o, f32x4.add(f32x4.mul(f32x4.mul(f32x4.sub(v128.load(xr + o), mv), iv), g), b));
+    }
+    for (; i < n; i++) {
+      const o = <usize>i << 2;
+      const g: f32 = gamma ? load<f32>(gamma + o) : 1;
+      const b: f32 = beta ? load<f32>(beta + o) : 0;
+      store<f32>(yr + o, (load<f32>(xr + o) - mean) * inv * g + b);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+// QLinearAdd / QLinearMul (com.microsoft), u8 or s8, per-tensor scales and zero points,
+// bit-exact with ORT's MLAS SSE2 kernels:
+//   add: rA = sA/sC, rB = sB/sC, fixed = f32(zC) − (rA·f32(zA) + rB·f32(zB));
+//        c = saturate(round_half_even((fixed + f32(a)·rA) + f32(b)·rB));
+//        a broadcast (scalar) side is folded first: fixed' = fixed + f32(s)·r_s, c = fixed' + f32(v)·r_v.
+//   mul: r = (sA·sB)/sC; c = saturate(round_half_even(f32((a − zA)·(b − zB))·r) + zC).
+// Broadcasting as f32_binary_wasmsimd: y contiguous [d0, d1, d2, d3], element strides per input and
+// dim, innermost stride 0 or 1 (ORT's spans: vector–vector, vector–scalar, scalar–vector).
+
+export const QLINEAR_ADD: i32 = 0;
+export const QLINEAR_MUL: i32 = 1;
+
+// @ts-ignore: decorator
+@inline function ld8(p: usize, signed: i32): v128 {
+  return signed ? v128.load8x8_s(p) : v128.load8x8_u(p);
+}
+
+// @ts-ignore: decorator
+@inline function lo32(v: v128): v128 {
+  return i32x4.extend_low_i16x8_s(v);
+}
+
+// @ts-ignore: decorator
+@inline function hi32(v: v128): v128 {
+  return i32x4.extend_high_i16x8_s(v);
+}
+
+// @ts-ignore: decorator
+@inline function ldScalar(p: usize, signed: i32): i32 {
+  return signed ? <i32>load<i8>(p) : <i32>load<u8>(p);
+}
+
+/** Narrows two i32x4 (already rounded) to 8 saturated bytes stored at y. */
+// @ts-ignore: decorator
+@inline function store8(y: usize, r0: v128, r1: v128, signed: i32): void {
+  const h = i16x8.narrow_i32x4_s(r0, r1);
+  const b = signed ? i8x16.narrow_i16x8_s(h, h) : i8x16.narrow_i16x8_u(h, h);
+  v128.store64_lane(y, b, 0);
+}
+
+// @ts-ignore: decorator
+@inline function store1(y: usize, r: v128, signed: i32): void {
+  const h = i16x8.narrow_i32x4_s(r, r);
+  const b = signed ? i8x16.narrow_i16x8_s(h, h) : i8x16.narrow_i16x8_u(h, h);
+  v128.store8_lane(y, b, 0);
+}
+
+// @ts-ignore: decorator
+@inline function addSpan(
+  signed: i32, a: usize, sa: i32, b: usize, sb: i32, y: usize, n: i32,
+  rA: f32, rB: f32, fixed: f32,
+): void {
+  const ra = f32x4.splat(rA);
+  const rb = f32x4.splat(rB);
+  let i = 0;
+  if (sa == 1 && sb == 1) {
+    const fx = f32x4.splat(fixed);
+    for (; i + 8 <= n; i += 8) {
+      const va = ld8(a + <usize>i, signed);
+      const vb = ld8(b + <usize>i, signed);
+      const r0 = f32x4.add(f32x4.add(fx, f32x4.mul(f32x4.convert_i32x4_s(lo32(va)), ra)), f32x4.mul(f32x4.convert_i32x4_s(lo32(vb)), rb));
+      const r1 = f32x4.add(f32x4.add(fx, f32x4.mul(f32x4.convert_i32x4_s(hi32(va)), ra)), f32x4.mul(f32x4.convert_i32x4_s(hi32(vb)), rb));
+      store8(y + <usize>i, i32x4.trunc_sat_f32x4_s(f32x4.nearest(r0)), i32x4.trunc_sat_f32x4_s(f32x4.nearest(r1)), signed);
+    }
+    for (; i < n; i++) {
+      const r = (fixed + <f32>ldScalar(a + <usize>i, signed) * rA) + <f32>ldScalar(b + <usize>i, signed) * rB;
+      store1(y + <usize>i, i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.splat(r))), signed);
+    }
+    return;
+  }
+  if (sa == 0 && sb == 0) {
+    const r = (fixed + <f32>ldScalar(a, signed) * rA) + <f32>ldScalar(b, signed) * rB;
+    const q = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.splat(r)));
+    for (; i < n; i++) store1(y + <usize>i, q, signed);
+    return;
+  }
+  // One side broadcast: fold it into the constant, stream the other.
+  const v = sa == 1 ? a : b;
+  const rv = sa == 1 ? rA : rB;
+  const fx1: f32 = sa == 1 ? fixed + <f32>ldScalar(b, signed) * rB : fixed + <f32>ldScalar(a, signed) * rA;
+  const fx = f32x4.splat(fx1);
+  const rvv = f32x4.splat(rv);
+  for (; i + 8 <= n; i += 8) {
+    const vv = ld8(v + <usize>i, signed);
+    const r0 = f32x4.add(fx, f32x4.mul(f32x4.convert_i32x4_s(lo32(vv)), rvv));
+    const r1 = f32x4.add(fx, f32x4.mul(f32x4.convert_i32x4_s(hi32(vv)), rvv));
+    store8(y + <usize>i, i32x4.trunc_sat_f32x4_s(f32x4.nearest(r0)), i32x4.trunc_sat_f32x4_s(f32x4.nearest(r1)), signed);
+  }
+  for (; i < n; i++) {
+    const r = fx1 + <f32>ldScalar(v + <usize>i, signed) * rv;
+    store1(y + <usize>i, i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.splat(r))), signed);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function mulSpan(
+  signed: i32, a: usize, sa: i32, b: usize, sb: i32, y: usize, n: i32,
+  zA: i32, zB: i32, ratio: f32, zC: i32,
+): void {
+  const za = i32x4.splat(zA);
+  const zb = i32x4.splat(zB);
+  const zc = i32x4.splat(zC);
+  const rv = f32x4.splat(ratio);
+  let i = 0;
+  if (sa == 1 || sb == 1) {
+    const sca = sa == 0 ? i32x4.splat(ldScalar(a, signed) - zA) : i32x4.splat(0);
+    const scb = sb == 0 ? i32x4.splat(ldScalar(b, signed) - zB) : i32x4.splat(0);
+    for (; i + 8 <= n; i += 8) {
+      let a0 = sca, a1 = sca, b0 = scb, b1 = scb;
+      if (sa == 1) {
+        const va = ld8(a + <usize>i, signed);
+        a0 = i32x4.sub(lo32(va), za);
+        a1 = i32x4.sub(hi32(va), za);
+      }
+      if (sb == 1) {
+        const vb = ld8(b + <usize>i, signed);
+        b0 = i32x4.sub(lo32(vb), zb);
+        b1 = i32x4.sub(hi32(vb), zb);
+      }
+      const r0 = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(f32x4.convert_i32x4_s(i32x4.mul(a0, b0)), rv))), zc);
+      const r1 = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(f32x4.convert_i32x4_s(i32x4.mul(a1, b1)), rv))), zc);
+      store8(y + <usize>i, r0, r1, signed);
+    }
+  }
+  for (; i < n; i++) {
+    const p = (ldScalar(a + <usize>(i * sa), signed) - zA) * (ldScalar(b + <usize>(i * sb), signed) - zB);
+    const r = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.splat(<f32>p * ratio))), zc);
+    store1(y + <usize>i, r, signed);
+  }
+}
+
+export function q8_qlinear_binary_wasmsimd(
+  op: i32, signed: i32, a: usize, b: usize, y: usize, d0: i32, d1: i32, d2: i32, d3: i32,
+  sa0: i32, sa1: i32, sa2: i32, sa3: i32, sb0: i32, sb1: i32, sb2: i32, sb3: i32,
+  sA: f32, zA: i32, sB: f32, zB: i32, sC: f32, zC: i32,
+): void {
+  const rA = sA / sC;
+  const rB = sB / sC;
+  const fixed = <f32>zC - (rA * <f32>zA + rB * <f32>zB);
+  const ratio = sA * sB / sC;
+  let out = y;
+  for (let i0 = 0; i0 < d0; i0++) {
+    for (let i1 = 0; i1 < d1; i1++) {
+      for (let i2 = 0; i2 < d2; i2++) {
+        const ao = a + <usize>(i0 * sa0 + i1 * sa1 + i2 * sa2);
+        const bo = b + <usize>(i0 * sb0 + i1 * sb1 + i2 * sb2);
+        if (op == QLINEAR_ADD) addSpan(signed, ao, sa3, bo, sb3, out, d3, rA, rB, fixed);
+        else mulSpan(signed, ao, sa3, bo, sb3, out, d3, zA, zB, ratio, zC);
+        out += <usize>d3;
+      }
+    }
+  }
+}

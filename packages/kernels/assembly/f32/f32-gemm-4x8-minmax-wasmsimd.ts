@@ -1,0 +1,105 @@
+// fp32 GEMM, C[M, N] = A[M, K] · B (+ bias), clamped to [lo, hi] (±Inf for none, 0/+Inf for ReLU).
+// A row-major with stride lda; B packed by f32_gemm_pack_b; C row stride ldc.
+// 4×8 register tile (8 accumulators) for full row quads; remaining rows (and M = 1, the GEMV
+// case) use a 1×8 tile with two k-streams so the adds do not serialise.
+// bias (biasKind): 0 none; 1 per column [N]; 2 per row [M]; 3 full [M, N] matrix (row stride N).
+
+// @ts-ignore: decorator
+@inline function biasVec(bias: usize, kind: i32, m: i32, n: i32, N: i32): v128 {
+  if (kind == 1) return v128.load(bias + (<usize>n << 2));
+  if (kind == 2) return v128.load32_splat(bias + (<usize>m << 2));
+  if (kind == 3) return v128.load(bias + (<usize>(m * N + n) << 2));
+  return f32x4.splat(0);
+}
+
+/** Stores 8 lanes (v0 | v1) of which the first `cols` are valid; biases and clamps them. */
+function storeRow(c: usize, v0: v128, v1: v128, cols: i32, bias: usize, kind: i32, m: i32, n: i32, N: i32, lo: v128, hi: v128): void {
+  if (cols == 8) {
+    v0 = f32x4.min(f32x4.max(f32x4.add(v0, biasVec(bias, kind, m, n, N)), lo), hi);
+    v1 = f32x4.min(f32x4.max(f32x4.add(v1, biasVec(bias, kind, m, n + 4, N)), lo), hi);
+    v128.store(c, v0);
+    v128.store(c, v1, 16);
+    return;
+  }
+  for (let j = 0; j < cols; j++) {
+    let v: f32;
+    const src = j < 4 ? v0 : v1;
+    const l = j & 3;
+    v = l == 0 ? f32x4.extract_lane(src, 0) : l == 1 ? f32x4.extract_lane(src, 1) : l == 2 ? f32x4.extract_lane(src, 2) : f32x4.extract_lane(src, 3);
+    if (kind == 1) v += load<f32>(bias + (<usize>(n + j) << 2));
+    else if (kind == 2) v += load<f32>(bias + (<usize>m << 2));
+    else if (kind == 3) v += load<f32>(bias + (<usize>(m * N + n + j) << 2));
+    v = min(max(v, f32x4.extract_lane(lo, 0)), f32x4.extract_lane(hi, 0));
+    store<f32>(c + (<usize>j << 2), v);
+  }
+}
+
+export function f32_gemm_4x8_minmax_wasmsimd(
+  M: i32, N: i32, K: i32, a: usize, lda: i32, packedB: usize, c: usize, ldc: i32,
+  bias: usize, biasKind: i32, lo: f32, hi: f32,
+): void {
+  const lov = f32x4.splat(lo);
+  const hiv = f32x4.splat(hi);
+  const panelBytes = <usize>K << 5;
+  const ldaB = <usize>lda << 2;
+  let m = 0;
+  for (; m + 4 <= M; m += 4) {
+    const a0 = a + <usize>m * ldaB;
+    const a1 = a0 + ldaB;
+    const a2 = a1 + ldaB;
+    const a3 = a2 + ldaB;
+    for (let n = 0; n < N; n += 8) {
+      let bp = packedB + <usize>(n >> 3) * panelBytes;
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      for (let k = 0; k < K; k++) {
+        const b0 = v128.load(bp);
+        const b1 = v128.load(bp, 16);
+        const ko = <usize>k << 2;
+        let av = v128.load32_splat(a0 + ko);
+        c00 = f32x4.add(c00, f32x4.mul(av, b0));
+        c01 = f32x4.add(c01, f32x4.mul(av, b1));
+        av = v128.load32_splat(a1 + ko);
+        c10 = f32x4.add(c10, f32x4.mul(av, b0));
+        c11 = f32x4.add(c11, f32x4.mul(av, b1));
+        av = v128.load32_splat(a2 + ko);
+        c20 = f32x4.add(c20, f32x4.mul(av, b0));
+        c21 = f32x4.add(c21, f32x4.mul(av, b1));
+        av = v128.load32_splat(a3 + ko);
+        c30 = f32x4.add(c30, f32x4.mul(av, b0));
+        c31 = f32x4.add(c31, f32x4.mul(av, b1));
+        bp += 32;
+      }
+      const cols = min(8, N - n);
+      const cp = c + (<usize>(m * ldc + n) << 2);
+      const ldcB = <usize>ldc << 2;
+      storeRow(cp, c00, c01, cols, bias, biasKind, m, n, N, lov, hiv);
+      storeRow(cp + ldcB, c10, c11, cols, bias, biasKind, m + 1, n, N, lov, hiv);
+      storeRow(cp + 2 * ldcB, c20, c21, cols, bias, biasKind, m + 2, n, N, lov, hiv);
+      storeRow(cp + 3 * ldcB, c30, c31, cols, bias, biasKind, m + 3, n, N, lov, hiv);
+    }
+  }
+  for (; m < M; m++) {
+    const a0 = a + <usize>m * ldaB;
+    for (let n = 0; n < N; n += 8) {
+      let bp = packedB + <usize>(n >> 3) * panelBytes;
+      let p0 = f32x4.splat(0), p1 = f32x4.splat(0), q0 = f32x4.splat(0), q1 = f32x4.splat(0);
+      let k = 0;
+      for (; k + 2 <= K; k += 2) {
+        const av = v128.load32_splat(a0 + (<usize>k << 2));
+        const aw = v128.load32_splat(a0 + (<usize>k << 2), 4);
+        p0 = f32x4.add(p0, f32x4.mul(av, v128.load(bp)));
+        p1 = f32x4.add(p1, f32x4.mul(av, v128.load(bp, 16)));
+        q0 = f32x4.add(q0, f32x4.mul(aw, v128.load(bp, 32)));
+        q1 = f32x4.add(q1, f32x4.mul(aw, v128.load(bp, 48)));
+        bp += 64;
+      }
+      if (k < K) {
+        const av = v128.load32_splat(a0 + (<usize>k << 2));
+        p0 = f32x4.add(p0, f32x4.mul(av, v128.load(bp)));
+        p1 = f32x4.add(p1, f32x4.mul(av, v128.load(bp, 16)));
+      }
+      storeRow(c + (<usize>(m * ldc + n) << 2), f32x4.add(p0, q0), f32x4.add(p1, q1), min(8, N - n), bias, biasKind, m, n, N, lov, hiv);
+    }
+  }
+}

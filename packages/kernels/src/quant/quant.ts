@@ -1,0 +1,176 @@
+// QuantizeLinear / DequantizeLinear / DynamicQuantizeLinear over the WASM SIMD kernels.
+// Pointer-level `…Into` functions for the runtime (buffers already in WASM memory), and array-level
+// helpers that copy in and out.
+import type { QuantLayout, QuantType } from '../reference/quant.js';
+import { check, f32Out, kernelFn, scoped, type KernelHost } from '../elementwise/host.js';
+
+export type { QuantLayout, QuantType } from '../reference/quant.js';
+export type DequantInputType = QuantType | 'i32';
+export type QuantArray = Uint8Array | Int8Array | Uint16Array | Int16Array;
+
+/** ONNX TensorProto data type codes, which the kernels take. */
+export const QUANT_DTYPE: Readonly<Record<DequantInputType, number>> = { u8: 2, s8: 3, u16: 4, s16: 5, i32: 6, u4: 21, s4: 22 };
+
+/**
+ * Layout of a tensor of `shape` quantized along `axis` (null or a 1-element scale: per-tensor),
+ * optionally blocked (opset 21 `block_size`).
+ */
+export function quantLayout(shape: readonly number[], axis: number | null, blockSize = 0): QuantLayout {
+  const size = shape.reduce((p, d) => p * d, 1);
+  if (axis === null) {
+    check(blockSize === 0, 'quantLayout: blocked quantization needs an axis');
+    return { outer: 1, axisDim: 1, inner: size, block: 0 };
+  }
+  const r = shape.length;
+  const ax = axis < 0 ? axis + r : axis;
+  check(Number.isInteger(ax) && ax >= 0 && ax < r, `quantLayout: axis ${axis} out of range for rank ${r}`);
+  check(Number.isInteger(blockSize) && blockSize >= 0, `quantLayout: block_size must be a non-negative integer, got ${blockSize}`);
+  const outer = shape.slice(0, ax).reduce((p, d) => p * d, 1);
+  const inner = shape.slice(ax + 1).reduce((p, d) => p * d, 1);
+  return { outer, axisDim: shape[ax], inner, block: blockSize };
+}
+
+/** Number of scales / zero points the layout needs. */
+export function scaleCount(l: QuantLayout): number {
+  if (l.block <= 0) return l.axisDim;
+  return l.outer * Math.ceil(l.axisDim / l.block) * l.inner;
+}
+
+export function elementCount(l: QuantLayout): number {
+  return l.outer * l.axisDim * l.inner;
+}
+
+/** Bytes of `count` elements of `type` (int4: two per byte). */
+export function quantByteLength(type: DequantInputType, count: number): number {
+  switch (type) {
+    case 'u4': case 's4': return Math.ceil(count / 2);
+    case 'u8': case 's8': return count;
+    case 'u16': case 's16': return count * 2;
+    case 'i32': return count * 4;
+  }
+}
+
+/** Packs int4 values two per byte, low nibble first. */
+export function packInt4(values: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(Math.ceil(values.length / 2));
+  for (let i = 0; i < values.length; i++) out[i >> 1] |= (values[i] & 15) << ((i & 1) * 4);
+  return out;
+}
+
+export function unpackInt4(bytes: Uint8Array, count: number, signed: boolean): Int32Array {
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const nib = (bytes[i >> 1] >> ((i & 1) * 4)) & 15;
+    out[i] = signed ? (nib << 28) >> 28 : nib;
+  }
+  return out;
+}
+
+export interface QuantizeLinearArgs {
+  /** f32 input */
+  readonly x: number;
+  /** quantized output (int4 packed) */
+  readonly y: number;
+  /** f32 scales, scaleCount(layout) of them */
+  readonly scale: number;
+  /** zero points of the output type (int4 packed), or 0 for none */
+  readonly zeroPoint: number;
+  readonly type: QuantType;
+  readonly layout: QuantLayout;
+}
+
+export function quantizeLinearInto(k: KernelHost, a: QuantizeLinearArgs): void {
+  const l = a.layout;
+  kernelFn(k, 'f32_quantize_linear_wasmsimd')(a.x, a.y, a.scale, a.zeroPoint, l.outer, l.axisDim, l.inner, l.block, QUANT_DTYPE[a.type]);
+}
+
+export interface DequantizeLinearArgs {
+  readonly x: number;
+  /** f32 output */
+  readonly y: number;
+  readonly scale: number;
+  /** 0 for none (and always for i32) */
+  readonly zeroPoint: number;
+  readonly type: DequantInputType;
+  readonly layout: QuantLayout;
+}
+
+export function dequantizeLinearInto(k: KernelHost, a: DequantizeLinearArgs): void {
+  const l = a.layout;
+  kernelFn(k, 'f32_dequantize_linear_wasmsimd')(a.x, a.y, a.scale, a.zeroPoint, l.outer, l.axisDim, l.inner, l.block, QUANT_DTYPE[a.type]);
+}
+
+/** DynamicQuantizeLinear of `n` f32 at x into u8 at y; `params` is 12 bytes of scratch. */
+export function dynamicQuantizeLinearInto(k: KernelHost, x: number, y: number, n: number, params: number): { scale: number; zeroPoint: number } {
+  kernelFn(k, 'f32_dynamic_quantize_linear_u8_wasmsimd')(x, y, n, params);
+  return { scale: k.heap.f32[params >> 2], zeroPoint: k.heap.i32[(params >> 2) + 1] };
+}
+
+function checkScales(l: QuantLayout, scale: Float32Array, zeroPoint: ArrayLike<number> | null, type: DequantInputType, packedZp: boolean): void {
+  const n = scaleCount(l);
+  check(scale.length === n, `scale has ${scale.length} elements, the layout needs ${n}`);
+  if (zeroPoint) {
+    const want = packedZp && (type === 'u4' || type === 's4') ? Math.ceil(n / 2) : n;
+    check(zeroPoint.length === want, `zero_point has ${zeroPoint.length} elements, the layout needs ${want}`);
+  }
+  if (l.block > 0) check(l.block >= 1, 'block_size must be ≥ 1');
+}
+
+function outputArray(type: QuantType, count: number): QuantArray {
+  switch (type) {
+    case 'u8': return new Uint8Array(count);
+    case 's8': return new Int8Array(count);
+    case 'u16': return new Uint16Array(count);
+    case 's16': return new Int16Array(count);
+    case 'u4': case 's4': return new Uint8Array(Math.ceil(count / 2));
+  }
+}
+
+/** QuantizeLinear on arrays. int4 zero points and outputs are packed (see packInt4). */
+export function quantizeLinear(
+  k: KernelHost, x: Float32Array, scale: Float32Array, zeroPoint: QuantArray | null, type: QuantType, layout: QuantLayout,
+): QuantArray {
+  const count = elementCount(layout);
+  check(x.length === count, `x has ${x.length} elements, the layout describes ${count}`);
+  checkScales(layout, scale, zeroPoint, type, true);
+  return scoped(k, () => {
+    const xp = k.heap.put(x);
+    const sp = k.heap.put(scale);
+    const zp = zeroPoint ? k.heap.put(zeroPoint) : 0;
+    const bytes = quantByteLength(type, count);
+    const yp = k.heap.alloc(Math.max(bytes, 1));
+    quantizeLinearInto(k, { x: xp, y: yp, scale: sp, zeroPoint: zp, type, layout });
+    const out = outputArray(type, count);
+    new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(k.heap.u8.subarray(yp, yp + bytes));
+    return out;
+  });
+}
+
+/** DequantizeLinear on arrays (int4 inputs and zero points packed). */
+export function dequantizeLinear(
+  k: KernelHost, q: QuantArray | Int32Array, scale: Float32Array, zeroPoint: QuantArray | null, type: DequantInputType, layout: QuantLayout,
+): Float32Array {
+  const count = elementCount(layout);
+  const want = type === 'u4' || type === 's4' ? Math.ceil(count / 2) : count;
+  check(q.length === want, `input has ${q.length} elements, the layout needs ${want} of type ${type}`);
+  check(type !== 'i32' || zeroPoint === null, 'int32 DequantizeLinear takes no zero point');
+  checkScales(layout, scale, zeroPoint, type, true);
+  return scoped(k, () => {
+    const xp = k.heap.put(q);
+    const sp = k.heap.put(scale);
+    const zp = zeroPoint ? k.heap.put(zeroPoint) : 0;
+    const yp = k.heap.alloc(Math.max(count * 4, 4));
+    dequantizeLinearInto(k, { x: xp, y: yp, scale: sp, zeroPoint: zp, type, layout });
+    return f32Out(k, yp, count);
+  });
+}
+
+export function dynamicQuantizeLinear(k: KernelHost, x: Float32Array): { y: Uint8Array; scale: number; zeroPoint: number } {
+  return scoped(k, () => {
+    const xp = k.heap.put(x);
+    const yp = k.heap.alloc(Math.max(x.length, 1));
+    const pp = k.heap.alloc(16);
+    const r = dynamicQuantizeLinearInto(k, xp, yp, x.length, pp);
+    return { y: k.heap.u8.slice(yp, yp + x.length), ...r };
+  });
+}
