@@ -1,6 +1,7 @@
 // Entry of the baseline (SIMD128) and threads builds. Families append their exports here.
 export { octet_heap_base } from './common/memory';
 export * from './gemm/index';
+export * from './conv/index';
 export * from './quant/index';
 export * from './elementwise/index';
 export * from './pool/index';

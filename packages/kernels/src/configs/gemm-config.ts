@@ -30,6 +30,13 @@ function path(op: 'gemm' | 'gemv', relaxed: boolean): GemmPath {
   return { kernels: byOut, mr: any.mr, kc: any.kc, packing: `c${any.kc}i${any.esize * 8}` as WeightPacking };
 }
 
+/** Depthwise convolution kernels (baseline SIMD128 in every build). */
+export function selectDwconvKernels(): Readonly<Record<QOutputType, GemmKernelInfo>> {
+  const byOut = {} as Record<QOutputType, GemmKernelInfo>;
+  for (const k of GEMM_KERNELS) if (k.op === 'dwconv') byOut[k.out] = k;
+  return byOut;
+}
+
 export function selectGemmConfig(variant: KernelVariant): GemmConfig {
   if (variant === 'relaxed') {
     // vpdpbusd is fast enough that one int8 packing serves every M.

@@ -3,7 +3,7 @@ export type QOutputType = 'u8' | 's8' | 'f32' | 'i32';
 
 export interface GemmKernelInfo {
   readonly symbol: string;
-  readonly op: 'gemm' | 'gemv';
+  readonly op: 'gemm' | 'gemv' | 'dwconv';
   readonly out: QOutputType;
   /** Rows per tile. */
   readonly mr: number;

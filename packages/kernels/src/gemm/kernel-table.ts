@@ -14,4 +14,8 @@ export const GEMM_KERNELS: readonly GemmKernelInfo[] = [
   { symbol: 'qu8s8_gemm_6x8c4__minmax_fp32_qs8__wasmrelaxedsimd_dot8x4', op: 'gemm', out: 's8', mr: 6, kc: 4, esize: 1, relaxed: true },
   { symbol: 'qu8s8_gemm_6x8c4__dequant_f32__wasmrelaxedsimd_dot8x4', op: 'gemm', out: 'f32', mr: 6, kc: 4, esize: 1, relaxed: true },
   { symbol: 'qu8s8_gemm_6x8c4__i32__wasmrelaxedsimd_dot8x4', op: 'gemm', out: 'i32', mr: 6, kc: 4, esize: 1, relaxed: true },
+  { symbol: 'qu8s8_dwconv_8x1__minmax_fp32_qu8__wasmsimd', op: 'dwconv', out: 'u8', mr: 1, kc: 1, esize: 2, relaxed: false },
+  { symbol: 'qu8s8_dwconv_8x1__minmax_fp32_qs8__wasmsimd', op: 'dwconv', out: 's8', mr: 1, kc: 1, esize: 2, relaxed: false },
+  { symbol: 'qu8s8_dwconv_8x1__dequant_f32__wasmsimd', op: 'dwconv', out: 'f32', mr: 1, kc: 1, esize: 2, relaxed: false },
+  { symbol: 'qu8s8_dwconv_8x1__i32__wasmsimd', op: 'dwconv', out: 'i32', mr: 1, kc: 1, esize: 2, relaxed: false },
 ];

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kernels } from '../kernels.js';
+import { loadKernels } from '../load-kernels.js';
+import { firstMismatch } from '../gemm/qgemm-tester.js';
+import { randomConvCase, referenceQConv, runConvCase, type ConvShape } from './qconv-tester.js';
+
+const CASES: [string, ConvShape, string][] = [
+  ['1×1', { N: 2, C: 13, H: 5, W: 7, M: 11, k: [1, 1] }, 'gemm-1x1'],
+  ['3×3 pad 1', { N: 1, C: 5, H: 9, W: 8, M: 17, k: [3, 3], pads: [1, 1, 1, 1] }, 'im2col-gemm'],
+  ['3×3 stride 2, asymmetric pads', { N: 2, C: 4, H: 11, W: 10, M: 9, k: [3, 3], strides: [2, 2], pads: [0, 1, 2, 1] }, 'im2col-gemm'],
+  ['dilation 2', { N: 1, C: 3, H: 12, W: 12, M: 8, k: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2] }, 'im2col-gemm'],
+  ['1×1 stride 2', { N: 1, C: 6, H: 8, W: 8, M: 7, k: [1, 1], strides: [2, 2] }, 'im2col-gemm'],
+  ['groups 3', { N: 1, C: 6, H: 7, W: 7, M: 9, k: [3, 3], group: 3, pads: [1, 1, 1, 1] }, 'im2col-gemm'],
+  ['non-square kernel 1×5', { N: 1, C: 4, H: 6, W: 13, M: 5, k: [1, 5], pads: [0, 2, 0, 2] }, 'im2col-gemm'],
+  ['depthwise 3×3 stride 1', { N: 2, C: 7, H: 10, W: 19, M: 7, k: [3, 3], group: 7, pads: [1, 1, 1, 1] }, 'depthwise'],
+  ['depthwise 3×3 stride 2', { N: 1, C: 5, H: 17, W: 17, M: 5, k: [3, 3], group: 5, strides: [2, 2], pads: [1, 1, 1, 1] }, 'depthwise'],
+  ['depthwise 5×5 stride 3 dilation 2 (scalar path)', { N: 1, C: 3, H: 20, W: 21, M: 3, k: [5, 5], group: 3, strides: [3, 3], dilations: [2, 2], pads: [2, 3, 1, 0] }, 'depthwise'],
+  ['depthwise wide row, no pads', { N: 1, C: 2, H: 4, W: 40, M: 2, k: [3, 3], group: 2 }, 'depthwise'],
+];
+
+let k: Kernels;
+beforeAll(async () => {
+  k = await loadKernels({ variant: 'simd' });
+});
+
+describe('integer convolution against the TypeScript reference', () => {
+  for (const [name, shape, method] of CASES) {
+    it(`${name} (${method}), every output type`, () => {
+      let seed = name.length * 101;
+      for (const output of ['u8', 's8', 'f32', 'i32'] as const) {
+        const c = randomConvCase(seed++, shape, { output, outputZeroPoint: output === 'u8' ? 120 : output === 's8' ? -3 : 0 });
+        const { method: used, got } = runConvCase(k, c);
+        expect(used).toBe(method);
+        const want = referenceQConv(c);
+        const i = firstMismatch(got, want);
+        if (i >= 0) expect.fail(`${name} ${output}: element ${i} got ${got[i]} want ${want[i]}`);
+      }
+    });
+  }
+
+  it('activation zero points at both ends, signed and unsigned, with fused ReLU range', () => {
+    let seed = 4242;
+    for (const shape of [CASES[1][1], CASES[7][1]]) {
+      for (const signed of [false, true]) {
+        for (const zx of signed ? [-128, 127] : [0, 255]) {
+          const c = randomConvCase(seed++, shape, { output: 'u8', xZeroPoint: zx, outputZeroPoint: 100, outputMin: 100, outputMax: 250 });
+          if (signed !== c.x instanceof Int8Array) c.x = signed ? Int8Array.from(c.x, (v) => (v & 0xff) - 128) : Uint8Array.from(c.x, (v) => v & 0xff);
+          const { got } = runConvCase(k, c);
+          expect(firstMismatch(got, referenceQConv(c))).toBe(-1);
+          expect(Math.min(...got)).toBeGreaterThanOrEqual(100);
+        }
+      }
+    }
+  });
+
+  it('rejects inconsistent shapes', () => {
+    expect(() =>
+      k.createQConv({ C: 4, H: 4, W: 4, M: 6, kernelShape: [3, 3], group: 3, weights: new Int8Array(1), weightZeroPoint: 0, activationSigned: false, activationZeroPoint: 0, output: 'i32' }),
+    ).toThrow(/group 3 must divide C = 4/);
+    expect(() =>
+      k.createQConv({ C: 4, H: 2, W: 2, M: 2, kernelShape: [3, 3], weights: new Int8Array(72), weightZeroPoint: 0, activationSigned: false, activationZeroPoint: 0, output: 'i32' }),
+    ).toThrow(/empty/);
+  });
+});
+
+afterAll(async () => {
+  await k?.dispose();
+});
