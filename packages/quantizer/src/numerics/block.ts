@@ -1,0 +1,63 @@
+import { roundHalfEven } from './round.js';
+
+export interface BlockQuantized {
+  /** unsigned codes 0..2^bits−1 in [N][blocks][blockSize] order (column-major blocks of W[K,N]) */
+  codes: Uint8Array;
+  /** [N][blocks] */
+  scales: Float32Array;
+  /** [N][blocks] unsigned zero points (2^(bits−1) when symmetric) */
+  zeroPoints: Uint8Array;
+  blocks: number;
+}
+
+/**
+ * Blockwise quantization of a [K, N] weight along K (what MatMulNBits and blocked
+ * DequantizeLinear expect). Symmetric uses MLAS's choice: the element of largest magnitude maps
+ * exactly to −2^(bits−1), so scale = v / −2^(bits−1) (sign kept) and the zero point is 2^(bits−1).
+ * Asymmetric widens [min, max] to include 0 and rounds the zero point.
+ */
+export function quantizeBlockwise(w: Float32Array, K: number, N: number, bits: 4 | 8, blockSize: number, symmetric: boolean): BlockQuantized {
+  const blocks = Math.ceil(K / blockSize);
+  const qmax = (1 << bits) - 1;
+  const mid = 1 << (bits - 1);
+  const codes = new Uint8Array(N * blocks * blockSize);
+  const scales = new Float32Array(N * blocks);
+  const zeroPoints = new Uint8Array(N * blocks);
+  for (let n = 0; n < N; n++) {
+    for (let b = 0; b < blocks; b++) {
+      const k0 = b * blockSize;
+      const k1 = Math.min(K, k0 + blockSize);
+      let scale: number;
+      let zp: number;
+      if (symmetric) {
+        let v = 0;
+        for (let k = k0; k < k1; k++) {
+          const x = w[k * N + n];
+          if (Math.abs(x) > Math.abs(v)) v = x;
+        }
+        scale = Math.fround(v / -mid);
+        zp = mid;
+      } else {
+        let lo = 0;
+        let hi = 0;
+        for (let k = k0; k < k1; k++) {
+          const x = w[k * N + n];
+          if (x < lo) lo = x;
+          if (x > hi) hi = x;
+        }
+        scale = Math.fround((hi - lo) / qmax);
+        zp = scale === 0 ? 0 : Math.min(qmax, Math.max(0, roundHalfEven(-lo / scale)));
+      }
+      scales[n * blocks + b] = scale;
+      zeroPoints[n * blocks + b] = zp;
+      const base = (n * blocks + b) * blockSize;
+      const inv = scale === 0 ? 0 : 1 / scale;
+      for (let k = k0; k < k1; k++) {
+        const q = roundHalfEven(w[k * N + n] * inv) + zp;
+        codes[base + (k - k0)] = q < 0 ? 0 : q > qmax ? qmax : q;
+      }
+      for (let k = k1; k < k0 + blockSize; k++) codes[base + (k - k0)] = zp; // padding dequantizes to 0
+    }
+  }
+  return { codes, scales, zeroPoints, blocks };
+}
