@@ -1,0 +1,1 @@
+export { averagePoolConfig } from './pool-family.js';

@@ -1,0 +1,20 @@
+import type { OpConfig } from '../op-registry.js';
+import { toNumbers } from '../tensor.js';
+
+export const constantOfShapeConfig: OpConfig = {
+  opType: 'ConstantOfShape',
+  domain: '',
+  minOpset: 9,
+  maxOpset: 22,
+  prepare(ctx) {
+    const dims = toNumbers(ctx.value(0));
+    if (dims.some((d) => d < 0)) ctx.fail(`negative dimension in [${dims.join(', ')}]`);
+    const v = ctx.attrs.tensor('value');
+    const dtype = v?.dtype ?? 'float32';
+    const fill = v ? v.data[0] : 0;
+    return {
+      outputs: [{ dtype, dims }],
+      run: (_i, o) => (o[0].data as Float32Array).fill(fill as number),
+    };
+  },
+};

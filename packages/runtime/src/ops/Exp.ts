@@ -1,0 +1,6 @@
+import { unaryElementwise } from './unary-elementwise.js';
+
+export const expConfig = unaryElementwise({
+  opType: 'Exp',
+  float: () => Math.exp,
+});

@@ -1,0 +1,24 @@
+import type { OpConfig } from '../op-registry.js';
+import { toNumbers } from '../tensor.js';
+import { broadcastBinary, planBroadcast } from './broadcast.js';
+
+const first = (x: unknown) => x;
+
+export const expandConfig: OpConfig = {
+  opType: 'Expand',
+  domain: '',
+  minOpset: 8,
+  maxOpset: 22,
+  prepare(ctx) {
+    const x = ctx.input(0);
+    const shape = toNumbers(ctx.value(1));
+    const plan = planBroadcast([x.dims, shape]);
+    return {
+      outputs: [{ dtype: x.dtype, dims: plan.outDims }],
+      run(inputs, outputs) {
+        const a = inputs[0].data;
+        broadcastBinary(plan, a, a, outputs[0].data, first);
+      },
+    };
+  },
+};

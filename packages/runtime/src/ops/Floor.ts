@@ -1,0 +1,6 @@
+import { unaryElementwise } from './unary-elementwise.js';
+
+export const floorConfig = unaryElementwise({
+  opType: 'Floor',
+  float: () => Math.floor,
+});

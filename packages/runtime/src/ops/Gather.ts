@@ -1,0 +1,40 @@
+import type { OpConfig } from '../op-registry.js';
+import { normalizeAxis } from '../shape-utils.js';
+import { sizeOf } from '../tensor.js';
+import { copyRange } from './copy.js';
+
+export const gatherConfig: OpConfig = {
+  opType: 'Gather',
+  domain: '',
+  minOpset: 1,
+  maxOpset: 22,
+  prepare(ctx) {
+    const x = ctx.input(0);
+    const idx = ctx.input(1);
+    if (idx.dtype !== 'int64' && idx.dtype !== 'int32') ctx.fail(`indices must be int32 or int64, got ${idx.dtype}`);
+    const r = x.dims.length;
+    const axis = normalizeAxis(ctx.attrs.int('axis', 0), r);
+    const d = x.dims[axis];
+    const outer = sizeOf(x.dims.slice(0, axis));
+    const inner = sizeOf(x.dims.slice(axis + 1));
+    const n = sizeOf(idx.dims);
+    const dims = [...x.dims.slice(0, axis), ...idx.dims, ...x.dims.slice(axis + 1)];
+    const node = ctx.node.name;
+    return {
+      outputs: [{ dtype: x.dtype, dims }],
+      run(inputs, outputs) {
+        const a = inputs[0].data;
+        const ind = inputs[1].data;
+        const o = outputs[0].data as Float32Array;
+        for (let q = 0; q < outer; q++) {
+          for (let i = 0; i < n; i++) {
+            let k = Number(ind[i]);
+            if (k < 0) k += d;
+            if (k < 0 || k >= d) throw new RangeError(`index ${Number(ind[i])} out of range [-${d}, ${d - 1}] in ${node}`);
+            copyRange(a, (q * d + k) * inner, o, (q * n + i) * inner, inner);
+          }
+        }
+      },
+    };
+  },
+};

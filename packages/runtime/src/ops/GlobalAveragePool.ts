@@ -1,0 +1,1 @@
+export { globalAveragePoolConfig } from './pool-family.js';

@@ -1,0 +1,1 @@
+export { globalMaxPoolConfig } from './pool-family.js';

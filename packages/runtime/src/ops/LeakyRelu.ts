@@ -1,0 +1,9 @@
+import { unaryElementwise } from './unary-elementwise.js';
+
+export const leakyReluConfig = unaryElementwise({
+  opType: 'LeakyRelu',
+  float: (ctx) => {
+    const alpha = ctx.attrs.float('alpha', 0.01);
+    return (x) => (x >= 0 ? x : alpha * x);
+  },
+});

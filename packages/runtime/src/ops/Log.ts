@@ -1,0 +1,6 @@
+import { unaryElementwise } from './unary-elementwise.js';
+
+export const logConfig = unaryElementwise({
+  opType: 'Log',
+  float: () => Math.log,
+});

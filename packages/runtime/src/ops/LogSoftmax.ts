@@ -1,0 +1,1 @@
+export { logSoftmaxConfig } from './softmax-family.js';

@@ -1,0 +1,1 @@
+export { maxPoolConfig } from './pool-family.js';

@@ -1,0 +1,1 @@
+export { softmaxConfig } from './softmax-family.js';

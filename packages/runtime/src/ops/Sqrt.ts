@@ -1,0 +1,6 @@
+import { unaryElementwise } from './unary-elementwise.js';
+
+export const sqrtConfig = unaryElementwise({
+  opType: 'Sqrt',
+  float: () => Math.sqrt,
+});

@@ -1,0 +1,6 @@
+import { unaryElementwise } from './unary-elementwise.js';
+
+export const tanhConfig = unaryElementwise({
+  opType: 'Tanh',
+  float: () => Math.tanh,
+});

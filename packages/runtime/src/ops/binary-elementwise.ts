@@ -1,0 +1,62 @@
+// Factory for two-input broadcasting element-wise ops (arithmetic, comparison, logic).
+
+import type { OpConfig } from '../op-registry.js';
+import type { DType } from '../tensor.js';
+import { broadcastBinary, planBroadcast } from './broadcast.js';
+
+export interface BinaryOpSpec {
+  opType: string;
+  minOpset?: number;
+  maxOpset?: number;
+  float?: (a: number, b: number) => number | boolean;
+  int?: (a: number, b: number) => number | boolean;
+  bigint?: (a: bigint, b: bigint) => bigint | boolean;
+  bool?: (a: number, b: number) => number | boolean;
+  /** Output dtype is bool (comparisons, logic). */
+  boolOutput?: boolean;
+  /** Inputs may differ in dtype (Pow: float base, integer exponent). */
+  mixedTypes?: boolean;
+}
+
+const FLOAT: ReadonlySet<DType> = new Set(['float32', 'float64']);
+
+function pick(spec: BinaryOpSpec, dtype: DType) {
+  if (dtype === 'bool') return spec.bool;
+  if (FLOAT.has(dtype)) return spec.float;
+  if (dtype === 'int64' || dtype === 'uint64') return spec.bigint as BinaryOpSpec['float'];
+  return spec.int;
+}
+
+export function binaryElementwise(spec: BinaryOpSpec): OpConfig {
+  return {
+    opType: spec.opType,
+    domain: '',
+    minOpset: spec.minOpset ?? 7,
+    maxOpset: spec.maxOpset ?? 22,
+    prepare(ctx) {
+      const a = ctx.input(0);
+      const b = ctx.input(1);
+      if (a.dtype !== b.dtype && !spec.mixedTypes) ctx.fail(`input types differ: ${a.dtype} and ${b.dtype}`);
+      let f = pick(spec, a.dtype);
+      if (!f) ctx.fail(`${spec.opType} does not support ${a.dtype} inputs`);
+      if (a.dtype !== b.dtype) {
+        // Mixed Pow: compute in numbers; convert bigint operands.
+        const g = f!;
+        const toNum = (v: number | bigint) => (typeof v === 'bigint' ? Number(v) : v);
+        const outBig = a.dtype === 'int64' || a.dtype === 'uint64';
+        f = ((x: number, y: number) => {
+          const r = (FLOAT.has(a.dtype) ? spec.float! : (spec.int ?? spec.float!))(toNum(x), toNum(y)) as number;
+          return outBig ? BigInt(Math.trunc(r)) : r;
+        }) as typeof g;
+      }
+      const plan = planBroadcast([a.dims, b.dims]);
+      const fn = f!;
+      return {
+        outputs: [{ dtype: spec.boolOutput ? 'bool' : a.dtype, dims: plan.outDims }],
+        run(inputs, outputs) {
+          broadcastBinary(plan, inputs[0].data, inputs[1].data, outputs[0].data, fn);
+        },
+      };
+    },
+  };
+}

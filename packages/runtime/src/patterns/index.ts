@@ -1,0 +1,6 @@
+// Graph patterns applied at session creation, in this order (e.g. QDQ → integer-kernel fusion).
+// Owned by the quantized-ops work; see packages/runtime/README.md, "Adding ops".
+
+import type { GraphPattern } from '../op-registry.js';
+
+export const graphPatterns: readonly GraphPattern[] = [];

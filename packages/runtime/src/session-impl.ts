@@ -1,0 +1,155 @@
+import { compileGraph, type CompiledModel } from './compile.js';
+import {
+  FeedShapeError,
+  FeedTypeError,
+  InvalidModelError,
+  MissingFeedError,
+  SessionDisposedError,
+  UnknownFeedError,
+} from './errors.js';
+import type { RuntimeGraph, ValueInfo } from './graph.js';
+import { decodeModel, graphFromModel } from './model-from-onnx.js';
+import { buildPlan, createHeapArena, type ArenaMemory, type Plan, type Profile } from './plan.js';
+import { defaultRegistry } from './register-all-ops.js';
+import type { Feeds, ModelSource, ProfileEntry, RunOptions, Session, SessionOptions, ValueMetadata } from './session.js';
+import { isTypedArrayOf, onnxDtypeName, sizeOf, type Tensor, type TensorValue } from './tensor.js';
+
+export async function createSession(model: ModelSource, options: SessionOptions = {}): Promise<Session> {
+  return createSessionSync(model, options);
+}
+
+export function createSessionSync(model: ModelSource, options: SessionOptions = {}): Session {
+  const graph = model instanceof Uint8Array ? graphFromModel(decodeModel(model)) : model;
+  const compiled = compileGraph(graph, {
+    registry: options.registry ?? defaultRegistry(),
+    kernels: options.kernels,
+    constantFolding: options.constantFolding,
+  });
+  return new SessionImpl(compiled);
+}
+
+const metadata = (v: ValueInfo): ValueMetadata => ({
+  name: v.name,
+  isTensor: true,
+  type: v.dtype ?? onnxDtypeName(v.elemType),
+  shape: v.dims ? v.dims.map((d, i) => (d === null ? `unk__${i}` : d)) : [],
+});
+
+class SessionImpl implements Session {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly ValueMetadata[];
+  readonly outputMetadata: readonly ValueMetadata[];
+  private compiled: CompiledModel | undefined;
+  private plan: Plan | undefined;
+  private arena: ArenaMemory = createHeapArena();
+  private readonly feedBuffer: Tensor[];
+  private profile: Profile | undefined;
+
+  constructor(compiled: CompiledModel) {
+    this.compiled = compiled;
+    const g: RuntimeGraph = compiled.graph;
+    this.inputNames = g.inputs.map((i) => i.name);
+    this.outputNames = g.outputs.map((o) => o.name);
+    this.inputMetadata = g.inputs.map(metadata);
+    this.outputMetadata = g.outputs.map(metadata);
+    for (const i of g.inputs) {
+      if (!i.dtype) throw new InvalidModelError(`model input '${i.name}' has type ${onnxDtypeName(i.elemType)}, which the runtime does not support`);
+    }
+    this.feedBuffer = g.inputs.map(() => ({ dtype: 'float32', dims: [], data: new Float32Array(0) }) as Tensor);
+  }
+
+  get arenaBytes(): number {
+    return this.plan?.arenaBytes ?? 0;
+  }
+
+  async run(feeds: Feeds, options?: RunOptions): Promise<Record<string, TensorValue>> {
+    return this.runSync(feeds, options);
+  }
+
+  runSync(feeds: Feeds, options?: RunOptions): Record<string, TensorValue> {
+    const compiled = this.compiled;
+    if (!compiled) throw new SessionDisposedError();
+    const feedTensors = this.checkFeeds(compiled.graph, feeds);
+    let outputs: Tensor[];
+    const plan = this.plan;
+    if (plan && !plan.valueDependent && sameDims(plan.feedDims, feedTensors)) {
+      outputs = plan.run(feedTensors, this.profile);
+    } else {
+      this.plan = undefined; // a failed build must not leave a half-made plan behind
+      const built = buildPlan(compiled, this.inputNames, feedTensors, this.arena);
+      this.plan = built.plan;
+      outputs = built.outputs;
+    }
+    const wanted = options?.outputs;
+    const result: Record<string, TensorValue> = {};
+    this.outputNames.forEach((name, i) => {
+      if (wanted && !wanted.includes(name)) return;
+      result[name] = { type: outputs[i].dtype, dims: outputs[i].dims, data: outputs[i].data };
+    });
+    if (wanted) for (const w of wanted) if (!(w in result)) throw new InvalidModelError(`requested output '${w}' is not a model output`);
+    return result;
+  }
+
+  startProfiling(): void {
+    this.profile = { nodes: new Map() };
+  }
+
+  endProfiling(): ProfileEntry[] {
+    const p = this.profile;
+    this.profile = undefined;
+    if (!p) return [];
+    return [...p.nodes].map(([node, e]) => ({ node, ...e })).sort((a, b) => b.ms - a.ms);
+  }
+
+  dispose(): void {
+    this.compiled = undefined;
+    this.plan = undefined;
+    this.arena.dispose();
+  }
+
+  private checkFeeds(graph: RuntimeGraph, feeds: Feeds): Tensor[] {
+    for (const name of Object.keys(feeds)) {
+      if (!this.inputNames.includes(name)) throw new UnknownFeedError(name, this.inputNames);
+    }
+    return graph.inputs.map((info, i) => {
+      const f = feeds[info.name];
+      if (f === undefined || f === null) throw new MissingFeedError(info.name);
+      const dtype = info.dtype!;
+      if (f.type !== dtype) throw new FeedTypeError(info.name, dtype, String(f.type));
+      if (!isTypedArrayOf(dtype, f.data)) throw new FeedTypeError(info.name, `${dtype} data`, `${(f.data as object)?.constructor?.name}`);
+      const dims = f.dims;
+      if (!Array.isArray(dims) || dims.some((d) => !Number.isInteger(d) || d < 0)) {
+        throw new FeedShapeError(info.name, `dims must be non-negative integers, got [${String(dims)}]`);
+      }
+      if (info.dims) {
+        if (dims.length !== info.dims.length) {
+          throw new FeedShapeError(info.name, `rank ${dims.length} given, the model expects rank ${info.dims.length} [${info.dims.map((d) => d ?? '?').join(', ')}]`);
+        }
+        info.dims.forEach((d, k) => {
+          if (typeof d === 'number' && d !== dims[k]) {
+            throw new FeedShapeError(info.name, `dimension ${k} is ${dims[k]}, the model expects ${d}`);
+          }
+        });
+      }
+      if (f.data.length !== sizeOf(dims)) {
+        throw new FeedShapeError(info.name, `data has ${f.data.length} elements, dims [${dims.join(', ')}] need ${sizeOf(dims)}`);
+      }
+      const t = this.feedBuffer[i] as { dtype: string; dims: readonly number[]; data: unknown };
+      t.dtype = dtype;
+      t.dims = dims;
+      t.data = f.data;
+      return t as Tensor;
+    });
+  }
+}
+
+function sameDims(a: readonly (readonly number[])[], feeds: readonly Tensor[]): boolean {
+  for (let i = 0; i < feeds.length; i++) {
+    const d = feeds[i].dims;
+    const p = a[i];
+    if (d.length !== p.length) return false;
+    for (let k = 0; k < d.length; k++) if (d[k] !== p[k]) return false;
+  }
+  return true;
+}
