@@ -16,3 +16,28 @@ export { NODE_WORKER_SOURCE, WEB_WORKER_SOURCE } from './threads/worker-source.j
 export { referenceQGemm, referenceAccumulators, referenceEpilogue } from './reference/qgemm.js';
 export type { ReferenceQGemm } from './reference/qgemm.js';
 export { roundHalfEven, requantize, dequantize } from './reference/requantize.js';
+export type { KernelHost } from './elementwise/host.js';
+export type { QuantType, QuantLayout, DequantInputType, QuantArray, QuantizeLinearArgs, DequantizeLinearArgs } from './quant/quant.js';
+export {
+  QUANT_DTYPE, quantLayout, scaleCount, quantByteLength, packInt4, unpackInt4,
+  quantizeLinearInto, dequantizeLinearInto, dynamicQuantizeLinearInto, quantizeLinear, dequantizeLinear, dynamicQuantizeLinear,
+} from './quant/quant.js';
+export type { BroadcastPlan } from './elementwise/broadcast.js';
+export { planBroadcast, broadcastShape } from './elementwise/broadcast.js';
+export type { UnaryOpName, BinaryOpName, QLinearParams, LayerNormArgs } from './elementwise/elementwise.js';
+export {
+  UNARY_OP, BINARY_OP, unaryInto, unary, binaryInto, binary, softmaxInto, softmax, layerNormInto, layerNorm, qlinearBinaryInto, qlinearBinary,
+} from './elementwise/elementwise.js';
+export type { Pool2dOptions, Pool2dGeometry, PoolType, QPoolParams } from './pool/pool.js';
+export {
+  poolOutputSize, poolGeometry, isGlobalPool, maxPool2dInto, averagePool2dInto, qlinearAveragePool2dInto, globalAveragePoolInto,
+  qlinearGlobalAveragePoolInto, maxPool2d, averagePool2d, qlinearAveragePool2d, globalAveragePool, qlinearGlobalAveragePool,
+} from './pool/pool.js';
+export type { MatMulNBits, MatMulNBitsOptions } from './weight-only/matmul-nbits.js';
+export { createMatMulNBits } from './weight-only/matmul-nbits.js';
+export type { Sgemm, SgemmOptions, SgemmBias } from './f32/sgemm.js';
+export { createSgemm, packBInto, packedBFloats } from './f32/sgemm.js';
+export type { Conv2d, Conv2dOptions } from './f32/conv2d.js';
+export { createConv2d } from './f32/conv2d.js';
+export type { QuantType as ReferenceQuantType } from './reference/quant.js';
+export { quantRange, quantizeValue, referenceQuantizeLinear, referenceDequantizeLinear, referenceDynamicQuantizeLinear } from './reference/quant.js';

@@ -161,5 +161,5 @@ export function referenceQLinear(op: 'add' | 'mul', a: number, b: number, p: QLi
     const ratio = f(f(f(p.aScale) * f(p.bScale)) / f(p.cScale));
     r = roundHalfEven(f(f((a - p.aZeroPoint) * (b - p.bZeroPoint)) * ratio)) + p.cZeroPoint;
   }
-  return Math.min(hi, Math.max(lo, r));
+  return Math.min(hi, Math.max(lo, r)) | 0; // | 0: no −0
 }

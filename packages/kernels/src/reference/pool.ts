@@ -82,7 +82,7 @@ export function referenceQLinearAvgPool2d(x: ArrayLike<number>, s: Pool2dShape, 
   const f = Math.fround;
   const [lo, hi] = p.signed ? [-128, 127] : [0, 255];
   const avg = avgWindows(x, s, countIncludePad, (v) => f(f(p.xScale) * (v - p.xZeroPoint)));
-  return avg.map((a) => Math.min(hi, Math.max(lo, roundHalfEven(f(f(a / f(p.yScale)) + p.yZeroPoint)))));
+  return avg.map((a) => Math.min(hi, Math.max(lo, roundHalfEven(f(f(a / f(p.yScale)) + p.yZeroPoint)))) | 0);
 }
 
 /** QLinearGlobalAveragePool over [nc, hw] (NCHW) with MLAS's integer-sum requantization. */
@@ -95,7 +95,7 @@ export function referenceQLinearGlobalAvgPool(x: ArrayLike<number>, nc: number, 
     let acc = -p.xZeroPoint * hw;
     for (let i = 0; i < hw; i++) acc += x[c * hw + i];
     const v = Math.min(hi - p.yZeroPoint, Math.max(lo - p.yZeroPoint, f(f(acc) * scale)));
-    y.push(roundHalfEven(v) + p.yZeroPoint);
+    y.push((roundHalfEven(v) + p.yZeroPoint) | 0);
   }
   return y;
 }

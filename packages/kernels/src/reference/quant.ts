@@ -41,7 +41,7 @@ export function quantizeValue(x: number, scale: number, zp: number, t: QuantType
   const [lo, hi] = quantRange(t);
   const v = Math.fround(Math.fround(x) / Math.fround(scale));
   if (Number.isNaN(v)) return 0;
-  return Math.min(hi, Math.max(lo, roundHalfEven(v) + zp));
+  return Math.min(hi, Math.max(lo, roundHalfEven(v) + zp)) | 0; // | 0: no −0
 }
 
 export function referenceQuantizeLinear(

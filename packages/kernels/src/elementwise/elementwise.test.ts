@@ -1,0 +1,196 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Kernels } from '../kernels.js';
+import { loadKernels } from '../load-kernels.js';
+import {
+  broadcastIndices, referenceBinary, referenceLayerNorm, referenceQLinear, referenceSoftmax, referenceUnary,
+  type BinaryOpName, type QLinearParams, type UnaryOpName,
+} from '../reference/elementwise.js';
+import { rng } from '../reference/random.js';
+import { planBroadcast } from './broadcast.js';
+import { binary, layerNorm, qlinearBinary, softmax, unary } from './elementwise.js';
+
+let k: Kernels;
+beforeAll(async () => {
+  k = await loadKernels({ variant: 'simd' });
+});
+
+function randomF32(seed: number, n: number, lo: number, hi: number): Float32Array {
+  const r = rng(seed);
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * r.float());
+}
+
+/** Max relative error, with an absolute floor `abs` for values near 0. */
+function maxError(got: ArrayLike<number>, want: ArrayLike<number>, abs: number): number {
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) {
+    const e = Math.abs(got[i] - want[i]) / Math.max(Math.abs(want[i]), abs);
+    if (!(e <= worst)) worst = e; // NaN propagates as a failure
+  }
+  return worst;
+}
+
+describe('fp32 unary kernels against float64 references', () => {
+  // [op, lo, hi, bound on max(|err| / max(|ref|, floor)), floor, p0, p1]
+  const cases: [UnaryOpName, number, number, number, number, number?, number?][] = [
+    ['exp', -87, 88.5, 3e-7, 0],
+    ['erf', -5, 5, 5e-7, 0],
+    ['tanh', -10, 10, 5e-7, 0],
+    ['sigmoid', -80, 30, 5e-7, 0],
+    ['silu', -30, 30, 6e-7, 0],
+    // gelu's 1 + erf(x/√2) cancels for x ≪ 0: the bound there is absolute (floor 1)
+    ['gelu', -8, 8, 1e-6, 1],
+    ['gelu_tanh', -8, 8, 1e-6, 1],
+    ['relu', -3, 3, 0, 1e-30],
+    ['clip', -3, 3, 0, 1e-30, -0.5, 1.25],
+    ['hardsigmoid', -6, 6, 2e-7, 1, 0.2, 0.5],
+    ['hardswish', -6, 6, 1e-6, 1],
+    ['leakyrelu', -3, 3, 2e-7, 1e-30, 0.01],
+    ['neg', -3, 3, 0, 1e-30],
+    ['abs', -3, 3, 0, 1e-30],
+    ['sqrt', 0, 1e4, 1e-7, 1e-30],
+  ];
+  for (const [op, lo, hi, bound, floor, p0, p1] of cases) {
+    it(`${op} on [${lo}, ${hi}], n odd (SIMD body and scalar tail)`, () => {
+      const x = randomF32(op.length * 31, 4099, lo, hi);
+      x[0] = 0;
+      x[1] = lo;
+      x[2] = hi;
+      const got = unary(k, op, x, p0 ?? 0, p1 ?? 0);
+      const want = Array.from(x, (v) => referenceUnary(op, v, p0 ?? 0, p1 ?? 0));
+      expect(maxError(got, want, floor)).toBeLessThanOrEqual(bound);
+    });
+  }
+
+  it('exp overflows to +Inf, underflows through denormals to 0, keeps NaN', () => {
+    const got = unary(k, 'exp', Float32Array.from([89, 1000, -90, -104, -1000, NaN, -Infinity, Infinity]));
+    expect(got[0]).toBe(Infinity);
+    expect(got[1]).toBe(Infinity);
+    expect(got[2]).toBeGreaterThan(0);
+    expect(Math.abs(got[2] - Math.exp(-90)) / Math.exp(-90)).toBeLessThan(1e-3); // denormal: fewer bits
+    expect(got[3]).toBeLessThan(1e-44);
+    expect(got[4]).toBe(0);
+    expect(got[5]).toBeNaN();
+    expect(got[6]).toBe(0);
+    expect(got[7]).toBe(Infinity);
+  });
+
+  it('erf saturates to ±1 and tanh to ±1 far out', () => {
+    expect(Array.from(unary(k, 'erf', Float32Array.from([-100, -6, 6, 100])))).toEqual([-1, -1, 1, 1]);
+    expect(Array.from(unary(k, 'tanh', Float32Array.from([-100, -10, 10, 100])))).toEqual([-1, -1, 1, 1]);
+  });
+});
+
+describe('fp32 binary kernels with broadcasting, bit-exact', () => {
+  const shapes: [number[], number[]][] = [
+    [[37], [37]],
+    [[5, 7], [7]], // trailing vector
+    [[7], [5, 7]], // broadcast on the left operand
+    [[2, 3, 5, 6], [1, 3, 1, 1]], // channel broadcast
+    [[3, 9], [1]], // scalar
+    [[1], [4, 11]],
+    [[2, 1, 3, 1, 2, 1], [1, 4, 1, 5, 1, 3]], // 6 alternating dims: host-looped outer dims
+    [[1, 1], [1, 1]],
+    [[4, 1, 5], [1, 3, 1]],
+  ];
+  const ops: BinaryOpName[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'prelu'];
+  for (const op of ops) {
+    it(op, () => {
+      let seed = 300 + op.length;
+      for (const [as, bs] of shapes) {
+        const a = randomF32(seed++, as.reduce((p, d) => p * d, 1), -4, 4);
+        const b = randomF32(seed++, bs.reduce((p, d) => p * d, 1), -4, 4);
+        const got = binary(k, op, a, as, b, bs);
+        const plan = planBroadcast(as, bs);
+        const [ia, ib] = broadcastIndices(as, bs, plan.outShape);
+        expect(got.shape).toEqual(plan.outShape);
+        const want = Array.from(ia, (j, i) => referenceBinary(op, a[j], b[ib[i]]));
+        expect(Array.from(got.data)).toEqual(want);
+      }
+    });
+  }
+});
+
+describe('softmax and layer normalisation', () => {
+  it('softmax over the last axis, odd row lengths, large logits', () => {
+    for (const [rows, n] of [[1, 1], [3, 7], [5, 33], [2, 1000], [4, 4]]) {
+      const x = randomF32(rows * 100 + n, rows * n, -30, 30);
+      const got = softmax(k, x, rows, n);
+      const want = referenceSoftmax(x, rows, n);
+      // x − max is rounded in fp32 (as in every fp32 softmax): ≈ |x − max|·6e-8 relative
+      expect(maxError(got, want, 1e-30)).toBeLessThan(5e-6);
+      const gotLog = softmax(k, x, rows, n, true);
+      const wantLog = referenceSoftmax(x, rows, n, true);
+      expect(maxError(gotLog, wantLog, 1)).toBeLessThan(2e-6);
+    }
+  });
+
+  it('layerNorm with and without scale/bias, odd sizes', () => {
+    for (const [rows, n] of [[1, 1], [3, 7], [5, 33], [2, 768], [1, 4]]) {
+      const x = randomF32(rows * 17 + n, rows * n, -3, 5);
+      const g = randomF32(n, n, 0.5, 1.5);
+      const b = randomF32(n + 1, n, -1, 1);
+      for (const [gg, bb] of [[g, b], [null, null]] as const) {
+        const got = layerNorm(k, x, rows, n, gg, bb, 1e-5);
+        const want = referenceLayerNorm(x, rows, n, gg, bb, 1e-5);
+        expect(maxError(got, want, 1)).toBeLessThan(5e-6);
+      }
+    }
+  });
+});
+
+describe('QLinearAdd / QLinearMul against the ORT-formula reference, bit-exact', () => {
+  const shapes: [number[], number[]][] = [
+    [[67], [67]],
+    [[3, 29], [1]], // scalar B
+    [[1], [2, 21]], // scalar A
+    [[2, 4, 3, 5], [1, 4, 1, 1]], // channel broadcast (scalar spans of B)
+    [[5, 9], [9]], // trailing vector (vector-vector spans)
+    [[1, 1], [1, 1]],
+  ];
+  const params = (signed: boolean, i: number): QLinearParams => {
+    const lo = signed ? -128 : 0;
+    const hi = signed ? 127 : 255;
+    const zs = [lo, hi, signed ? 3 : 131];
+    return {
+      signed,
+      aScale: [0.02, 0.5, 0.0071][i % 3],
+      aZeroPoint: zs[i % 3],
+      bScale: [0.013, 0.9, 0.05][i % 3],
+      bZeroPoint: zs[(i + 1) % 3],
+      cScale: [0.03, 0.01, 0.2][i % 3], // 0.01: saturates at both ends
+      cZeroPoint: zs[(i + 2) % 3],
+    };
+  };
+  for (const op of ['add', 'mul'] as const) {
+    for (const signed of [false, true]) {
+      it(`${op} ${signed ? 's8' : 'u8'}`, () => {
+        let seed = 900;
+        let sawLo = false;
+        let sawHi = false;
+        for (let pi = 0; pi < 3; pi++) {
+          const p = params(signed, pi);
+          for (const [as, bs] of shapes) {
+            const r = rng(seed++);
+            const gen = (n: number) => {
+              const v = Array.from({ length: n }, () => r.int(signed ? -128 : 0, signed ? 127 : 255));
+              return signed ? Int8Array.from(v) : Uint8Array.from(v);
+            };
+            const a = gen(as.reduce((q, d) => q * d, 1));
+            const b = gen(bs.reduce((q, d) => q * d, 1));
+            const got = qlinearBinary(k, op, a, as, b, bs, p);
+            const plan = planBroadcast(as, bs);
+            const [ia, ib] = broadcastIndices(as, bs, plan.outShape);
+            const aScalar = plan.aStrides[3] === 0;
+            const bScalar = plan.bStrides[3] === 0;
+            const want = Array.from(ia, (j, i) => referenceQLinear(op, a[j], b[ib[i]], p, aScalar, bScalar));
+            const bad = want.findIndex((w, i) => w !== got.data[i]);
+            if (bad >= 0) expect.fail(`${JSON.stringify({ as, bs, p, bad, a: a[ia[bad]], b: b[ib[bad]], got: got.data[bad], want: want[bad] })}`);
+            sawLo ||= want.includes(signed ? -128 : 0);
+            sawHi ||= want.includes(signed ? 127 : 255);
+          }
+        }
+        expect(sawLo && sawHi).toBe(true);
+      });
+    }
+  }
+});

@@ -1,0 +1,138 @@
+// fp32 elementwise ops, softmax, layer normalisation and QLinearAdd / QLinearMul over the WASM SIMD
+// kernels. `…Into` functions take pointers into WASM memory (for the runtime); the others copy
+// arrays in and out.
+import type { BinaryOpName, QLinearParams, UnaryOpName } from '../reference/elementwise.js';
+import { forEachOuter, planBroadcast, type BroadcastPlan } from './broadcast.js';
+import { check, f32Out, kernelFn, scoped, type KernelHost } from './host.js';
+
+export type { BinaryOpName, QLinearParams, UnaryOpName } from '../reference/elementwise.js';
+
+/** Op codes of f32_unary_wasmsimd. */
+export const UNARY_OP: Readonly<Record<UnaryOpName, number>> = {
+  relu: 0, clip: 1, sigmoid: 2, tanh: 3, gelu: 4, hardsigmoid: 5, hardswish: 6, exp: 7, erf: 8,
+  leakyrelu: 9, neg: 10, abs: 11, sqrt: 12, gelu_tanh: 13, silu: 14,
+};
+
+/** Op codes of f32_binary_wasmsimd. */
+export const BINARY_OP: Readonly<Record<BinaryOpName, number>> = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, prelu: 6 };
+
+/**
+ * y = op(x) over n f32 (y may equal x). p0/p1: clip min/max, hardsigmoid alpha/beta, leakyrelu alpha.
+ * exp/erf/tanh/sigmoid/gelu use polynomial approximations, ≤ 5e-7 relative error (README).
+ */
+export function unaryInto(k: KernelHost, op: UnaryOpName, x: number, y: number, n: number, p0 = 0, p1 = 0): void {
+  kernelFn(k, 'f32_unary_wasmsimd')(UNARY_OP[op], x, y, n, p0, p1);
+}
+
+export function unary(k: KernelHost, op: UnaryOpName, x: Float32Array, p0 = 0, p1 = 0): Float32Array {
+  return scoped(k, () => {
+    const xp = k.heap.put(x);
+    unaryInto(k, op, xp, xp, x.length, p0, p1);
+    return f32Out(k, xp, x.length);
+  });
+}
+
+/** y = a ∘ b with NumPy broadcasting described by `plan` (planBroadcast(aShape, bShape)). */
+export function binaryInto(k: KernelHost, op: BinaryOpName, a: number, b: number, y: number, plan: BroadcastPlan): void {
+  const fn = kernelFn(k, 'f32_binary_wasmsimd');
+  const [d0, d1, d2, d3] = plan.dims;
+  const [a0, a1, a2, a3] = plan.aStrides;
+  const [b0, b1, b2, b3] = plan.bStrides;
+  forEachOuter(plan, (ao, bo, yo) => fn(BINARY_OP[op], a + ao * 4, b + bo * 4, y + yo * 4, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3));
+}
+
+export function binary(
+  k: KernelHost, op: BinaryOpName, a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[],
+): { data: Float32Array; shape: number[] } {
+  checkSize('a', a, aShape);
+  checkSize('b', b, bShape);
+  const plan = planBroadcast(aShape, bShape);
+  const size = plan.outShape.reduce((p, d) => p * d, 1);
+  return scoped(k, () => {
+    const ap = k.heap.put(a);
+    const bp = k.heap.put(b);
+    const yp = k.heap.alloc(size * 4);
+    binaryInto(k, op, ap, bp, yp, plan);
+    return { data: f32Out(k, yp, size), shape: plan.outShape };
+  });
+}
+
+/** Softmax (or LogSoftmax) over the last axis of [rows, n]; y may equal x. */
+export function softmaxInto(k: KernelHost, x: number, y: number, rows: number, n: number, log = false): void {
+  kernelFn(k, 'f32_softmax_wasmsimd')(x, y, rows, n, log ? 1 : 0);
+}
+
+export function softmax(k: KernelHost, x: Float32Array, rows: number, n: number, log = false): Float32Array {
+  check(x.length === rows * n, `softmax: x has ${x.length} elements, expected ${rows} × ${n}`);
+  return scoped(k, () => {
+    const xp = k.heap.put(x);
+    softmaxInto(k, xp, xp, rows, n, log);
+    return f32Out(k, xp, x.length);
+  });
+}
+
+export interface LayerNormArgs {
+  readonly x: number;
+  readonly y: number;
+  readonly rows: number;
+  readonly n: number;
+  /** f32 [n] or 0 */
+  readonly gamma: number;
+  /** f32 [n] or 0 */
+  readonly beta: number;
+  readonly epsilon: number;
+  /** optional f32 [rows] outputs (LayerNormalization's Mean and InvStdDev), 0 to skip */
+  readonly mean?: number;
+  readonly invStdDev?: number;
+}
+
+export function layerNormInto(k: KernelHost, a: LayerNormArgs): void {
+  kernelFn(k, 'f32_layernorm_wasmsimd')(a.x, a.y, a.rows, a.n, a.gamma, a.beta, a.epsilon, a.mean ?? 0, a.invStdDev ?? 0);
+}
+
+export function layerNorm(
+  k: KernelHost, x: Float32Array, rows: number, n: number, gamma: Float32Array | null, beta: Float32Array | null, epsilon = 1e-5,
+): Float32Array {
+  check(x.length === rows * n, `layerNorm: x has ${x.length} elements, expected ${rows} × ${n}`);
+  check(!gamma || gamma.length === n, `layerNorm: scale has ${gamma?.length} elements, expected ${n}`);
+  check(!beta || beta.length === n, `layerNorm: bias has ${beta?.length} elements, expected ${n}`);
+  return scoped(k, () => {
+    const xp = k.heap.put(x);
+    layerNormInto(k, { x: xp, y: xp, rows, n, gamma: gamma ? k.heap.put(gamma) : 0, beta: beta ? k.heap.put(beta) : 0, epsilon });
+    return f32Out(k, xp, x.length);
+  });
+}
+
+/** QLinearAdd / QLinearMul (com.microsoft), u8 or s8, with broadcasting (ORT-exact, see README). */
+export function qlinearBinaryInto(k: KernelHost, op: 'add' | 'mul', a: number, b: number, y: number, plan: BroadcastPlan, p: QLinearParams): void {
+  const fn = kernelFn(k, 'q8_qlinear_binary_wasmsimd');
+  const [d0, d1, d2, d3] = plan.dims;
+  const [a0, a1, a2, a3] = plan.aStrides;
+  const [b0, b1, b2, b3] = plan.bStrides;
+  forEachOuter(plan, (ao, bo, yo) =>
+    fn(op === 'add' ? 0 : 1, p.signed ? 1 : 0, a + ao, b + bo, y + yo, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3,
+      p.aScale, p.aZeroPoint, p.bScale, p.bZeroPoint, p.cScale, p.cZeroPoint));
+}
+
+export function qlinearBinary(
+  k: KernelHost, op: 'add' | 'mul', a: Uint8Array | Int8Array, aShape: readonly number[], b: Uint8Array | Int8Array, bShape: readonly number[], p: QLinearParams,
+): { data: Uint8Array | Int8Array; shape: number[] } {
+  checkSize('A', a, aShape);
+  checkSize('B', b, bShape);
+  check(a instanceof Int8Array === p.signed && b instanceof Int8Array === p.signed, 'qlinearBinary: A and B must both be Int8Array (signed) or Uint8Array');
+  const plan = planBroadcast(aShape, bShape);
+  const size = plan.outShape.reduce((q, d) => q * d, 1);
+  return scoped(k, () => {
+    const ap = k.heap.put(a);
+    const bp = k.heap.put(b);
+    const yp = k.heap.alloc(Math.max(size, 1));
+    qlinearBinaryInto(k, op, ap, bp, yp, plan, p);
+    const bytes = k.heap.u8.slice(yp, yp + size);
+    return { data: p.signed ? new Int8Array(bytes.buffer) : bytes, shape: plan.outShape };
+  });
+}
+
+function checkSize(what: string, data: ArrayLike<number>, shape: readonly number[]): void {
+  const n = shape.reduce((p, d) => p * d, 1);
+  check(data.length === n, `${what} has ${data.length} elements, its shape [${shape.join(', ')}] has ${n}`);
+}

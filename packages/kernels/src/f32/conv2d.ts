@@ -1,0 +1,87 @@
+// fp32 Conv 2-D (NCHW) over the WASM kernels: depthwise direct path, 1×1 packed path, im2col +
+// SGEMM otherwise; bias and a clamp (ReLU / Clip) fused. 1-D convolutions are H = 1.
+import { check, checkDims, f32Out, kernelFn, scoped, type KernelHost } from '../elementwise/host.js';
+
+export interface Conv2dOptions {
+  readonly C: number;
+  readonly OC: number;
+  readonly kernel: readonly [number, number];
+  readonly strides?: readonly [number, number];
+  /** [top, left, bottom, right] */
+  readonly pads?: readonly [number, number, number, number];
+  readonly dilations?: readonly [number, number];
+  readonly group?: number;
+  /** [OC, C / group, kh, kw] */
+  readonly weights: Float32Array;
+  /** [OC] */
+  readonly bias?: Float32Array | null;
+  /** output clamp, e.g. [0, Infinity] for a fused ReLU */
+  readonly clamp?: readonly [number, number];
+}
+
+export interface Conv2d {
+  outputShape(N: number, H: number, W: number): [number, number, number, number];
+  /** Scratch bytes runInto needs for an H × W input (0 for depthwise). */
+  scratchBytes(H: number, W: number): number;
+  runInto(x: number, y: number, N: number, H: number, W: number, scratch: number): void;
+  run(x: Float32Array, shape: readonly number[]): { data: Float32Array; shape: number[] };
+  dispose(): void;
+}
+
+export function createConv2d(k: KernelHost, o: Conv2dOptions): Conv2d {
+  const group = o.group ?? 1;
+  const [kh, kw] = o.kernel;
+  const [sh, sw] = o.strides ?? [1, 1];
+  const [pt, pl, pb, pr] = o.pads ?? [0, 0, 0, 0];
+  const [dh, dw] = o.dilations ?? [1, 1];
+  checkDims('conv2d', [o.C, o.OC, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw, group]);
+  check(group >= 1 && o.C % group === 0 && o.OC % group === 0, `conv2d: C=${o.C} and OC=${o.OC} must be multiples of group=${group}`);
+  check(kh >= 1 && kw >= 1 && sh >= 1 && sw >= 1 && dh >= 1 && dw >= 1, 'conv2d: kernel, strides and dilations must be ≥ 1');
+  check(o.weights.length === o.OC * (o.C / group) * kh * kw, `conv2d: weights have ${o.weights.length} elements, expected [${o.OC}, ${o.C / group}, ${kh}, ${kw}]`);
+  check(!o.bias || o.bias.length === o.OC, `conv2d: bias has ${o.bias?.length} elements, expected ${o.OC}`);
+  const [lo, hi] = o.clamp ?? [-Infinity, Infinity];
+  const conv = kernelFn(k, 'f32_conv2d_wasmsimd');
+  const scratchFn = kernelFn(k, 'f32_conv2d_scratch_bytes');
+  const wp = k.heap.put(o.weights);
+  const bp = o.bias ? k.heap.put(o.bias) : 0;
+  let live = true;
+  const outHW = (H: number, W: number): [number, number] => {
+    const oh = Math.floor((H + pt + pb - (dh * (kh - 1) + 1)) / sh) + 1;
+    const ow = Math.floor((W + pl + pr - (dw * (kw - 1) + 1)) / sw) + 1;
+    check(oh >= 1 && ow >= 1, `conv2d: empty output for a ${H} × ${W} input`);
+    return [oh, ow];
+  };
+  const scratchBytes = (H: number, W: number) => {
+    const [oh, ow] = outHW(H, W);
+    return scratchFn(o.C, group, kh, kw, oh, ow);
+  };
+  const runInto = (x: number, y: number, N: number, H: number, W: number, scratch: number) => {
+    check(live, 'conv2d: used after dispose()');
+    const [oh, ow] = outHW(H, W);
+    conv(x, wp, bp, y, N, o.C, H, W, o.OC, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw, group, lo, hi, scratch);
+  };
+  return {
+    outputShape: (N, H, W) => [N, o.OC, ...outHW(H, W)],
+    scratchBytes,
+    runInto,
+    run(x: Float32Array, shape: readonly number[]) {
+      check(shape.length === 4 && shape[1] === o.C, `conv2d: input must be [N, ${o.C}, H, W], got [${shape.join(', ')}]`);
+      const [N, , H, W] = shape;
+      check(x.length === N * o.C * H * W, `conv2d: x has ${x.length} elements, shape [${shape.join(', ')}]`);
+      const [oh, ow] = outHW(H, W);
+      return scoped(k, () => {
+        const xp = k.heap.put(x);
+        const yp = k.heap.alloc(N * o.OC * oh * ow * 4);
+        const sp = k.heap.alloc(Math.max(scratchBytes(H, W), 16));
+        runInto(xp, yp, N, H, W, sp);
+        return { data: f32Out(k, yp, N * o.OC * oh * ow), shape: [N, o.OC, oh, ow] };
+      });
+    },
+    dispose() {
+      if (!live) return;
+      live = false;
+      k.heap.free(wp);
+      k.heap.free(bp);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Kernels } from '../kernels.js';
+import { loadKernels } from '../load-kernels.js';
+import { convOutputSize, referenceConv2d, referenceSgemm, type Conv2dShape, type SgemmCase } from '../reference/f32.js';
+import { rng } from '../reference/random.js';
+import { createConv2d } from './conv2d.js';
+import { createSgemm } from './sgemm.js';
+
+let k: Kernels;
+beforeAll(async () => {
+  k = await loadKernels({ variant: 'simd' });
+});
+
+const rand = (seed: number, n: number) => {
+  const r = rng(seed);
+  return Float32Array.from({ length: n }, () => r.float() * 2 - 1);
+};
+
+/** |got − want| ≤ tol · (Σ|terms| + 1), the fp32 accumulation bound with margin. */
+function expectClose(got: Float32Array, want: Float64Array, scale: number, tol = 2e-6): void {
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i] - want[i]) <= tol * (scale + 1))) expect.fail(`element ${i}: got ${got[i]}, want ${want[i]}`);
+  }
+}
+
+describe('fp32 SGEMM against the TypeScript reference', () => {
+  it('shapes around the 4×8 tile, M = 1, transB, every bias kind, clamps', () => {
+    let seed = 1;
+    for (const M of [1, 2, 3, 4, 5, 9, 13]) {
+      for (const [K, N] of [[1, 1], [3, 7], [8, 8], [17, 9], [64, 33], [5, 16]]) {
+        for (const transB of [false, true]) {
+          const kinds = [null, 'col', 'row', 'full'] as const;
+          const kind = kinds[seed % 4];
+          const c: SgemmCase = {
+            M, N, K, transB,
+            a: rand(seed++, M * K),
+            b: rand(seed++, K * N),
+            bias: kind ? { kind, data: rand(seed++, kind === 'col' ? N : kind === 'row' ? M : M * N) } : null,
+            lo: seed % 3 === 0 ? 0 : seed % 3 === 1 ? -0.5 : -Infinity,
+            hi: seed % 3 === 1 ? 0.75 : Infinity,
+          };
+          const g = createSgemm(k, { K, N, b: c.b, transB, bias: c.bias, clamp: [c.lo, c.hi] });
+          const got = g.run(c.a, M);
+          g.dispose();
+          expectClose(got, referenceSgemm(c), K);
+        }
+      }
+    }
+  });
+});
+
+describe('fp32 Conv2d against the TypeScript reference', () => {
+  const cases: Conv2dShape[] = [
+    { N: 1, C: 3, H: 9, W: 11, OC: 5, kh: 3, kw: 3, sh: 1, sw: 1, pads: [1, 1, 1, 1], dh: 1, dw: 1, group: 1 },
+    { N: 2, C: 4, H: 8, W: 7, OC: 6, kh: 3, kw: 2, sh: 2, sw: 1, pads: [0, 1, 1, 0], dh: 1, dw: 1, group: 2 },
+    { N: 1, C: 8, H: 6, W: 6, OC: 12, kh: 1, kw: 1, sh: 1, sw: 1, pads: [0, 0, 0, 0], dh: 1, dw: 1, group: 1 }, // 1×1 fast path
+    { N: 1, C: 5, H: 17, W: 19, OC: 3, kh: 1, kw: 1, sh: 1, sw: 1, pads: [0, 0, 0, 0], dh: 1, dw: 1, group: 1 }, // 1×1, HW > chunk, odd
+    { N: 1, C: 6, H: 10, W: 13, OC: 6, kh: 3, kw: 3, sh: 1, sw: 1, pads: [1, 1, 1, 1], dh: 1, dw: 1, group: 6 }, // depthwise
+    { N: 2, C: 4, H: 9, W: 9, OC: 8, kh: 5, kw: 5, sh: 2, sw: 2, pads: [2, 2, 2, 2], dh: 1, dw: 1, group: 4 }, // depthwise ×2, stride 2
+    { N: 1, C: 3, H: 12, W: 12, OC: 3, kh: 3, kw: 3, sh: 1, sw: 1, pads: [2, 2, 2, 2], dh: 2, dw: 2, group: 3 }, // dilated depthwise
+    { N: 1, C: 2, H: 20, W: 20, OC: 4, kh: 3, kw: 3, sh: 1, sw: 1, pads: [0, 0, 0, 0], dh: 2, dw: 3, group: 1 }, // dilated
+    { N: 1, C: 1, H: 1, W: 40, OC: 7, kh: 1, kw: 5, sh: 1, sw: 3, pads: [0, 2, 0, 2], dh: 1, dw: 1, group: 1 }, // 1-D
+  ];
+  for (const [i, s] of cases.entries()) {
+    it(`case ${i}: C=${s.C} OC=${s.OC} k=${s.kh}×${s.kw} s=${s.sh}×${s.sw} g=${s.group}`, () => {
+      const x = rand(10 + i, s.N * s.C * s.H * s.W);
+      const w = rand(20 + i, s.OC * (s.C / s.group) * s.kh * s.kw);
+      const bias = i % 2 ? rand(30 + i, s.OC) : null;
+      const clamp: [number, number] = i % 3 === 0 ? [0, Infinity] : [-Infinity, Infinity];
+      const conv = createConv2d(k, {
+        C: s.C, OC: s.OC, kernel: [s.kh, s.kw], strides: [s.sh, s.sw], pads: s.pads, dilations: [s.dh, s.dw], group: s.group, weights: w, bias, clamp,
+      });
+      const got = conv.run(x, [s.N, s.C, s.H, s.W]);
+      conv.dispose();
+      expect(got.shape).toEqual([s.N, s.OC, ...convOutputSize(s)]);
+      expectClose(got.data, referenceConv2d(x, w, bias, s, clamp[0], clamp[1]), (s.C / s.group) * s.kh * s.kw);
+    });
+  }
+});

@@ -1,0 +1,81 @@
+// fp32 GEMM (Gemm / MatMul with constant B) over the WASM SIMD 4×8 kernel: B is packed once into
+// WASM memory; bias and a clamp (ReLU / Clip) are fused into the store.
+import { check, f32Out, kernelFn, scoped, type KernelHost } from '../elementwise/host.js';
+
+export interface SgemmBias {
+  /** 'col': [N] added to every row (Gemm's C as a row vector); 'row': [M]; 'full': [M, N] */
+  readonly kind: 'col' | 'row' | 'full';
+  readonly data: Float32Array;
+}
+
+export interface SgemmOptions {
+  readonly K: number;
+  readonly N: number;
+  /** [K, N] row-major, or [N, K] with transB */
+  readonly b: Float32Array;
+  readonly transB?: boolean;
+  readonly bias?: SgemmBias | null;
+  /** output clamp, e.g. [0, Infinity] for ReLU; default none */
+  readonly clamp?: readonly [number, number];
+}
+
+export interface Sgemm {
+  readonly K: number;
+  readonly N: number;
+  /** C[M, N] (row stride ldc, default N) = A[M, K] (row stride lda, default K) · B, pointers into WASM memory. */
+  runInto(a: number, c: number, M: number, lda?: number, ldc?: number): void;
+  run(a: Float32Array, M: number): Float32Array;
+  dispose(): void;
+}
+
+/** Floats of a packed B: ceil(N / 8) panels of K × 8. */
+export function packedBFloats(K: number, N: number): number {
+  return Math.ceil(N / 8) * 8 * K;
+}
+
+/** Packs B (in WASM memory) into `out` (packedBFloats(K, N) floats) for f32_gemm_4x8_minmax_wasmsimd. */
+export function packBInto(k: KernelHost, b: number, ldb: number, K: number, N: number, transB: boolean, out: number): void {
+  kernelFn(k, 'f32_gemm_pack_b')(b, ldb, K, N, transB ? 1 : 0, out);
+}
+
+const BIAS_KIND = { col: 1, row: 2, full: 3 } as const;
+
+export function createSgemm(k: KernelHost, o: SgemmOptions): Sgemm {
+  const { K, N } = o;
+  check(Number.isInteger(K) && K >= 1 && Number.isInteger(N) && N >= 1, `sgemm: K and N must be positive integers, got K=${K} N=${N}`);
+  check(o.b.length === K * N, `sgemm: B has ${o.b.length} elements, expected ${K} × ${N}`);
+  if (o.bias?.kind === 'col') check(o.bias.data.length === N, `sgemm: column bias has ${o.bias.data.length} elements, expected ${N}`);
+  const [lo, hi] = o.clamp ?? [-Infinity, Infinity];
+  const gemm = kernelFn(k, 'f32_gemm_4x8_minmax_wasmsimd');
+  const packed = k.heap.alloc(packedBFloats(K, N) * 4);
+  scoped(k, () => packBInto(k, k.heap.put(o.b), o.transB ? K : N, K, N, !!o.transB, packed));
+  const biasPtr = o.bias ? k.heap.put(o.bias.data) : 0;
+  const biasKind = o.bias ? BIAS_KIND[o.bias.kind] : 0;
+  let live = true;
+  const runInto = (a: number, c: number, M: number, lda = K, ldc = N) => {
+    check(live, 'sgemm: used after dispose()');
+    if (o.bias?.kind === 'row') check(o.bias.data.length >= M, `sgemm: row bias has ${o.bias.data.length} elements, M is ${M}`);
+    if (o.bias?.kind === 'full') check(o.bias.data.length === M * N, `sgemm: full bias has ${o.bias.data.length} elements, expected ${M} × ${N}`);
+    gemm(M, N, K, a, lda, packed, c, ldc, biasPtr, biasKind, lo, hi);
+  };
+  return {
+    K,
+    N,
+    runInto,
+    run(a: Float32Array, M: number): Float32Array {
+      check(a.length === M * K, `sgemm: A has ${a.length} elements, expected ${M} × ${K}`);
+      return scoped(k, () => {
+        const ap = k.heap.put(a);
+        const cp = k.heap.alloc(M * N * 4);
+        runInto(ap, cp, M);
+        return f32Out(k, cp, M * N);
+      });
+    },
+    dispose() {
+      if (!live) return;
+      live = false;
+      k.heap.free(packed);
+      k.heap.free(biasPtr);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// MatMulNBits (com.microsoft) over the WASM kernel: the quantized weights are copied into WASM
+// memory once (still 4/8-bit — never a float copy) and every run unpacks them block by block.
+import { check, f32Out, kernelFn, scoped, type KernelHost } from '../elementwise/host.js';
+
+export interface MatMulNBitsOptions {
+  readonly K: number;
+  readonly N: number;
+  readonly bits: 4 | 8;
+  /** power of two, 16 … 256 */
+  readonly blockSize: number;
+  /** u8 [N, ceil(K / blockSize), blockSize · bits / 8] */
+  readonly b: Uint8Array;
+  /** f32 [N · ceil(K / blockSize)] */
+  readonly scales: Float32Array;
+  /** packed u8 (4-bit: [N, ceil(nb / 2)], low nibble first; 8-bit: [N, nb]), f32 [N · nb], or null (2^(bits−1)) */
+  readonly zeroPoints?: Uint8Array | Float32Array | null;
+  /** f32 [N] */
+  readonly bias?: Float32Array | null;
+}
+
+export interface MatMulNBits {
+  readonly K: number;
+  readonly N: number;
+  /** Y[M, N] = A[M, K] · dequant(B)ᵀ + bias, with A and Y in WASM memory. */
+  runInto(a: number, y: number, M: number): void;
+  run(a: Float32Array, M: number): Float32Array;
+  /** Frees the weights' copy in WASM memory. */
+  dispose(): void;
+}
+
+export function createMatMulNBits(k: KernelHost, o: MatMulNBitsOptions): MatMulNBits {
+  const { K, N, bits, blockSize } = o;
+  check(Number.isInteger(K) && K >= 1 && Number.isInteger(N) && N >= 1, `MatMulNBits: K and N must be positive integers, got K=${K} N=${N}`);
+  check(bits === 4 || bits === 8, `MatMulNBits: bits must be 4 or 8, got ${bits}`);
+  check(blockSize >= 16 && blockSize <= 256 && (blockSize & (blockSize - 1)) === 0, `MatMulNBits: block_size must be a power of two in [16, 256], got ${blockSize}`);
+  const nb = Math.ceil(K / blockSize);
+  const blob = (blockSize * bits) / 8;
+  check(o.b.length === N * nb * blob, `MatMulNBits: B has ${o.b.length} bytes, expected N·nb·blob = ${N}·${nb}·${blob}`);
+  check(o.scales.length === N * nb, `MatMulNBits: scales has ${o.scales.length} elements, expected ${N * nb}`);
+  const zp = o.zeroPoints ?? null;
+  let zpKind = 0;
+  if (zp instanceof Float32Array) {
+    check(zp.length === N * nb, `MatMulNBits: float zero_points has ${zp.length} elements, expected ${N * nb}`);
+    zpKind = 2;
+  } else if (zp) {
+    const want = bits === 4 ? N * Math.ceil(nb / 2) : N * nb;
+    check(zp.length === want, `MatMulNBits: zero_points has ${zp.length} bytes, expected ${want}`);
+    zpKind = 1;
+  }
+  check(!o.bias || o.bias.length === N, `MatMulNBits: bias has ${o.bias?.length} elements, expected ${N}`);
+  const fn = kernelFn(k, 'f32_matmul_nbits_wasmsimd');
+  const bp = k.heap.put(o.b);
+  const sp = k.heap.put(o.scales);
+  const zpp = zp ? k.heap.put(zp) : 0;
+  const biasp = o.bias ? k.heap.put(o.bias) : 0;
+  const scratch = k.heap.alloc(4 * blockSize * 4);
+  let live = true;
+  const runInto = (a: number, y: number, M: number) => {
+    check(live, 'MatMulNBits: used after dispose()');
+    fn(a, bp, sp, zpp, zpKind, biasp, y, M, N, K, bits, blockSize, scratch);
+  };
+  return {
+    K,
+    N,
+    runInto,
+    run(a: Float32Array, M: number): Float32Array {
+      check(a.length === M * K, `MatMulNBits: A has ${a.length} elements, expected ${M} × ${K}`);
+      return scoped(k, () => {
+        const ap = k.heap.put(a);
+        const yp = k.heap.alloc(M * N * 4);
+        runInto(ap, yp, M);
+        return f32Out(k, yp, M * N);
+      });
+    },
+    dispose() {
+      if (!live) return;
+      live = false;
+      for (const p of [bp, sp, zpp, biasp, scratch]) k.heap.free(p);
+    },
+  };
+}
