@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kernels } from '../kernels.js';
+import { loadKernels } from '../load-kernels.js';
+import { firstMismatch, randomGemmCase, referenceGemmCase, runGemmCase } from '../gemm/qgemm-tester.js';
+import { randomConvCase, referenceQConv, runConvCase } from '../conv/qconv-tester.js';
+
+let one: Kernels;
+let two: Kernels;
+let shares: number[] = [];
+beforeAll(async () => {
+  one = await loadKernels({ variant: 'simd' });
+  two = await loadKernels({ threads: 2 });
+  const pool = two.pool!;
+  const run = pool.run.bind(pool);
+  pool.run = (symbol, args) => {
+    shares.push(args.length);
+    run(symbol, args);
+  };
+});
+
+describe('threads build: worker pool on one shared WebAssembly.Memory', () => {
+  it('loads the threads variant with a 2-thread pool and shared memory', () => {
+    expect(two.variant).toBe('threads');
+    expect(two.pool?.size).toBe(2);
+    expect(two.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('GEMM split across columns and across row tiles is bit-identical to one thread and the reference', () => {
+    const shapes = [
+      { M: 64, K: 130, N: 72 }, // many column panels → split N
+      { M: 200, K: 257, N: 8 }, // one panel → split M tiles
+      { M: 1, K: 3001, N: 203 }, // GEMV path split N
+      { M: 37, K: 96, N: 100 },
+    ];
+    let seed = 900;
+    for (const s of shapes) {
+      for (const output of ['u8', 's8', 'f32', 'i32'] as const) {
+        shares = [];
+        const c = randomGemmCase(seed++, s, { output });
+        const got2 = runGemmCase(two, c);
+        expect(shares).toEqual([2]);
+        const got1 = runGemmCase(one, c);
+        expect(firstMismatch(got2, got1)).toBe(-1);
+        expect(firstMismatch(got2, referenceGemmCase(c))).toBe(-1);
+      }
+    }
+  });
+
+  it('convolution (im2col GEMM and depthwise) is bit-identical to one thread and the reference', () => {
+    const shapes = [
+      { N: 1, C: 16, H: 20, W: 20, M: 32, k: [3, 3] as [number, number], pads: [1, 1, 1, 1] as [number, number, number, number] },
+      { N: 1, C: 64, H: 40, W: 40, M: 64, k: [3, 3] as [number, number], group: 64, pads: [1, 1, 1, 1] as [number, number, number, number] },
+    ];
+    let seed = 1900;
+    for (const s of shapes) {
+      shares = [];
+      const c = randomConvCase(seed++, s, { output: 'u8', outputZeroPoint: 128 });
+      const { got } = runConvCase(two, c);
+      expect(shares.length).toBeGreaterThan(0);
+      expect(firstMismatch(got, runConvCase(one, c).got)).toBe(-1);
+      expect(firstMismatch(got, referenceQConv(c))).toBe(-1);
+    }
+  });
+
+  it('small problems stay on the calling thread', () => {
+    shares = [];
+    const c = randomGemmCase(5, { M: 2, K: 16, N: 16 });
+    expect(firstMismatch(runGemmCase(two, c), referenceGemmCase(c))).toBe(-1);
+    expect(shares).toEqual([]);
+  });
+
+  it('rejects unknown symbols and too many shares', () => {
+    expect(() => two.pool!.run('no_such_kernel', [[]])).toThrow(/not registered/);
+    expect(() => two.pool!.run('octet_heap_base', [[], [], []])).toThrow(/3 shares for 2 threads/);
+  });
+});
+
+afterAll(async () => {
+  await one?.dispose();
+  await two?.dispose();
+});
