@@ -56,7 +56,8 @@ export interface ValidationIssue {
     | 'duplicate-name'
     | 'missing-opset'
     | 'bad-attribute'
-    | 'shape-mismatch';
+    | 'shape-mismatch'
+    | 'not-topologically-sorted';
   message: string;
   /** Node name or value name the issue is about, with the graph path (`main/If_0:then_branch`). */
   where: string;

@@ -31,4 +31,5 @@ export { Value } from './ir/value.js';
 export { tensorTypeOf, makeTensorTypeProto, shapeToString, shapeSize, type Dim, type Shape, type TensorType } from './ir/types.js';
 export { attr, makeAttribute, attributeValue, type TypedAttr } from './ir/attributes.js';
 export { GraphBuilder, ModelBuilder, type Attrs, type ModelBuilderOptions } from './builder.js';
-export { inferShapes, type InferOptions } from './shape-inference.js';
+export { inferShapes, supportedInferenceOps, type InferOptions, type InferResult } from './shape-inference.js';
+export { validateModel, assertValid, type ValidateOptions } from './validator.js';

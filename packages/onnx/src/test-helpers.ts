@@ -18,7 +18,7 @@ export function readBytes(path: string): Uint8Array {
 /** Run a model with ONNX Runtime (CPU, one thread) — the independent reference. */
 export async function runOrt(model: Model | Uint8Array, feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
   const bytes = model instanceof Uint8Array ? model : serializeModel(model);
-  const s = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'disabled' });
+  const s = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
   try {
     return (await s.run(feeds)) as Record<string, ort.Tensor>;
   } finally {
