@@ -6,6 +6,7 @@ const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/inde
 // Workspace packages resolve to their TypeScript sources, so tests never need a prior `tsc` build.
 // (@octet/kernels still needs its .wasm built: `npm test` runs `turbo run build` first.)
 export const octetAliases = {
+  '@octet/onnx/node': fileURLToPath(new URL('./packages/onnx/src/node.ts', import.meta.url)), // before '@octet/onnx' (prefix match)
   '@octet/onnx': pkg('onnx'),
   '@octet/kernels': pkg('kernels'),
   '@octet/runtime': pkg('runtime'),
