@@ -1,8 +1,11 @@
 // QLinearAdd / QLinearMul (com.microsoft), u8 or s8, per-tensor scales and zero points,
-// bit-exact with ORT's MLAS SSE2 kernels:
+// bit-exact with ONNX Runtime's x86-64 CPU kernels (MLAS AVX2 for add, SSE2 for mul; checked
+// against onnxruntime-node in test/ort-parity.test.ts):
 //   add: rA = sA/sC, rB = sB/sC, fixed = f32(zC) − (rA·f32(zA) + rB·f32(zB));
-//        c = saturate(round_half_even((fixed + f32(a)·rA) + f32(b)·rB));
-//        a broadcast (scalar) side is folded first: fixed' = fixed + f32(s)·r_s, c = fixed' + f32(v)·r_v.
+//        vector–vector: c = fma(a, rA, fma(b, rB, fixed));
+//        a side that is scalar over the span is folded first: fixed' = fixed + f32(s)·r_s (separate
+//        multiply and add), c = fma(v, r_v, fixed'). FMAs are emulated exactly through f64.
+//        saturate(round_half_even(c)).
 //   mul: r = (sA·sB)/sC; c = saturate(round_half_even(f32((a − zA)·(b − zB))·r) + zC).
 // Broadcasting as f32_binary_wasmsimd: y contiguous [d0, d1, d2, d3], element strides per input and
 // dim, innermost stride 0 or 1 (ORT's spans: vector–vector, vector–scalar, scalar–vector).
@@ -45,50 +48,69 @@ export const QLINEAR_MUL: i32 = 1;
   v128.store8_lane(y, b, 0);
 }
 
+/** f32(x·r + t) for 4 small integers x (i32x4) with one rounding, as an FMA: the product is exact
+ *  in f64 (≤ 8 + 24 bits) and so is, in practice, the sum; then one rounding to f32. */
+// @ts-ignore: decorator
+@inline function fma4(x: v128, r: v128, t: v128): v128 {
+  const lo = f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_s(x), r), f64x2.promote_low_f32x4(t));
+  const xh = i8x16.shuffle(x, x, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
+  const th = i8x16.shuffle(t, t, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15);
+  const hi = f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_s(xh), r), f64x2.promote_low_f32x4(th));
+  return i8x16.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+}
+
+// @ts-ignore: decorator
+@inline function fma1(x: i32, r: f32, t: f32): f32 {
+  return <f32>(<f64>x * <f64>r + <f64>t);
+}
+
+// @ts-ignore: decorator
+@inline function round4(v: v128): v128 {
+  return i32x4.trunc_sat_f32x4_s(f32x4.nearest(v));
+}
+
 // @ts-ignore: decorator
 @inline function addSpan(
   signed: i32, a: usize, sa: i32, b: usize, sb: i32, y: usize, n: i32,
   rA: f32, rB: f32, fixed: f32,
 ): void {
-  const ra = f32x4.splat(rA);
-  const rb = f32x4.splat(rB);
   let i = 0;
   if (sa == 1 && sb == 1) {
+    // ORT AVX2: t = fma(b, rB, fixed); c = fma(a, rA, t)
     const fx = f32x4.splat(fixed);
+    const ra = f64x2.splat(<f64>rA);
+    const rb = f64x2.splat(<f64>rB);
     for (; i + 8 <= n; i += 8) {
       const va = ld8(a + <usize>i, signed);
       const vb = ld8(b + <usize>i, signed);
-      const r0 = f32x4.add(f32x4.add(fx, f32x4.mul(f32x4.convert_i32x4_s(lo32(va)), ra)), f32x4.mul(f32x4.convert_i32x4_s(lo32(vb)), rb));
-      const r1 = f32x4.add(f32x4.add(fx, f32x4.mul(f32x4.convert_i32x4_s(hi32(va)), ra)), f32x4.mul(f32x4.convert_i32x4_s(hi32(vb)), rb));
-      store8(y + <usize>i, i32x4.trunc_sat_f32x4_s(f32x4.nearest(r0)), i32x4.trunc_sat_f32x4_s(f32x4.nearest(r1)), signed);
+      const r0 = fma4(lo32(va), ra, fma4(lo32(vb), rb, fx));
+      const r1 = fma4(hi32(va), ra, fma4(hi32(vb), rb, fx));
+      store8(y + <usize>i, round4(r0), round4(r1), signed);
     }
     for (; i < n; i++) {
-      const r = (fixed + <f32>ldScalar(a + <usize>i, signed) * rA) + <f32>ldScalar(b + <usize>i, signed) * rB;
-      store1(y + <usize>i, i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.splat(r))), signed);
+      const r = fma1(ldScalar(a + <usize>i, signed), rA, fma1(ldScalar(b + <usize>i, signed), rB, fixed));
+      store1(y + <usize>i, round4(f32x4.splat(r)), signed);
     }
     return;
   }
-  if (sa == 0 && sb == 0) {
-    const r = (fixed + <f32>ldScalar(a, signed) * rA) + <f32>ldScalar(b, signed) * rB;
-    const q = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.splat(r)));
-    for (; i < n; i++) store1(y + <usize>i, q, signed);
-    return;
-  }
-  // One side broadcast: fold it into the constant, stream the other.
-  const v = sa == 1 ? a : b;
-  const rv = sa == 1 ? rA : rB;
-  const fx1: f32 = sa == 1 ? fixed + <f32>ldScalar(b, signed) * rB : fixed + <f32>ldScalar(a, signed) * rA;
-  const fx = f32x4.splat(fx1);
-  const rvv = f32x4.splat(rv);
-  for (; i + 8 <= n; i += 8) {
-    const vv = ld8(v + <usize>i, signed);
-    const r0 = f32x4.add(fx, f32x4.mul(f32x4.convert_i32x4_s(lo32(vv)), rvv));
-    const r1 = f32x4.add(fx, f32x4.mul(f32x4.convert_i32x4_s(hi32(vv)), rvv));
-    store8(y + <usize>i, i32x4.trunc_sat_f32x4_s(f32x4.nearest(r0)), i32x4.trunc_sat_f32x4_s(f32x4.nearest(r1)), signed);
+  // One side is a scalar over the span (both: A is taken as the scalar, as ORT's broadcaster does):
+  // fold it with a separate multiply and add, then c = fma(v, r_v, fixed').
+  const aIsScalar = sa == 0;
+  const v = aIsScalar ? b : a;
+  const rv = aIsScalar ? rB : rA;
+  const fx1: f32 = aIsScalar ? fixed + <f32>ldScalar(a, signed) * rA : fixed + <f32>ldScalar(b, signed) * rB;
+  const vstride = aIsScalar ? sb : sa;
+  if (vstride == 1) {
+    const fx = f32x4.splat(fx1);
+    const rvv = f64x2.splat(<f64>rv);
+    for (; i + 8 <= n; i += 8) {
+      const vv = ld8(v + <usize>i, signed);
+      store8(y + <usize>i, round4(fma4(lo32(vv), rvv, fx)), round4(fma4(hi32(vv), rvv, fx)), signed);
+    }
   }
   for (; i < n; i++) {
-    const r = fx1 + <f32>ldScalar(v + <usize>i, signed) * rv;
-    store1(y + <usize>i, i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.splat(r))), signed);
+    const r = fma1(ldScalar(v + <usize>(i * vstride), signed), rv, fx1);
+    store1(y + <usize>i, round4(f32x4.splat(r)), signed);
   }
 }
 

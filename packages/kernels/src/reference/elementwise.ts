@@ -142,20 +142,23 @@ export interface QLinearParams {
 }
 
 /**
- * One output of QLinearAdd / QLinearMul with ORT's (MLAS SSE2) formulas. `aScalar` / `bScalar`
- * say which side ORT treats as the broadcast scalar of the span (it folds that side first).
+ * One output of QLinearAdd / QLinearMul with ONNX Runtime's x86-64 formulas (MLAS AVX2 add with
+ * FMAs, SSE2 mul). `aScalar` / `bScalar` say which side is a scalar over the innermost broadcast
+ * span (ORT folds that side first; both scalar: A is the folded one).
  */
 export function referenceQLinear(op: 'add' | 'mul', a: number, b: number, p: QLinearParams, aScalar = false, bScalar = false): number {
   const f = Math.fround;
   const [lo, hi] = p.signed ? [-128, 127] : [0, 255];
+  // fused multiply-add with one rounding: x·r is exact in float64 for these small integers
+  const fma = (x: number, r: number, t: number) => f(x * r + t);
   let r: number;
   if (op === 'add') {
     const rA = f(f(p.aScale) / f(p.cScale));
     const rB = f(f(p.bScale) / f(p.cScale));
     const fixed = f(p.cZeroPoint - f(f(rA * p.aZeroPoint) + f(rB * p.bZeroPoint)));
-    if (bScalar && !aScalar) r = f(f(fixed + f(b * rB)) + f(a * rA));
-    else if (aScalar && !bScalar) r = f(f(fixed + f(a * rA)) + f(b * rB));
-    else r = f(f(fixed + f(a * rA)) + f(b * rB));
+    if (aScalar) r = fma(b, rB, f(fixed + f(a * rA)));
+    else if (bScalar) r = fma(a, rA, f(fixed + f(b * rB)));
+    else r = fma(a, rA, fma(b, rB, fixed));
     r = roundHalfEven(r);
   } else {
     const ratio = f(f(f(p.aScale) * f(p.bScale)) / f(p.cScale));
