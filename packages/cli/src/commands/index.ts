@@ -1,0 +1,7 @@
+// Every command, in the order `octet --help` lists them.
+import type { CommandSpec } from '../args.js';
+import { inspectCommand } from './inspect.js';
+import { runCommand } from './run.js';
+import { evalCommand } from './eval.js';
+
+export const commands: readonly CommandSpec[] = [inspectCommand, runCommand, evalCommand];

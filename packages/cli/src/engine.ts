@@ -1,0 +1,38 @@
+// Opens models on Octet's runtime for run/eval/bench.
+import { readFileSync } from 'node:fs';
+import { createSession, type Session } from '@octet/runtime';
+import { CliError } from './errors.js';
+import { requireFile } from './model-file.js';
+import type { DataTensor } from './data-folder.js';
+
+export interface EngineOptions {
+  /** worker threads for the kernels (default: the runtime's choice) */
+  threads?: number;
+}
+
+export type { Session };
+
+/** Creates a session on Octet's runtime; failures (unsupported ops, bad model) name the file. */
+export async function openSession(path: string, _options: EngineOptions = {}): Promise<Session> {
+  requireFile(path, 'model file');
+  const b = readFileSync(path);
+  try {
+    return await createSession(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw new CliError(msg.includes(path) ? msg : `${path}: ${msg}`, { cause: e });
+  }
+}
+
+/** Runs one batch; an op failure names the model file. */
+export async function runBatch(session: Session, path: string, feeds: Record<string, DataTensor>): Promise<Record<string, DataTensor>> {
+  try {
+    const out = await session.run(feeds as never);
+    const res: Record<string, DataTensor> = {};
+    for (const [k, t] of Object.entries(out)) res[k] = { type: t.type, dims: [...t.dims], data: t.data as DataTensor['data'] };
+    return res;
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw new CliError(msg.includes(path) ? msg : `${path}: ${msg}`, { cause: e });
+  }
+}
