@@ -3,5 +3,6 @@ import type { CommandSpec } from '../args.js';
 import { inspectCommand } from './inspect.js';
 import { runCommand } from './run.js';
 import { evalCommand } from './eval.js';
+import { benchCommand } from './bench.js';
 
-export const commands: readonly CommandSpec[] = [inspectCommand, runCommand, evalCommand];
+export const commands: readonly CommandSpec[] = [inspectCommand, runCommand, evalCommand, benchCommand];

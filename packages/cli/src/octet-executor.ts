@@ -1,0 +1,34 @@
+// The quantizer's ModelExecutor on Octet's own runtime: calibration and sensitivity run the float
+// model here, so quantizing needs no native dependency. Intermediate tensors are observed by
+// listing them as extra graph outputs on a copy of the model.
+import { parseModel, serializeModel, Value } from '@octet/onnx';
+import type { ExecutorSession, Feeds, HostTensor, ModelExecutor } from '@octet/quantizer';
+import { createSession, type Feeds as RuntimeFeeds } from '@octet/runtime';
+
+function withOutputs(model: Uint8Array, observe: readonly string[]): Uint8Array {
+  if (!observe.length) return model;
+  const m = parseModel(model);
+  const have = new Set(m.graph.outputs.map((o) => o.name));
+  for (const name of observe) if (!have.has(name)) m.graph.outputs.push(Value.create(name));
+  return serializeModel(m);
+}
+
+export function createOctetExecutor(): ModelExecutor {
+  return {
+    async open(model: Uint8Array, observe: readonly string[]): Promise<ExecutorSession> {
+      const session = await createSession(withOutputs(model, observe));
+      return {
+        inputNames: session.inputNames,
+        async run(feeds: Feeds) {
+          const out = await session.run(feeds as unknown as RuntimeFeeds);
+          const res: Record<string, HostTensor> = {};
+          for (const [k, t] of Object.entries(out)) res[k] = { type: t.type, data: t.data, dims: t.dims };
+          return res;
+        },
+        async dispose() {
+          session.dispose();
+        },
+      };
+    },
+  };
+}
