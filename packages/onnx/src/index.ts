@@ -2,7 +2,19 @@
 export * from './errors.js';
 export * from './dtypes.js';
 export * from './proto.js';
-export { decodeModelProto, decodeTensorProto, encodeModelProto, encodeTensorProto, decodeMessage, type DecodeOptions } from './proto-codec.js';
+export {
+  decodeModelProto,
+  decodeTensorProto,
+  encodeModelProto,
+  encodeTensorProto,
+  decodeMessage,
+  decodeDataProto,
+  encodeDataProto,
+  dataProtoSchema,
+  type DecodeOptions,
+  type DataProtoKind,
+} from './proto-codec.js';
+export { onnxData, type SequenceProto, type MapProto, type OptionalProto } from './proto-data.js';
 export { checkWireFormat } from './wire-check.js';
 export { encodeMessage, encodeMessageTo, encodedSize, type ChunkSink, type StreamEncodeOptions } from './proto-encoder.js';
 export { mapModelTensors, forEachModelTensor, type TensorMapper } from './tensor-walk.js';

@@ -6,6 +6,7 @@ import { ModelProtoSchema, TensorProtoSchema, type ModelProto, type TensorProto 
 import { checkWireFormat } from './wire-check.js';
 import { OnnxDecodeError } from './errors.js';
 import { encodeMessage } from './proto-encoder.js';
+import { onnxData, type MapProto, type OptionalProto, type SequenceProto } from './proto-data.js';
 
 export interface DecodeOptions {
   /** Name of the source (file path) used in error messages. */
@@ -40,4 +41,29 @@ export function encodeModelProto(model: ModelProto): Uint8Array {
 
 export function encodeTensorProto(tensor: TensorProto): Uint8Array {
   return encodeMessage(TensorProtoSchema, tensor);
+}
+
+/** The message type a test-data `.pb` file holds, from the ONNX type of the value it feeds. */
+export type DataProtoKind = 'tensor' | 'sequence' | 'map' | 'optional';
+
+/** Decode a `.pb` value file of the given kind (TensorProto, SequenceProto, MapProto, OptionalProto). */
+export function decodeDataProto(bytes: Uint8Array, kind: DataProtoKind, opts?: DecodeOptions): TensorProto | SequenceProto | MapProto | OptionalProto {
+  return decodeMessage(dataProtoSchema(kind), bytes, opts) as TensorProto | SequenceProto | MapProto | OptionalProto;
+}
+
+export function encodeDataProto(msg: TensorProto | SequenceProto | MapProto | OptionalProto, kind: DataProtoKind): Uint8Array {
+  return encodeMessage(dataProtoSchema(kind), msg as never);
+}
+
+export function dataProtoSchema(kind: DataProtoKind): DescMessage {
+  switch (kind) {
+    case 'tensor':
+      return TensorProtoSchema;
+    case 'sequence':
+      return onnxData.SequenceProtoSchema;
+    case 'map':
+      return onnxData.MapProtoSchema;
+    case 'optional':
+      return onnxData.OptionalProtoSchema;
+  }
 }

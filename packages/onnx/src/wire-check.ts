@@ -142,6 +142,25 @@ class Walker {
     return this.lo;
   }
 
+  /**
+   * Length prefix of a sub-message. When the input is truncated inside it, walk the bytes that
+   * are there first: the innermost field cut off names the truncation more precisely.
+   */
+  messageLength(desc: DescMessage, end: number, path: string, depth: number): number {
+    const at = this.pos;
+    try {
+      return this.length(end, path);
+    } catch (outer) {
+      if (!(outer instanceof OnnxDecodeError) || end !== this.buf.length || this.pos === at) throw outer;
+      try {
+        this.message(desc, end, path, depth + 1);
+      } catch (inner) {
+        if (inner instanceof OnnxDecodeError && /past the end|truncated/.test(inner.reason)) throw inner;
+      }
+      throw outer;
+    }
+  }
+
   skip(n: number, end: number, path: string, at: number): void {
     if (n > end - this.pos) this.fail(`truncated: field needs ${n} bytes, ${end - this.pos} left`, path, at);
     this.pos += n;
@@ -165,6 +184,7 @@ class Walker {
       const no = tag >>> 3;
       const wire = tag & 7;
       if (no === 0) this.fail('invalid field number 0', path, tagAt);
+      if (wire > 5) this.fail(`invalid wire type ${wire}`, path, tagAt);
       const info = fields.get(no);
       if (!info) {
         this.unknown(no, wire, end, `${path}.<${no}>`, tagAt, depth);
@@ -181,7 +201,7 @@ class Walker {
         this.fail(`wrong wire type ${wire} (expected ${info.wire}${info.packable ? ' or 2' : ''})`, fpath, tagAt);
       }
       if (info.message) {
-        const len = this.length(end, fpath);
+        const len = this.messageLength(info.message, end, fpath, depth);
         const subEnd = this.pos + len;
         this.message(info.message, subEnd, fpath, depth + 1);
         if (facts && info.name === 'segment') facts.segment = true;
