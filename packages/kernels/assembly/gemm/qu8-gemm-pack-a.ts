@@ -11,7 +11,51 @@ function finishRowTerms(rowTerm: usize, m: i32, sum: i32, K: i32, za: i32): void
   store<i32>(rowTerm + ((<usize>m) << 2), sum - K * za);
 }
 
+// Column-major sources (rs = 1: the M rows of a tile are adjacent bytes, as in NCHW activations
+// of a 1×1 convolution or the [K, oH·oW] im2col buffer): two k rows are interleaved with one shuffle
+// and a whole tile's k-pair is stored at once. Full tiles with 8 readable rows only.
+function packTransposedC2(src: usize, m0: i32, K: i32, cs: i32, xorMask: i32, za: i32, dst: usize, rowTerm: usize): void {
+  const x8 = i8x16.splat(<i8>xorMask);
+  const K2 = (K + 1) >> 1;
+  let lo = i32x4.splat(0);
+  let hi = i32x4.splat(0);
+  let row = src + <usize>m0;
+  let out = dst;
+  const rstep = <usize>cs;
+  for (let p = 0; p < K2; p++) {
+    const r0 = v128.load64_zero(row);
+    const r1 = 2 * p + 1 < K ? v128.load64_zero(row + rstep) : i8x16.splat(<i8>xorMask);
+    const v = v128.xor(i8x16.shuffle(r0, r1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), x8);
+    const w0 = i16x8.extend_low_i8x16_u(v);
+    const w1 = i16x8.extend_high_i8x16_u(v);
+    v128.store(out, w0);
+    v128.store32_lane(out, w1, 0, 16);
+    lo = i32x4.add(lo, i32x4.extadd_pairwise_i16x8_u(w0));
+    hi = i32x4.add(hi, i32x4.extadd_pairwise_i16x8_u(w1));
+    row += rstep << 1;
+    out += 20;
+  }
+  const t = i32x4.sub(lo, i32x4.splat(K * za));
+  v128.store(rowTerm + ((<usize>m0) << 2), t);
+  store<i32>(rowTerm + ((<usize>m0) << 2), i32x4.extract_lane(hi, 0) - K * za, 16);
+}
+
 export function qu8_gemm_pack_a_c2(
+  src: usize, M: i32, K: i32, rs: i32, cs: i32, xorMask: i32, za: i32, mr: i32, dst: usize, rowTerm: usize,
+): void {
+  const K2 = (K + 1) >> 1;
+  if (rs == 1 && cs != 1 && mr == 5) {
+    let m = 0;
+    for (; m + 8 <= M; m += 5) packTransposedC2(src, m, K, cs, xorMask, za, dst + (<usize>((m / 5) * K2 * 20)), rowTerm);
+    if (m >= M) return;
+    // the remaining rows: generic path on a shifted source
+    packGenericC2(src + <usize>m, M - m, K, rs, cs, xorMask, za, mr, dst + (<usize>((m / 5) * K2 * 20)), rowTerm + ((<usize>m) << 2));
+    return;
+  }
+  packGenericC2(src, M, K, rs, cs, xorMask, za, mr, dst, rowTerm);
+}
+
+function packGenericC2(
   src: usize, M: i32, K: i32, rs: i32, cs: i32, xorMask: i32, za: i32, mr: i32, dst: usize, rowTerm: usize,
 ): void {
   const K2 = (K + 1) >> 1;
@@ -52,7 +96,52 @@ export function qu8_gemm_pack_a_c2(
   }
 }
 
+// c4 counterpart of packTransposedC2 (relaxed kernels, mr = 6): four k rows per k-quad.
+function packTransposedC4(src: usize, m0: i32, K: i32, cs: i32, xorMask: i32, za: i32, dst: usize, rowTerm: usize): void {
+  const x8 = i8x16.splat(<i8>xorMask);
+  const K4 = (K + 3) >> 2;
+  let lo = i32x4.splat(0);
+  let hi = i32x4.splat(0);
+  let row = src + <usize>m0;
+  let out = dst;
+  const rstep = <usize>cs;
+  for (let q = 0; q < K4; q++) {
+    const k = q << 2;
+    const r0 = v128.load64_zero(row);
+    const r1 = k + 1 < K ? v128.load64_zero(row + rstep) : i8x16.splat(<i8>xorMask);
+    const r2 = k + 2 < K ? v128.load64_zero(row + 2 * rstep) : i8x16.splat(<i8>xorMask);
+    const r3 = k + 3 < K ? v128.load64_zero(row + 3 * rstep) : i8x16.splat(<i8>xorMask);
+    const ab = i8x16.shuffle(r0, r1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const cd = i8x16.shuffle(r2, r3, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const w0 = v128.xor(i16x8.shuffle(ab, cd, 0, 8, 1, 9, 2, 10, 3, 11), x8);
+    const w1 = v128.xor(i16x8.shuffle(ab, cd, 4, 12, 5, 13, 6, 14, 7, 15), x8);
+    v128.store(out, w0);
+    v128.store64_lane(out, w1, 0, 16);
+    lo = i32x4.add(lo, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(w0)));
+    hi = i32x4.add(hi, i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(w1)));
+    row += rstep << 2;
+    out += 24;
+  }
+  const kz = i32x4.splat(K * za);
+  v128.store(rowTerm + ((<usize>m0) << 2), i32x4.sub(lo, kz));
+  v128.store64_lane(rowTerm + ((<usize>m0) << 2), i32x4.sub(hi, kz), 0, 16);
+}
+
 export function qu8_gemm_pack_a_c4(
+  src: usize, M: i32, K: i32, rs: i32, cs: i32, xorMask: i32, za: i32, mr: i32, dst: usize, rowTerm: usize,
+): void {
+  const K4 = (K + 3) >> 2;
+  if (rs == 1 && cs != 1 && mr == 6) {
+    let m = 0;
+    for (; m + 8 <= M; m += 6) packTransposedC4(src, m, K, cs, xorMask, za, dst + (<usize>((m / 6) * K4 * 24)), rowTerm);
+    if (m >= M) return;
+    packGenericC4(src + <usize>m, M - m, K, rs, cs, xorMask, za, mr, dst + (<usize>((m / 6) * K4 * 24)), rowTerm + ((<usize>m) << 2));
+    return;
+  }
+  packGenericC4(src, M, K, rs, cs, xorMask, za, mr, dst, rowTerm);
+}
+
+function packGenericC4(
   src: usize, M: i32, K: i32, rs: i32, cs: i32, xorMask: i32, za: i32, mr: i32, dst: usize, rowTerm: usize,
 ): void {
   const K4 = (K + 3) >> 2;

@@ -1,9 +1,11 @@
 // Template of the baseline GEMM: a 5×8 tile on i32x4.dot_i16x8_s (one vpmaddwd, 8 MACs).
 // A is packed c2 with mr = 5 (qu8-gemm-pack-a.ts), B packed as i16 k-pairs × 8 columns
 // (qs8-gemm-pack-w.ts, kc = 2, esize = 2). 10 accumulators + 2 B + 1 A stay under the ~15 live
-// v128 that V8 keeps in registers. Loop order: 8-column B panel outer (it stays in L1), tiles of A
-// inner. The per-epilogue kernel files instantiate this with their output type.
+// v128 that V8 keeps in registers. Loop order: blocks of rows whose packed A fits in L2, then
+// 8-column B panels (each stays in L1 while the block's tiles pass over it), then row tiles. The per-epilogue kernel files instantiate this with their output type.
 import { storeRow8 } from '../common/epilogue';
+
+const A_BLOCK_BYTES: usize = 192 * 1024;
 
 @inline
 export function gemm5x8c2<T>(
@@ -15,47 +17,52 @@ export function gemm5x8c2<T>(
   const aTile = <usize>K2 * 20;
   const bPanel = <usize>K2 * 32;
   const es = <usize>sizeof<T>();
-  for (let n = n0; n < n1; n += 8) {
-    const bp0 = b + <usize>(n >> 3) * bPanel;
-    const valid = min(8, n1 - n);
-    for (let m = m0; m < m1; m += 5) {
-      let ap = a + <usize>(m / 5) * aTile;
-      let bp = bp0;
-      let c00 = i32x4.splat(0), c01 = i32x4.splat(0);
-      let c10 = i32x4.splat(0), c11 = i32x4.splat(0);
-      let c20 = i32x4.splat(0), c21 = i32x4.splat(0);
-      let c30 = i32x4.splat(0), c31 = i32x4.splat(0);
-      let c40 = i32x4.splat(0), c41 = i32x4.splat(0);
-      const end = ap + aTile;
-      while (ap < end) {
-        const b0 = v128.load(bp);
-        const b1 = v128.load(bp, 16);
-        let x = v128.load32_splat(ap);
-        c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0));
-        c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(ap, 4);
-        c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x, b0));
-        c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(ap, 8);
-        c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x, b0));
-        c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(ap, 12);
-        c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x, b0));
-        c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x, b1));
-        x = v128.load32_splat(ap, 16);
-        c40 = i32x4.add(c40, i32x4.dot_i16x8_s(x, b0));
-        c41 = i32x4.add(c41, i32x4.dot_i16x8_s(x, b1));
-        ap += 20;
-        bp += 32;
+  // M blocks sized so the block's packed A stays in L2 while the 8-column panels stream past it
+  const mc = max(1, <i32>(A_BLOCK_BYTES / aTile)) * 5;
+  for (let mb = m0; mb < m1; mb += mc) {
+    const mbEnd = min(m1, mb + mc);
+    for (let n = n0; n < n1; n += 8) {
+      const bp0 = b + <usize>(n >> 3) * bPanel;
+      const valid = min(8, n1 - n);
+      for (let m = mb; m < mbEnd; m += 5) {
+        let ap = a + <usize>(m / 5) * aTile;
+        let bp = bp0;
+        let c00 = i32x4.splat(0), c01 = i32x4.splat(0);
+        let c10 = i32x4.splat(0), c11 = i32x4.splat(0);
+        let c20 = i32x4.splat(0), c21 = i32x4.splat(0);
+        let c30 = i32x4.splat(0), c31 = i32x4.splat(0);
+        let c40 = i32x4.splat(0), c41 = i32x4.splat(0);
+        const end = ap + aTile;
+        while (ap < end) {
+          const b0 = v128.load(bp);
+          const b1 = v128.load(bp, 16);
+          let x = v128.load32_splat(ap);
+          c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0));
+          c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
+          x = v128.load32_splat(ap, 4);
+          c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x, b0));
+          c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x, b1));
+          x = v128.load32_splat(ap, 8);
+          c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x, b0));
+          c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x, b1));
+          x = v128.load32_splat(ap, 12);
+          c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x, b0));
+          c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x, b1));
+          x = v128.load32_splat(ap, 16);
+          c40 = i32x4.add(c40, i32x4.dot_i16x8_s(x, b0));
+          c41 = i32x4.add(c41, i32x4.dot_i16x8_s(x, b1));
+          ap += 20;
+          bp += 32;
+        }
+        const rt = rowTerm + ((<usize>m) << 2);
+        const o = out + (<usize>m * <usize>ldo + <usize>n * <usize>cso) * es;
+        const ro = <usize>ldo * es;
+        storeRow8<T>(o, cso, valid, c00, c01, n, load<i32>(rt), colsum, zb, params);
+        if (m + 1 < m1) storeRow8<T>(o + ro, cso, valid, c10, c11, n, load<i32>(rt, 4), colsum, zb, params);
+        if (m + 2 < m1) storeRow8<T>(o + 2 * ro, cso, valid, c20, c21, n, load<i32>(rt, 8), colsum, zb, params);
+        if (m + 3 < m1) storeRow8<T>(o + 3 * ro, cso, valid, c30, c31, n, load<i32>(rt, 12), colsum, zb, params);
+        if (m + 4 < m1) storeRow8<T>(o + 4 * ro, cso, valid, c40, c41, n, load<i32>(rt, 16), colsum, zb, params);
       }
-      const rt = rowTerm + ((<usize>m) << 2);
-      const o = out + (<usize>m * <usize>ldo + <usize>n * <usize>cso) * es;
-      const ro = <usize>ldo * es;
-      storeRow8<T>(o, cso, valid, c00, c01, n, load<i32>(rt), colsum, zb, params);
-      if (m + 1 < m1) storeRow8<T>(o + ro, cso, valid, c10, c11, n, load<i32>(rt, 4), colsum, zb, params);
-      if (m + 2 < m1) storeRow8<T>(o + 2 * ro, cso, valid, c20, c21, n, load<i32>(rt, 8), colsum, zb, params);
-      if (m + 3 < m1) storeRow8<T>(o + 3 * ro, cso, valid, c30, c31, n, load<i32>(rt, 12), colsum, zb, params);
-      if (m + 4 < m1) storeRow8<T>(o + 4 * ro, cso, valid, c40, c41, n, load<i32>(rt, 16), colsum, zb, params);
     }
   }
 }

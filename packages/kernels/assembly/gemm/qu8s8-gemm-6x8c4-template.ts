@@ -5,6 +5,8 @@
 // A packed c4 with mr = 6, B packed as i8 k-quads × 8 columns (kc = 4, esize = 1).
 import { storeRow8 } from '../common/epilogue';
 
+const A_BLOCK_BYTES: usize = 192 * 1024;
+
 @inline
 export function gemm6x8c4<T>(
   m0: i32, m1: i32, n0: i32, n1: i32, K: i32,
@@ -15,52 +17,57 @@ export function gemm6x8c4<T>(
   const aTile = <usize>K4 * 24;
   const bPanel = <usize>K4 * 32;
   const es = <usize>sizeof<T>();
-  for (let n = n0; n < n1; n += 8) {
-    const bp0 = b + <usize>(n >> 3) * bPanel;
-    const valid = min(8, n1 - n);
-    for (let m = m0; m < m1; m += 6) {
-      let ap = a + <usize>(m / 6) * aTile;
-      let bp = bp0;
-      let c00 = i32x4.splat(0), c01 = i32x4.splat(0);
-      let c10 = i32x4.splat(0), c11 = i32x4.splat(0);
-      let c20 = i32x4.splat(0), c21 = i32x4.splat(0);
-      let c30 = i32x4.splat(0), c31 = i32x4.splat(0);
-      let c40 = i32x4.splat(0), c41 = i32x4.splat(0);
-      let c50 = i32x4.splat(0), c51 = i32x4.splat(0);
-      const end = ap + aTile;
-      while (ap < end) {
-        const b0 = v128.load(bp);
-        const b1 = v128.load(bp, 16);
-        let x = v128.load32_splat(ap);
-        c00 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x, c00);
-        c01 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x, c01);
-        x = v128.load32_splat(ap, 4);
-        c10 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x, c10);
-        c11 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x, c11);
-        x = v128.load32_splat(ap, 8);
-        c20 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x, c20);
-        c21 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x, c21);
-        x = v128.load32_splat(ap, 12);
-        c30 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x, c30);
-        c31 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x, c31);
-        x = v128.load32_splat(ap, 16);
-        c40 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x, c40);
-        c41 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x, c41);
-        x = v128.load32_splat(ap, 20);
-        c50 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x, c50);
-        c51 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x, c51);
-        ap += 24;
-        bp += 32;
+  // M blocks sized so the block's packed A stays in L2 while the 8-column panels stream past it
+  const mc = max(1, <i32>(A_BLOCK_BYTES / aTile)) * 6;
+  for (let mb = m0; mb < m1; mb += mc) {
+    const mbEnd = min(m1, mb + mc);
+    for (let n = n0; n < n1; n += 8) {
+      const bp0 = b + <usize>(n >> 3) * bPanel;
+      const valid = min(8, n1 - n);
+      for (let m = mb; m < mbEnd; m += 6) {
+        let ap = a + <usize>(m / 6) * aTile;
+        let bp = bp0;
+        let c00 = i32x4.splat(0), c01 = i32x4.splat(0);
+        let c10 = i32x4.splat(0), c11 = i32x4.splat(0);
+        let c20 = i32x4.splat(0), c21 = i32x4.splat(0);
+        let c30 = i32x4.splat(0), c31 = i32x4.splat(0);
+        let c40 = i32x4.splat(0), c41 = i32x4.splat(0);
+        let c50 = i32x4.splat(0), c51 = i32x4.splat(0);
+        const end = ap + aTile;
+        while (ap < end) {
+          const b0 = v128.load(bp);
+          const b1 = v128.load(bp, 16);
+          let x = v128.load32_splat(ap);
+          c00 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x, c00);
+          c01 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x, c01);
+          x = v128.load32_splat(ap, 4);
+          c10 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x, c10);
+          c11 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x, c11);
+          x = v128.load32_splat(ap, 8);
+          c20 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x, c20);
+          c21 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x, c21);
+          x = v128.load32_splat(ap, 12);
+          c30 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x, c30);
+          c31 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x, c31);
+          x = v128.load32_splat(ap, 16);
+          c40 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x, c40);
+          c41 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x, c41);
+          x = v128.load32_splat(ap, 20);
+          c50 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b0, x, c50);
+          c51 = i32x4.relaxed_dot_i8x16_i7x16_add_s(b1, x, c51);
+          ap += 24;
+          bp += 32;
+        }
+        const rt = rowTerm + ((<usize>m) << 2);
+        const o = out + (<usize>m * <usize>ldo + <usize>n * <usize>cso) * es;
+        const ro = <usize>ldo * es;
+        storeRow8<T>(o, cso, valid, c00, c01, n, load<i32>(rt), colsum, zb, params);
+        if (m + 1 < m1) storeRow8<T>(o + ro, cso, valid, c10, c11, n, load<i32>(rt, 4), colsum, zb, params);
+        if (m + 2 < m1) storeRow8<T>(o + 2 * ro, cso, valid, c20, c21, n, load<i32>(rt, 8), colsum, zb, params);
+        if (m + 3 < m1) storeRow8<T>(o + 3 * ro, cso, valid, c30, c31, n, load<i32>(rt, 12), colsum, zb, params);
+        if (m + 4 < m1) storeRow8<T>(o + 4 * ro, cso, valid, c40, c41, n, load<i32>(rt, 16), colsum, zb, params);
+        if (m + 5 < m1) storeRow8<T>(o + 5 * ro, cso, valid, c50, c51, n, load<i32>(rt, 20), colsum, zb, params);
       }
-      const rt = rowTerm + ((<usize>m) << 2);
-      const o = out + (<usize>m * <usize>ldo + <usize>n * <usize>cso) * es;
-      const ro = <usize>ldo * es;
-      storeRow8<T>(o, cso, valid, c00, c01, n, load<i32>(rt), colsum, zb, params);
-      if (m + 1 < m1) storeRow8<T>(o + ro, cso, valid, c10, c11, n, load<i32>(rt, 4), colsum, zb, params);
-      if (m + 2 < m1) storeRow8<T>(o + 2 * ro, cso, valid, c20, c21, n, load<i32>(rt, 8), colsum, zb, params);
-      if (m + 3 < m1) storeRow8<T>(o + 3 * ro, cso, valid, c30, c31, n, load<i32>(rt, 12), colsum, zb, params);
-      if (m + 4 < m1) storeRow8<T>(o + 4 * ro, cso, valid, c40, c41, n, load<i32>(rt, 16), colsum, zb, params);
-      if (m + 5 < m1) storeRow8<T>(o + 5 * ro, cso, valid, c50, c51, n, load<i32>(rt, 20), colsum, zb, params);
     }
   }
 }

@@ -4,3 +4,7 @@ export { qu8s8_gemm_6x8c4__minmax_fp32_qu8__wasmrelaxedsimd_dot8x4 } from './qu8
 export { qu8s8_gemm_6x8c4__minmax_fp32_qs8__wasmrelaxedsimd_dot8x4 } from './qu8s8-gemm-6x8c4-minmax-fp32-qs8-wasmrelaxedsimd-dot8x4';
 export { qu8s8_gemm_6x8c4__dequant_f32__wasmrelaxedsimd_dot8x4 } from './qu8s8-gemm-6x8c4-dequant-f32-wasmrelaxedsimd-dot8x4';
 export { qu8s8_gemm_6x8c4__i32__wasmrelaxedsimd_dot8x4 } from './qu8s8-gemm-6x8c4-i32-wasmrelaxedsimd-dot8x4';
+export { qu8s8_gemv_1x8c4__minmax_fp32_qu8__wasmrelaxedsimd_dot8x4 } from './qu8s8-gemv-1x8c4-minmax-fp32-qu8-wasmrelaxedsimd-dot8x4';
+export { qu8s8_gemv_1x8c4__minmax_fp32_qs8__wasmrelaxedsimd_dot8x4 } from './qu8s8-gemv-1x8c4-minmax-fp32-qs8-wasmrelaxedsimd-dot8x4';
+export { qu8s8_gemv_1x8c4__dequant_f32__wasmrelaxedsimd_dot8x4 } from './qu8s8-gemv-1x8c4-dequant-f32-wasmrelaxedsimd-dot8x4';
+export { qu8s8_gemv_1x8c4__i32__wasmrelaxedsimd_dot8x4 } from './qu8s8-gemv-1x8c4-i32-wasmrelaxedsimd-dot8x4';

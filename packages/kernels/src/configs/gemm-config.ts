@@ -39,9 +39,8 @@ export function selectDwconvKernels(): Readonly<Record<QOutputType, GemmKernelIn
 
 export function selectGemmConfig(variant: KernelVariant): GemmConfig {
   if (variant === 'relaxed') {
-    // vpdpbusd is fast enough that one int8 packing serves every M.
-    const p = path('gemm', true);
-    return { large: p, small: p, smallMaxM: 0 };
+    // GEMM and GEMV share the int8 k-quad packing: weights are packed once for every M.
+    return { large: path('gemm', true), small: path('gemv', true), smallMaxM: 1 };
   }
   return { large: path('gemm', false), small: path('gemv', false), smallMaxM: 1 };
 }

@@ -208,8 +208,8 @@ export class QConvImpl implements QConv {
         if (this.method === 'gemm-1x1') {
           this.act.pack(path, xg, oHW, K, 1, H * W, signed, cols.za);
         } else {
-          ex.qu8_conv_im2col(xg, Cg, H, W, kH, kW, sH, sW, dH, dW, pT, pL, oH, oW, this.za & 0xff, this.im2col);
-          this.act.pack(path, this.im2col, oHW, K, K, 1, signed, cols.za);
+          ex.qu8_conv_im2col_t(xg, Cg, H, W, kH, kW, sH, sW, dH, dW, pT, pL, oH, oW, this.za & 0xff, this.im2col);
+          this.act.pack(path, this.im2col, oHW, K, 1, oHW, signed, cols.za);
         }
         const out = r.y + (n * M + gi * Mg) * oHW * es;
         dispatchGemm(this.ctx, path, this.output, oHW, Mg, K, this.act, cols, cols.packedFor(path), out, 1, oHW);

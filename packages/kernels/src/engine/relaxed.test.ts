@@ -9,6 +9,8 @@ import { loadKernels } from '../load-kernels.js';
 import { expectedRelaxedDot, probeRelaxedDot } from './relaxed-probe.js';
 import { firstMismatch, randomGemmCase, referenceGemmCase, type GemmCase } from '../gemm/qgemm-tester.js';
 import { bundleKernels, wasmPath } from './relaxed-test-bundle.js';
+import { randomConvCase, referenceQConv } from '../conv/qconv-tester.js';
+import type { ReferenceQConv } from '../reference/qconv.js';
 
 let k: Kernels;
 beforeAll(async () => {
@@ -79,7 +81,29 @@ const RUNNER = `async function runCases(K, sources, cases) {
     return o;
   });
   return { variant: k.variant, capabilities: k.capabilities, outs };
+}
+async function runConvCases(K, sources, cases) {
+  const k = await K.loadKernels({ sources });
+  return cases.map((c) => {
+    const arr = (t, v) => (t === 's8' ? Int8Array.from(v) : Uint8Array.from(v));
+    const conv = k.createQConv({ C: c.C, H: c.H, W: c.W, M: c.M, kernelShape: c.kernelShape, group: c.group, strides: c.strides, pads: c.pads,
+      weights: arr(c.wType, c.w), weightZeroPoint: c.wZeroPoint, activationSigned: c.xType === 's8', activationZeroPoint: c.xZeroPoint,
+      output: c.output, scale: c.scale, outputZeroPoint: c.outputZeroPoint, bias: c.bias && Int32Array.from(c.bias) });
+    const o = Array.from(conv.runArrays(c.N, arr(c.xType, c.x)));
+    conv.dispose();
+    return o;
+  });
 }`;
+
+function relaxedConvCases(): ReferenceQConv[] {
+  let seed = 7100;
+  return [
+    { N: 1, C: 9, H: 6, W: 7, M: 10, k: [1, 1] as [number, number] },
+    { N: 1, C: 5, H: 9, W: 9, M: 12, k: [3, 3] as [number, number], pads: [1, 1, 1, 1] as [number, number, number, number] },
+    { N: 2, C: 3, H: 8, W: 11, M: 7, k: [3, 3] as [number, number], strides: [2, 2] as [number, number] },
+  ].map((s) => randomConvCase(seed++, s));
+}
+const convJson = (c: ReferenceQConv) => ({ ...c, x: Array.from(c.x), w: Array.from(c.w), xType: c.x instanceof Int8Array ? 's8' : 'u8', wType: c.w instanceof Int8Array ? 's8' : 'u8', bias: c.bias && Array.from(c.bias) });
 
 function expectExact(cases: GemmCase[], outs: number[][]) {
   cases.forEach((c, i) => {
@@ -135,6 +159,19 @@ describe('relaxed-SIMD build on real engines', () => {
       expect(r.capabilities.relaxedSimd).toBe(true);
       expect(r.variant).toBe(r.capabilities.relaxedDotExact ? 'relaxed' : 'simd');
       expectExact(cases, r.outs);
+      const convCases = relaxedConvCases();
+      const convOuts = (await page.evaluate(
+        async ([simd, relaxed, cs]) => {
+          const w = window as unknown as { OctetKernels: unknown; runConvCases: (...a: unknown[]) => Promise<unknown> };
+          return w.runConvCases(w.OctetKernels, { simd: Uint8Array.from(simd), relaxed: Uint8Array.from(relaxed) }, cs);
+        },
+        [Array.from(readFileSync(wasmPath('simd'))), Array.from(readFileSync(wasmPath('relaxed'))), convCases.map(convJson)] as const,
+      )) as number[][];
+      convCases.forEach((c, i) => {
+        const want = referenceQConv(c);
+        const j = firstMismatch(Float64Array.from(convOuts[i]), Float64Array.from(want));
+        if (j >= 0) expect.fail(`conv case ${i} (${c.output}): [${j}] got ${convOuts[i][j]} want ${want[j]}`);
+      });
     } finally {
       await browser.close();
     }

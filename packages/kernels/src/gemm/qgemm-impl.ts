@@ -106,7 +106,7 @@ export class GemmColumns {
     const src = heap.put(weights);
     try {
       for (const path of paths) {
-        if (this.packed.some((p) => p.path === path)) continue;
+        if (this.packed.some((p) => p.path.packing === path.packing)) continue;
         const esize = path.packing === 'c2i16' ? 2 : 1;
         const Kg = Math.ceil(K / path.kc);
         const b = heap.alloc(Np * Kg * path.kc * esize);
@@ -148,7 +148,7 @@ export class GemmColumns {
   }
 
   packedFor(path: GemmPath): PackedWeights {
-    const p = this.packed.find((x) => x.path === path);
+    const p = this.packed.find((x) => x.path.packing === path.packing);
     if (!p) throw new Error('internal: weights not packed for this path');
     return p;
   }
@@ -270,8 +270,8 @@ export class QGemmImpl implements QGemm {
     const cfg = ctx.gemmConfig;
     const rows = o.rows ?? 'both';
     this.paths = {
-      small: rows !== 'large' && cfg.smallMaxM > 0 ? cfg.small : null,
-      large: rows !== 'small' || cfg.smallMaxM === 0 ? cfg.large : null,
+      small: rows !== 'large' ? cfg.small : null,
+      large: rows !== 'small' ? cfg.large : null,
     };
     const want = [this.paths.small, this.paths.large].filter((p): p is GemmPath => p !== null);
     this.cols = new GemmColumns(
