@@ -135,10 +135,17 @@ export class HistogramCollectorBase {
     const half = Math.floor((threshold - old.threshold) / stride) + 1;
     const newBins = oldBins + 2 * half;
     const newThreshold = f32(half * stride + old.threshold);
-    const counts = new Float64Array(newBins);
+    let counts = new Float64Array(newBins);
     accumulate(counts, data, -newThreshold, newThreshold, false);
     for (let i = 0; i < oldBins; i++) counts[half + i] += old.counts[i];
-    this.hists.set(name, { counts, edges: linspaceF32(-newThreshold, newThreshold, newBins), min, max, threshold: newThreshold });
+    // Keep memory and the entropy search bounded: halve the resolution when the range has grown a lot
+    // (bins pair up exactly since the count is even and symmetric around zero).
+    while (counts.length > 2 * this.hopts.bins && counts.length % 4 === 0) {
+      const c2 = new Float64Array(counts.length / 2);
+      for (let i = 0; i < c2.length; i++) c2[i] = counts[2 * i] + counts[2 * i + 1];
+      counts = c2;
+    }
+    this.hists.set(name, { counts, edges: linspaceF32(-newThreshold, newThreshold, counts.length), min, max, threshold: newThreshold });
   }
 
   histograms(): ReadonlyMap<string, Histogram> {
@@ -214,19 +221,30 @@ function smooth(p: Float64Array, eps = 0.0001): Float64Array | null {
   return out;
 }
 
-/** scipy.stats.entropy(p, q): KL divergence of the normalised distributions. */
-function klDivergence(p: Float64Array, q: Float64Array): number {
+/**
+ * KL(smooth(p) ‖ smooth(q)) over the first `len` entries without allocating: smoothing moves eps
+ * onto empty bins and takes it evenly from the others, which leaves each total unchanged.
+ */
+function klSmoothed(p: Float64Array, q: Float64Array, len: number, eps = 0.0001): number {
+  let zp = 0;
+  let zq = 0;
   let sp = 0;
   let sq = 0;
-  for (let i = 0; i < p.length; i++) {
+  for (let i = 0; i < len; i++) {
+    if (p[i] === 0) zp++;
+    if (q[i] === 0) zq++;
     sp += p[i];
     sq += q[i];
   }
+  if (zp === len || zq === len) return Infinity;
+  const e1p = (eps * zp) / (len - zp);
+  const e1q = (eps * zq) / (len - zq);
+  if (e1p >= 1 || e1q >= 1) return Infinity;
   let kl = 0;
-  for (let i = 0; i < p.length; i++) {
-    const a = p[i] / sp;
-    const b = q[i] / sq;
-    if (a > 0) kl += a * Math.log(a / b);
+  for (let i = 0; i < len; i++) {
+    const a = (p[i] === 0 ? eps : p[i] - e1p) / sp;
+    const b = (q[i] === 0 ? eps : q[i] - e1q) / sq;
+    kl += a * Math.log(a / b);
   }
   return kl;
 }
@@ -237,6 +255,7 @@ function klDivergence(p: Float64Array, q: Float64Array): number {
  * keep the window with the least KL(p‖q).
  */
 export function entropyThreshold(h: Histogram, quantizedBins: number): TensorRange {
+  if (h.min >= 0) return entropyThresholdOneSided(h, quantizedBins * 2);
   const hist = h.counts;
   const n = hist.length;
   const zero = Math.floor(n / 2);
@@ -245,11 +264,14 @@ export function entropyThreshold(h: Histogram, quantizedBins: number): TensorRan
   let bestRange: TensorRange = { min: h.edges[0], max: h.edges[n] };
   const prefix = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + hist[i];
-  for (let i = halfQ; i <= zero; i++) {
+  const pBuf = new Float64Array(n);
+  const qBuf = new Float64Array(n);
+  const step = Math.max(1, Math.floor((zero - halfQ) / 128)); // at most ~128 candidate windows
+  for (let i = halfQ; i <= zero; i = i === zero ? zero + 1 : Math.min(zero, i + step)) {
     const start = zero - i;
     const end = Math.min(zero + i + 1, n);
     const len = end - start;
-    const p = new Float64Array(len);
+    const p = pBuf;
     for (let k = 0; k < len; k++) p[k] = hist[start + k];
     p[0] += prefix[start];
     p[len - 1] += prefix[n] - prefix[end];
@@ -262,7 +284,8 @@ export function entropyThreshold(h: Histogram, quantizedBins: number): TensorRan
       qb[j] = s;
     }
     for (let k = quantizedBins * merged; k < len; k++) qb[quantizedBins - 1] += hist[start + k];
-    const q = new Float64Array(len);
+    const q = qBuf;
+    q.fill(0, 0, len);
     for (let j = 0; j < quantizedBins; j++) {
       const a = j * merged;
       const b = a + merged;
@@ -273,9 +296,7 @@ export function entropyThreshold(h: Histogram, quantizedBins: number): TensorRan
         for (let k = a; k < b; k++) q[k] = v;
       }
     }
-    const ps = smooth(p);
-    const qs = smooth(q);
-    const div = ps && qs ? klDivergence(ps, qs) : Infinity;
+    const div = klSmoothed(p, q, len);
     if (div < best) {
       best = div;
       bestRange = { min: h.edges[start], max: h.edges[end] };
@@ -287,9 +308,57 @@ export function entropyThreshold(h: Histogram, quantizedBins: number): TensorRan
   return { min, max };
 }
 
+/** KL search over windows [0, T] for non-negative tensors (ReLU outputs): all levels go to one side. */
+function entropyThresholdOneSided(h: Histogram, quantizedBins: number): TensorRange {
+  const n = h.counts.length;
+  const zero = Math.floor(n / 2);
+  const pos = h.counts.subarray(zero);
+  const m = pos.length;
+  const total = pos.reduce((a, b) => a + b, 0);
+  let best = Infinity;
+  let bestEnd = m;
+  const pBuf = new Float64Array(m);
+  const qBuf = new Float64Array(m);
+  const first = Math.min(quantizedBins, m);
+  const step = Math.max(1, Math.floor((m - first) / 128)); // at most ~128 candidate windows
+  for (let end = first; end <= m; end = end === m ? m + 1 : Math.min(m, end + step)) {
+    const p = pBuf;
+    let tail = 0;
+    for (let k = 0; k < m; k++) {
+      if (k < end) p[k] = pos[k];
+      else tail += pos[k];
+    }
+    p[end - 1] += tail;
+    const q = qBuf;
+    q.fill(0, 0, end);
+    const per = end / quantizedBins;
+    for (let j = 0; j < quantizedBins; j++) {
+      const a = Math.floor(j * per);
+      const b = j === quantizedBins - 1 ? end : Math.floor((j + 1) * per);
+      let sum = 0;
+      let nz = 0;
+      for (let k = a; k < b; k++) {
+        sum += pos[k];
+        if (p[k] !== 0) nz++;
+      }
+      if (nz) for (let k = a; k < b; k++) if (p[k] !== 0) q[k] = sum / nz;
+    }
+    const div = klSmoothed(p, q, end);
+    if (div < best) {
+      best = div;
+      bestEnd = end;
+    }
+  }
+  void total;
+  let max = h.edges[zero + bestEnd];
+  if (max > h.max) max = h.max;
+  return { min: h.min, max };
+}
+
 /**
  * Entropy (KL) calibration. ONNX Runtime defaults to 128 bins and 128 quantized bins, which
- * leaves a single candidate window; Octet defaults to 2048 bins so the search is real.
+ * leaves a single candidate window; Octet defaults to 2048 bins and 256 quantized bins (the levels
+ * of an 8-bit activation) so the search is real, and searches [0, T] for non-negative tensors.
  */
 export class EntropyCollector extends HistogramCollectorBase implements RangeCollector {
   constructor(private readonly opts: { bins?: number; quantizedBins?: number } = {}) {
@@ -297,7 +366,7 @@ export class EntropyCollector extends HistogramCollectorBase implements RangeCol
   }
   ranges(): Map<string, TensorRange> {
     const out = new Map<string, TensorRange>();
-    for (const [name, h] of this.hists) out.set(name, entropyThreshold(h, this.opts.quantizedBins ?? 128));
+    for (const [name, h] of this.hists) out.set(name, entropyThreshold(h, this.opts.quantizedBins ?? 256));
     return out;
   }
 }
