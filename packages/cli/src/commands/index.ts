@@ -4,5 +4,6 @@ import { inspectCommand } from './inspect.js';
 import { runCommand } from './run.js';
 import { evalCommand } from './eval.js';
 import { benchCommand } from './bench.js';
+import { quantizeCommand } from './quantize.js';
 
-export const commands: readonly CommandSpec[] = [inspectCommand, runCommand, evalCommand, benchCommand];
+export const commands: readonly CommandSpec[] = [inspectCommand, runCommand, evalCommand, benchCommand, quantizeCommand];

@@ -1,0 +1,283 @@
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Model, isExternal, externalDataInfo, forEachModelTensor, rawByteLength, tensorElementCount } from '@octet/onnx';
+import { saveModel, writeFileAtomic } from '@octet/onnx/node';
+import { createOrtExecutor, quantize, type Feeds, type ModelExecutor, type OrtLike, type QuantizeOptions, type QuantizeReport } from '@octet/quantizer';
+import { listOption, type CommandSpec, type ParsedArgs } from '../args.js';
+import { batchesOf, dataParts, readDataPart } from '../data-folder.js';
+import { CliError, UsageError } from '../errors.js';
+import { evaluateModel, type Evaluation } from '../evaluate.js';
+import type { CliIo } from '../io.js';
+import { higherIsBetter, type MetricName } from '../metrics.js';
+import { openModel, resolvePath } from '../model-file.js';
+import { createOctetExecutor } from '../octet-executor.js';
+import { createProgress } from '../progress.js';
+import { buildQuantizeReport, compareOutputs, renderReportHtml } from '../report-data.js';
+import { jsonOption, metricOption, threadsOption } from './common-options.js';
+
+export const quantizeCommand: CommandSpec = {
+  name: 'quantize',
+  positionals: ['MODEL.onnx'],
+  summary: 'Quantize a float model (static QDQ/QOperator, dynamic, weight-only int8/int4, float16); never overwrites MODEL.onnx.',
+  details:
+    'Mode defaults to static when --calib is given, else dynamic. Calibration runs the float model on\n' +
+    "Octet's runtime. OUT.onnx is written atomically (temp file + rename); tensors go to external data\n" +
+    'next to it when the model is too large for one protobuf file, or with --external-data.',
+  options: {
+    output: { type: 'string', short: 'o', value: 'OUT.onnx', help: 'output model (must differ from MODEL.onnx)', required: true },
+    mode: { type: 'string', value: 'MODE', help: 'quantization mode', choices: ['static', 'dynamic', 'weight-only', 'float16'] },
+    format: { type: 'string', value: 'FORMAT', help: 'static: QDQ or QOperator (default qdq)', choices: ['qdq', 'qop'] },
+    calib: { type: 'string', value: 'DIR', help: 'calibration data (input_K.pb, first axis = samples)' },
+    'calib-batch-size': { type: 'string', value: 'N', help: 'samples per calibration run (default 16)', integer: { min: 1 } },
+    method: { type: 'string', value: 'METHOD', help: 'calibration method (default minmax)', choices: ['minmax', 'percentile', 'entropy', 'mse'] },
+    'per-channel': { type: 'boolean', help: 'per-channel weight scales (the default for static)' },
+    'per-tensor': { type: 'boolean', help: 'one scale per weight tensor' },
+    'activation-type': { type: 'string', value: 'TYPE', help: 'activation type (default uint8)', choices: ['uint8', 'int8'] },
+    'weight-type': { type: 'string', value: 'TYPE', help: 'weight type (default int8)', choices: ['int8', 'uint8'] },
+    'reduce-range': { type: 'boolean', help: '7-bit weights (for CPUs without VNNI)' },
+    bits: { type: 'string', value: 'N', help: 'weight-only: bits (default 4)', choices: ['8', '4'] },
+    'block-size': { type: 'string', value: 'N', help: 'weight-only: block size, a power of two 16–256 (default 32)', integer: { min: 16, max: 256 } },
+    symmetric: { type: 'boolean', help: 'weight-only: symmetric blocks; static/dynamic: symmetric activations and weights' },
+    'weight-only-format': { type: 'string', value: 'F', help: 'weight-only: com.microsoft MatMulNBits or opset-21 blocked DequantizeLinear', choices: ['matmulnbits', 'qdq'] },
+    exclude: { type: 'string', value: 'NODE[,NODE…]', help: 'nodes left in float' },
+    'op-types': { type: 'string', value: 'OP[,OP…]', help: 'op types to quantize' },
+    'no-fallback': { type: 'boolean', help: 'static: do not keep quantization-fragile tensors in float automatically' },
+    eval: { type: 'string', value: 'DIR', help: 'labelled data: evaluate the float and quantized models (with --metric)' },
+    metric: metricOption,
+    'target-drop': { type: 'string', value: 'X', help: 'accuracy-driven: largest allowed metric drop (absolute)', number: { min: 0 } },
+    report: { type: 'string', value: 'FILE.html', help: 'write a self-contained HTML report' },
+    'external-data': { type: 'boolean', help: 'store tensors in OUT.onnx.data next to OUT.onnx' },
+    executor: { type: 'string', value: 'ENGINE', help: "runs the float model for calibration (default octet)", choices: ['octet', 'onnxruntime-node'] },
+    threads: threadsOption,
+    json: jsonOption,
+  },
+  run: runQuantize,
+};
+
+interface Paths {
+  input: string;
+  output: string;
+  report?: string;
+}
+
+function checkPaths(args: ParsedArgs, io: CliIo): Paths {
+  const input = resolvePath(args.positionals[0], io.cwd);
+  const output = resolvePath(args.options.output as string, io.cwd);
+  const report = args.options.report ? resolvePath(args.options.report as string, io.cwd) : undefined;
+  if (sameFile(input, output)) throw new UsageError(`-o ${args.options.output} is the input model; choose another output file`);
+  if (report && (sameFile(report, input) || sameFile(report, output))) throw new UsageError(`--report ${args.options.report} would overwrite a model file`);
+  if (!existsSync(dirname(output))) throw new CliError(`${dirname(output)}: output folder does not exist`);
+  return { input, output, report };
+}
+
+/** True when both paths name the same file (also through symlinks and hard links). */
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (!existsSync(a) || !existsSync(b)) return false;
+  if (realpathSync(a) === realpathSync(b)) return true;
+  const sa = statSync(a);
+  const sb = statSync(b);
+  return sa.ino === sb.ino && sa.dev === sb.dev;
+}
+
+function quantizeOptions(args: ParsedArgs): QuantizeOptions {
+  const o = args.options;
+  if (o['per-channel'] && o['per-tensor']) throw new UsageError('--per-channel and --per-tensor exclude each other');
+  const mode = (o.mode as QuantizeOptions['mode']) ?? (o.calib ? 'static' : 'dynamic');
+  if (mode === 'static' && !o.calib) throw new UsageError('--mode static needs --calib DIR');
+  if (mode !== 'static') {
+    for (const k of ['format', 'method', 'calib-batch-size', 'activation-type', 'no-fallback'] as const) {
+      if (o[k] !== undefined) throw new UsageError(`--${k} applies to --mode static only`);
+    }
+  }
+  if (mode !== 'weight-only') {
+    for (const k of ['bits', 'block-size', 'weight-only-format'] as const) if (o[k] !== undefined) throw new UsageError(`--${k} applies to --mode weight-only only`);
+  }
+  const blockSize = o['block-size'] as number | undefined;
+  if (blockSize !== undefined && (blockSize & (blockSize - 1)) !== 0) throw new UsageError(`--block-size must be a power of two from 16 to 256 (got ${blockSize})`);
+  if ((o.eval !== undefined) !== (o.metric !== undefined)) throw new UsageError('--eval and --metric go together');
+  if (o['target-drop'] !== undefined && o.eval === undefined) throw new UsageError('--target-drop needs --eval DIR and --metric M');
+  const opts: QuantizeOptions = { mode };
+  if (o.format) opts.format = o.format === 'qop' ? 'qoperator' : 'qdq';
+  if (o.method) opts.calibrationMethod = o.method as QuantizeOptions['calibrationMethod'];
+  if (o['calib-batch-size']) opts.calibrationBatchSize = o['calib-batch-size'] as number;
+  if (o['per-channel']) opts.perChannel = true;
+  if (o['per-tensor']) opts.perChannel = false;
+  if (o['activation-type']) opts.activationType = o['activation-type'] as 'uint8' | 'int8';
+  if (o['weight-type']) opts.weightType = o['weight-type'] as 'uint8' | 'int8';
+  if (o['reduce-range']) opts.reduceRange = true;
+  if (o.bits) opts.bits = Number(o.bits) as 4 | 8;
+  if (blockSize) opts.blockSize = blockSize;
+  if (o['weight-only-format']) opts.weightOnlyFormat = o['weight-only-format'] as 'matmulnbits' | 'qdq';
+  if (o.symmetric) {
+    if (mode === 'weight-only') opts.symmetric = true;
+    else {
+      opts.activationSymmetric = true;
+      opts.weightSymmetric = true;
+    }
+  }
+  const exclude = listOption(o.exclude);
+  if (exclude) opts.excludeNodes = exclude;
+  const opTypes = listOption(o['op-types']);
+  if (opTypes) opts.opTypes = opTypes;
+  if (o['no-fallback']) opts.autoFallback = false;
+  return opts;
+}
+
+/** Calibration data: one folder as whole tensors (the quantizer batches them), subfolders streamed in batches. */
+function calibrationData(dir: string, inputNames: readonly string[], batchSize: number): QuantizeOptions['calibration'] {
+  const parts = dataParts(dir);
+  if (parts.length === 1) return readDataPart(parts[0], inputNames, { labels: 'ignore' }).feeds as unknown as Feeds;
+  return (function* () {
+    for (const p of parts) for (const b of batchesOf(readDataPart(p, inputNames, { labels: 'ignore' }), batchSize)) yield b.feeds as unknown as Feeds;
+  })();
+}
+
+/** Payload bytes of every tensor (to decide whether the output needs external data). */
+function modelBytes(model: Model): number {
+  let total = 0;
+  forEachModelTensor(model.toProto(), (t) => {
+    total += isExternal(t) ? (externalDataInfo(t).length ?? rawByteLength(t.dataType, tensorElementCount(t))) : t.rawData.length;
+  });
+  return total;
+}
+
+async function createExecutor(name = 'octet'): Promise<ModelExecutor> {
+  if (name === 'octet') return createOctetExecutor();
+  let ort: OrtLike;
+  try {
+    const m = (await import(name)) as { default?: OrtLike } & OrtLike;
+    ort = m.default?.InferenceSession ? m.default : m;
+  } catch (e) {
+    throw new CliError(`--executor ${name}: cannot load ${name} (npm install ${name}): ${(e as Error).message}`);
+  }
+  return createOrtExecutor(ort);
+}
+
+export interface QuantizeSummary {
+  input: string;
+  output: string;
+  mode: string;
+  format?: string;
+  bytes: { input: number; output: number };
+  quantizedNodes: number;
+  keptFloat: string[];
+  outputSqnrDb?: { before: number; after: number };
+  seconds: number;
+  eval?: { metric: MetricName; samples: number; float: number; quantized: number; drop: number };
+  report?: string;
+  warnings: string[];
+}
+
+async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
+  const paths = checkPaths(args, io);
+  const options = quantizeOptions(args);
+  const json = Boolean(args.options.json);
+  if (args.options['target-drop'] !== undefined) {
+    // Accuracy-driven tuning belongs to @octet/quantizer (issue 6); it does not expose it yet.
+    throw new CliError('--target-drop: accuracy-driven mixed precision is not available in this version of @octet/quantizer');
+  }
+  const model = openModel(paths.input);
+  const inputNames = model.graph.inputs.filter((v) => !model.graph.initializers.has(v.name)).map((v) => v.name);
+  const external = model.externalData;
+  if (args.options.calib) {
+    const dir = resolvePath(args.options.calib as string, io.cwd);
+    options.calibration = calibrationData(dir, inputNames, options.calibrationBatchSize ?? 16);
+    options.executor = await createExecutor(args.options.executor as string | undefined);
+  }
+  if (external) options.external = (t) => external.read(t);
+  const progress = createProgress(io, 'quantize', json);
+  options.onProgress = (e) => progress.update(e.fraction, `${e.stage}: ${e.message}`);
+  const t0 = performance.now();
+  let result;
+  try {
+    result = await quantize(model.toProto(), options);
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw new CliError(msg.includes(paths.input) ? msg : `${paths.input}: ${msg}`, { cause: e });
+  } finally {
+    progress.done();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const out = Model.fromProto(result.model);
+  const inputBytes = statSync(paths.input).size;
+  const needsExternal = Boolean(args.options['external-data']) || modelBytes(out) > 1.8 * 1024 ** 3;
+  let html: string | undefined;
+  let evaluation: QuantizeSummary['eval'];
+
+  // Write the model first (atomically) so evaluation runs the exact bytes the user gets; the
+  // report is rendered before anything of it is written, then written atomically too.
+  try {
+    saveModel(out, paths.output, needsExternal ? { externalData: { location: `${basename(paths.output)}.data` } } : undefined);
+  } catch (e) {
+    throw new CliError(`${paths.output}: cannot write the quantized model: ${(e as Error).message}`, { cause: e });
+  }
+  const outputBytes = statSync(paths.output).size + (needsExternal && existsSync(`${paths.output}.data`) ? statSync(`${paths.output}.data`).size : 0);
+
+  let floatEval: Evaluation | undefined;
+  let quantEval: Evaluation | undefined;
+  if (args.options.eval) {
+    const dir = resolvePath(args.options.eval as string, io.cwd);
+    const metric = args.options.metric as MetricName;
+    const threads = args.options.threads as number | undefined;
+    floatEval = await evaluateModel(paths.input, dir, { metric, threads, progress: createProgress(io, 'eval float', json) });
+    quantEval = await evaluateModel(paths.output, dir, { metric, threads, progress: createProgress(io, 'eval quantized', json) });
+    const drop = higherIsBetter(metric) ? floatEval.value - quantEval.value : quantEval.value - floatEval.value;
+    evaluation = { metric, samples: floatEval.samples, float: floatEval.value, quantized: quantEval.value, drop };
+  }
+  if (paths.report) {
+    const data = buildQuantizeReport({
+      inputPath: args.positionals[0],
+      input: model,
+      output: out,
+      report: result.report,
+      bytes: { float: inputBytes, quantized: outputBytes },
+      evaluation: floatEval && quantEval ? { float: floatEval, quantized: quantEval } : undefined,
+      outputs: await compareOutputs(paths.input, paths.output, resolvePath((args.options.eval ?? args.options.calib ?? '') as string, io.cwd)).catch(() => undefined),
+      options: Object.fromEntries(Object.entries(args.options).filter(([k]) => k !== 'json')) as Record<string, string | number | boolean>,
+    });
+    html = await renderReportHtml(data);
+    try {
+      writeFileAtomic(paths.report, [new TextEncoder().encode(html)]);
+    } catch (e) {
+      throw new CliError(`${paths.report}: cannot write the report: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  const summary = summarize(args, paths, result.report, { input: inputBytes, output: outputBytes }, seconds, evaluation);
+  io.stdout(json ? JSON.stringify(summary, null, 2) + '\n' : formatQuantizeSummary(summary));
+}
+
+function summarize(args: ParsedArgs, paths: Paths, r: QuantizeReport, bytes: QuantizeSummary['bytes'], seconds: number, evaluation: QuantizeSummary['eval']): QuantizeSummary {
+  return {
+    input: args.positionals[0],
+    output: args.options.output as string,
+    mode: r.mode,
+    ...(r.format ? { format: r.format } : {}),
+    bytes,
+    quantizedNodes: r.quantizedNodes.length,
+    keptFloat: r.fallback.map((f) => f.tensor),
+    ...(r.outputSqnrDb ? { outputSqnrDb: r.outputSqnrDb } : {}),
+    seconds,
+    ...(evaluation ? { eval: evaluation } : {}),
+    ...(paths.report ? { report: args.options.report as string } : {}),
+    warnings: r.warnings,
+  };
+}
+
+const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+
+function formatQuantizeSummary(s: QuantizeSummary): string {
+  const lines = [
+    `${s.output}: ${s.mode}${s.format ? ` ${s.format === 'qoperator' ? 'QOperator' : 'QDQ'}` : ''}, ${s.quantizedNodes} nodes quantized, ${kib(s.bytes.input)} → ${kib(s.bytes.output)} (${((100 * s.bytes.output) / s.bytes.input).toFixed(0)}%), ${s.seconds.toFixed(1)} s`,
+  ];
+  if (s.keptFloat.length) lines.push(`kept in float: ${s.keptFloat.join(', ')}`);
+  if (s.outputSqnrDb) lines.push(`output SQNR on calibration data: ${s.outputSqnrDb.after.toFixed(1)} dB`);
+  if (s.eval) {
+    const f = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(2) : v.toPrecision(4));
+    lines.push(`${s.eval.metric} on ${s.eval.samples} samples: float ${f(s.eval.float)}, quantized ${f(s.eval.quantized)} (drop ${f(s.eval.drop)})`);
+  }
+  for (const w of s.warnings) lines.push(`warning: ${w}`);
+  if (s.report) lines.push(`report: ${s.report}`);
+  return lines.join('\n') + '\n';
+}
