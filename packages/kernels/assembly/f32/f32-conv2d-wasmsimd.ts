@@ -73,13 +73,17 @@ function depthwise(
   }
 }
 
-/** im2col of pixels [p0, p0 + np) of one (batch, group) input into packed-B panels of 8 pixels. */
+/**
+ * im2col of pixels [p0, p0 + np) of one (batch, group) input into packed-B panels of 8 pixels.
+ * A panel whose 8 pixels sit on one output row with stride_w 1 copies two vectors per tap when the
+ * tap's input span is inside the image (the common interior case); otherwise lane by lane.
+ */
 function im2colPacked(
   xg: usize, cg: i32, H: i32, W: i32, OW: i32, kh: i32, kw: i32, sh: i32, sw: i32,
   pt: i32, pl: i32, dh: i32, dw: i32, p0: i32, np: i32, out: usize, pointwise: bool,
 ): void {
-  const kdim = cg * kh * kw;
   const HW = H * W;
+  const zero = f32x4.splat(0);
   let o = out;
   for (let q = 0; q < np; q += 8) {
     const lanes = min(8, np - q);
@@ -94,25 +98,49 @@ function im2colPacked(
       }
       continue;
     }
-    for (let k = 0; k < kdim; k++) {
-      const c = k / (kh * kw);
-      const r = k - c * kh * kw;
-      const ky = r / kw;
-      const kx = r - ky * kw;
+    const oy0 = pq / OW;
+    const ox0 = pq - oy0 * OW;
+    const oneRow = lanes == 8 && ox0 + 7 < OW && sw == 1;
+    for (let c = 0; c < cg; c++) {
       const xc = xg + (<usize>(c * HW) << 2);
-      for (let j = 0; j < 8; j++) {
-        let v: f32 = 0;
-        if (j < lanes) {
-          const p = pq + j;
-          const oy = p / OW;
-          const ox = p - oy * OW;
-          const iy = oy * sh - pt + ky * dh;
-          const ix = ox * sw - pl + kx * dw;
-          if (<u32>iy < <u32>H && <u32>ix < <u32>W) v = load<f32>(xc + (<usize>(iy * W + ix) << 2));
+      for (let ky = 0; ky < kh; ky++) {
+        for (let kx = 0; kx < kw; kx++) {
+          if (oneRow) {
+            const iy = oy0 * sh - pt + ky * dh;
+            const ix = ox0 - pl + kx * dw;
+            if (<u32>iy >= <u32>H) {
+              v128.store(o, zero);
+              v128.store(o, zero, 16);
+              o += 32;
+              continue;
+            }
+            if (ix >= 0 && ix + 8 <= W) {
+              const src = xc + (<usize>(iy * W + ix) << 2);
+              v128.store(o, v128.load(src));
+              v128.store(o, v128.load(src, 16), 16);
+              o += 32;
+              continue;
+            }
+          }
+          // general: lane by lane (row wrap, borders, strides, the last partial panel)
+          let oy = oy0;
+          let ox = ox0;
+          for (let j = 0; j < 8; j++) {
+            let v: f32 = 0;
+            if (j < lanes) {
+              const iy = oy * sh - pt + ky * dh;
+              const ix = ox * sw - pl + kx * dw;
+              if (<u32>iy < <u32>H && <u32>ix < <u32>W) v = load<f32>(xc + (<usize>(iy * W + ix) << 2));
+            }
+            store<f32>(o + (<usize>j << 2), v);
+            if (++ox == OW) {
+              ox = 0;
+              oy++;
+            }
+          }
+          o += 32;
         }
-        store<f32>(o + (<usize>j << 2), v);
       }
-      o += 32;
     }
   }
 }

@@ -1,5 +1,6 @@
 // MatMulNBits (com.microsoft) over the WASM kernel: the quantized weights are copied into WASM
-// memory once (still 4/8-bit — never a float copy) and every run unpacks them block by block.
+// memory once (still 4/8-bit — never a float copy); M = 1 runs on the codes directly, M > 1
+// unpacks four columns at a time into a scratch of 16·K bytes.
 import { check, f32Out, kernelFn, scoped, type KernelHost } from '../elementwise/host.js';
 
 export interface MatMulNBitsOptions {
@@ -53,7 +54,8 @@ export function createMatMulNBits(k: KernelHost, o: MatMulNBitsOptions): MatMulN
   const sp = k.heap.put(o.scales);
   const zpp = zp ? k.heap.put(zp) : 0;
   const biasp = o.bias ? k.heap.put(o.bias) : 0;
-  const scratch = k.heap.alloc(4 * blockSize * 4);
+  // enough for every M: 4 unpacked columns (M > 1) or per-block sums of A (M = 1)
+  const scratch = k.heap.alloc(kernelFn(k, 'f32_matmul_nbits_scratch_bytes')(2, K, blockSize));
   let live = true;
   const runInto = (a: number, y: number, M: number) => {
     check(live, 'MatMulNBits: used after dispose()');
