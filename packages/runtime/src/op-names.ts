@@ -1,6 +1,12 @@
 // The vocabulary of float ops the runtime implements in the default ai.onnx domain (one
 // module per op under ops/). Quantized ops list their names in ops/quant/.
 
+/**
+ * Highest opset the float ops accept. Opsets 23–28 only add dtypes to these ops (float8, int4,
+ * int2, float4…), which the runtime rejects by dtype, so their semantics are the opset-22 ones.
+ */
+export const LATEST_OPSET = 28;
+
 export const FLOAT_OP_NAMES = {
   Abs: 'Abs',
   Add: 'Add',
@@ -9,6 +15,7 @@ export const FLOAT_OP_NAMES = {
   AveragePool: 'AveragePool',
   BatchNormalization: 'BatchNormalization',
   Cast: 'Cast',
+  CastLike: 'CastLike',
   Ceil: 'Ceil',
   Clip: 'Clip',
   Concat: 'Concat',
@@ -61,6 +68,7 @@ export const FLOAT_OP_NAMES = {
   Resize: 'Resize',
   Shape: 'Shape',
   Sigmoid: 'Sigmoid',
+  Size: 'Size',
   Slice: 'Slice',
   Softmax: 'Softmax',
   Softplus: 'Softplus',
@@ -74,6 +82,10 @@ export const FLOAT_OP_NAMES = {
   Unsqueeze: 'Unsqueeze',
   Where: 'Where',
   Xor: 'Xor',
+  Sum: 'Sum',
+  Max: 'Max',
+  Min: 'Min',
+  Mean: 'Mean',
 } as const;
 
 export type FloatOpName = keyof typeof FLOAT_OP_NAMES;

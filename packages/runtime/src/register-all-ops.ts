@@ -11,6 +11,7 @@ import { argMaxConfig } from './ops/ArgMax.js';
 import { averagePoolConfig } from './ops/AveragePool.js';
 import { batchNormalizationConfig } from './ops/BatchNormalization.js';
 import { castConfig } from './ops/Cast.js';
+import { castLikeConfig } from './ops/CastLike.js';
 import { ceilConfig } from './ops/Ceil.js';
 import { clipConfig } from './ops/Clip.js';
 import { concatConfig } from './ops/Concat.js';
@@ -59,10 +60,15 @@ import { reduceMeanConfig } from './ops/ReduceMean.js';
 import { reduceMinConfig } from './ops/ReduceMin.js';
 import { reduceSumConfig } from './ops/ReduceSum.js';
 import { reluConfig } from './ops/Relu.js';
+import { meanConfig } from './ops/Mean.js';
+import { minConfig } from './ops/Min.js';
+import { maxConfig } from './ops/Max.js';
+import { sumConfig } from './ops/Sum.js';
 import { reshapeConfig } from './ops/Reshape.js';
 import { resizeConfig } from './ops/Resize.js';
 import { shapeConfig } from './ops/Shape.js';
 import { sigmoidConfig } from './ops/Sigmoid.js';
+import { sizeConfig } from './ops/Size.js';
 import { sliceConfig } from './ops/Slice.js';
 import { softmaxConfig } from './ops/Softmax.js';
 import { softplusConfig } from './ops/Softplus.js';
@@ -85,6 +91,7 @@ export const floatOpConfigs: readonly OpConfig[] = [
   averagePoolConfig,
   batchNormalizationConfig,
   castConfig,
+  castLikeConfig,
   ceilConfig,
   clipConfig,
   concatConfig,
@@ -133,10 +140,15 @@ export const floatOpConfigs: readonly OpConfig[] = [
   reduceMinConfig,
   reduceSumConfig,
   reluConfig,
+  meanConfig,
+  minConfig,
+  maxConfig,
+  sumConfig,
   reshapeConfig,
   resizeConfig,
   shapeConfig,
   sigmoidConfig,
+  sizeConfig,
   sliceConfig,
   softmaxConfig,
   softplusConfig,

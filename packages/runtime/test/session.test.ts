@@ -121,7 +121,7 @@ describe('session', () => {
 
   it('rejects ops outside their implemented opsets', async () => {
     const g = graph();
-    g.opsets.set('', 23);
+    g.opsets.set('', 29);
     const err = await createSession(g).catch((e) => e);
     expect(err).toBeInstanceOf(UnsupportedOperatorError);
     expect(err.nodes[0].reason).toMatch(/implemented for opsets/);

@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { sizeOf } from '../tensor.js';
 
@@ -6,7 +7,7 @@ export const batchNormalizationConfig: OpConfig = {
   opType: 'BatchNormalization',
   domain: '',
   minOpset: 6,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const x = ctx.input(0);
     if (x.dtype !== 'float32' && x.dtype !== 'float64') ctx.fail(`${x.dtype} input is not supported`);

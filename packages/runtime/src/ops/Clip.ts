@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { readNumber } from '../tensor.js';
 
@@ -6,7 +7,7 @@ export const clipConfig: OpConfig = {
   opType: 'Clip',
   domain: '',
   minOpset: 1,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const x = ctx.input(0);
     let lo: number | bigint;
@@ -29,7 +30,8 @@ export const clipConfig: OpConfig = {
         const o = outputs[0].data as Float32Array;
         for (let i = 0; i < a.length; i++) {
           const v = a[i];
-          o[i] = v < l ? l : v > h ? h : v;
+          // max wins when min > max (ONNX semantics)
+          o[i] = v > h ? h : v < l ? (l > h ? h : l) : v;
         }
       },
     };

@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { normalizeAxis } from '../shape-utils.js';
 import { sizeOf } from '../tensor.js';
@@ -7,7 +8,7 @@ export const concatConfig: OpConfig = {
   opType: 'Concat',
   domain: '',
   minOpset: 4,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const present: number[] = [];
     for (let i = 0; i < ctx.inputCount; i++) if (ctx.hasInput(i)) present.push(i);

@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { fromNumbers, type Tensor } from '../tensor.js';
 
@@ -5,7 +6,7 @@ export const constantConfig: OpConfig = {
   opType: 'Constant',
   domain: '',
   minOpset: 1,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const a = ctx.attrs;
     let t: Tensor | undefined = a.tensor('value');

@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { toNumbers } from '../tensor.js';
 
@@ -5,7 +6,7 @@ export const constantOfShapeConfig: OpConfig = {
   opType: 'ConstantOfShape',
   domain: '',
   minOpset: 9,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const dims = toNumbers(ctx.value(0));
     if (dims.some((d) => d < 0)) ctx.fail(`negative dimension in [${dims.join(', ')}]`);

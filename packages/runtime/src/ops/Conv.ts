@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { sizeOf } from '../tensor.js';
 import { convGeometry, type ConvGeometry } from './conv-geometry.js';
@@ -9,7 +10,7 @@ export const convConfig: OpConfig = {
   opType: 'Conv',
   domain: '',
   minOpset: 1,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const x = ctx.input(0);
     const w = ctx.input(1);

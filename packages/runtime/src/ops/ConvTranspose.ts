@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { sizeOf } from '../tensor.js';
 import { gemmTS, transpose2d } from './gemm-ts.js';
@@ -7,7 +8,7 @@ export const convTransposeConfig: OpConfig = {
   opType: 'ConvTranspose',
   domain: '',
   minOpset: 1,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const x = ctx.input(0);
     const w = ctx.input(1);

@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { copyIfDistinct } from './copy.js';
 
@@ -6,7 +7,7 @@ export const dropoutConfig: OpConfig = {
   opType: 'Dropout',
   domain: '',
   minOpset: 1,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const x = ctx.input(0);
     if (ctx.opset >= 12 && ctx.hasInput(2)) {

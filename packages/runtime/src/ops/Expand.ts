@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { toNumbers } from '../tensor.js';
 import { broadcastBinary, planBroadcast } from './broadcast.js';
@@ -8,7 +9,7 @@ export const expandConfig: OpConfig = {
   opType: 'Expand',
   domain: '',
   minOpset: 8,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const x = ctx.input(0);
     const shape = toNumbers(ctx.value(1));

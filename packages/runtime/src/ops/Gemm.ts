@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { broadcastStrides } from '../shape-utils.js';
 import { gemmTS, transpose2d } from './gemm-ts.js';
@@ -9,7 +10,7 @@ export const gemmConfig: OpConfig = {
   opType: 'Gemm',
   domain: '',
   minOpset: 7,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const a = ctx.input(0);
     const b = ctx.input(1);

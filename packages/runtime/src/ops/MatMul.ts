@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { broadcastDims, stridesOf } from '../shape-utils.js';
 import { sizeOf } from '../tensor.js';
@@ -10,7 +11,7 @@ export const matMulConfig: OpConfig = {
   opType: 'MatMul',
   domain: '',
   minOpset: 1,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const a = ctx.input(0);
     const b = ctx.input(1);

@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { readNumber, writeNumbers } from '../tensor.js';
 
@@ -5,9 +6,10 @@ export const rangeConfig: OpConfig = {
   opType: 'Range',
   domain: '',
   minOpset: 11,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const t = ctx.input(0);
+    if (!['float32', 'float64', 'int16', 'int32', 'int64'].includes(t.dtype)) ctx.fail(`${t.dtype} Range is not supported`);
     const start = readNumber(ctx.value(0), 0);
     const limit = readNumber(ctx.value(1), 0);
     const delta = readNumber(ctx.value(2), 0);

@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { sizeOf, toNumbers } from '../tensor.js';
 import { copyIfDistinct } from './copy.js';
@@ -6,7 +7,7 @@ export const reshapeConfig: OpConfig = {
   opType: 'Reshape',
   domain: '',
   minOpset: 5,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const x = ctx.input(0);
     const shape = toNumbers(ctx.value(1));

@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig, OpContext } from '../op-registry.js';
 import { normalizeAxis, stridesOf } from '../shape-utils.js';
 import { sizeOf, toNumbers } from '../tensor.js';
@@ -72,7 +73,7 @@ export const resizeConfig: OpConfig = {
   opType: 'Resize',
   domain: '',
   minOpset: 10,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const x = ctx.input(0);
     if (x.dtype !== 'float32' && x.dtype !== 'float64' && x.dtype !== 'uint8' && x.dtype !== 'int8') ctx.fail(`${x.dtype} input is not supported`);

@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { fromNumbers } from '../tensor.js';
 
@@ -5,7 +6,7 @@ export const shapeConfig: OpConfig = {
   opType: 'Shape',
   domain: '',
   minOpset: 1,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   shapeOnlyInputs: [0],
   prepare(ctx) {
     const dims = ctx.input(0).dims;

@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { normalizeAxis, stridesOf } from '../shape-utils.js';
 import { sizeOf, toNumbers } from '../tensor.js';
@@ -6,7 +7,7 @@ export const sliceConfig: OpConfig = {
   opType: 'Slice',
   domain: '',
   minOpset: 1,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const x = ctx.input(0);
     const r = x.dims.length;

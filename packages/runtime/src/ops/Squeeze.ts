@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { normalizeAxis } from '../shape-utils.js';
 import { toNumbers } from '../tensor.js';
@@ -7,7 +8,7 @@ export const squeezeConfig: OpConfig = {
   opType: 'Squeeze',
   domain: '',
   minOpset: 1,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const x = ctx.input(0);
     const r = x.dims.length;

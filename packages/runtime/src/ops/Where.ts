@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { broadcastEach, planBroadcast } from './broadcast.js';
 
@@ -5,7 +6,7 @@ export const whereConfig: OpConfig = {
   opType: 'Where',
   domain: '',
   minOpset: 9,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const c = ctx.input(0);
     const x = ctx.input(1);

@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 // Factory for two-input broadcasting element-wise ops (arithmetic, comparison, logic).
 
 import type { OpConfig } from '../op-registry.js';
@@ -32,7 +33,7 @@ export function binaryElementwise(spec: BinaryOpSpec): OpConfig {
     opType: spec.opType,
     domain: '',
     minOpset: spec.minOpset ?? 7,
-    maxOpset: spec.maxOpset ?? 22,
+    maxOpset: spec.maxOpset ?? LATEST_OPSET,
     prepare(ctx) {
       const a = ctx.input(0);
       const b = ctx.input(1);

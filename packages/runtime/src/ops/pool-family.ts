@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 // MaxPool and AveragePool over N spatial axes (kernel, strides, pads, auto_pad, dilations,
 // ceil_mode; count_include_pad; MaxPool's optional Indices output).
 
@@ -114,7 +115,7 @@ export const maxPoolConfig: OpConfig = {
   opType: 'MaxPool',
   domain: '',
   minOpset: 1,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare: (ctx) => preparePool(ctx, 'max'),
 };
 
@@ -122,7 +123,7 @@ export const averagePoolConfig: OpConfig = {
   opType: 'AveragePool',
   domain: '',
   minOpset: 1,
-  maxOpset: 22,
+  maxOpset: LATEST_OPSET,
   prepare: (ctx) => preparePool(ctx, 'avg'),
 };
 
@@ -131,7 +132,7 @@ function globalPool(opType: string, kind: 'max' | 'avg'): OpConfig {
     opType,
     domain: '',
     minOpset: 1,
-    maxOpset: 22,
+    maxOpset: LATEST_OPSET,
     prepare(ctx) {
       const x = ctx.input(0);
       if (x.dtype !== 'float32' && x.dtype !== 'float64') ctx.fail(`${x.dtype} input is not supported`);

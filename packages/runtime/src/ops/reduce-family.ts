@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 // Factory for Reduce* ops: axes from the attribute (older opsets) or the second input (ReduceSum
 // from 13, the others from 18); keepdims; noop_with_empty_axes.
 
@@ -19,7 +20,7 @@ export function reduceOp(spec: ReduceSpec): OpConfig {
     opType: spec.opType,
     domain: '',
     minOpset: 1,
-    maxOpset: 22,
+    maxOpset: LATEST_OPSET,
     prepare(ctx) {
       const x = ctx.input(0);
       const r = x.dims.length;

@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 // Softmax and LogSoftmax. Opset < 13 coerces the input to 2-D at `axis` (default 1) and
 // normalises over the flattened trailing block; opset ≥ 13 normalises along `axis` (default -1).
 
@@ -10,7 +11,7 @@ function softmaxOp(opType: string, log: boolean): OpConfig {
     opType,
     domain: '',
     minOpset: 1,
-    maxOpset: 22,
+    maxOpset: LATEST_OPSET,
     prepare(ctx) {
       const x = ctx.input(0);
       if (x.dtype !== 'float32' && x.dtype !== 'float64') ctx.fail(`${x.dtype} input is not supported`);

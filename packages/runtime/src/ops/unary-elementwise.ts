@@ -1,3 +1,4 @@
+import { LATEST_OPSET } from '../op-names.js';
 // Factory for one-input element-wise ops: a member is its math and the dtypes it accepts.
 
 import type { OpConfig, OpContext } from '../op-registry.js';
@@ -25,7 +26,7 @@ export function unaryElementwise(spec: UnaryOpSpec): OpConfig {
     opType: spec.opType,
     domain: '',
     minOpset: spec.minOpset ?? 1,
-    maxOpset: spec.maxOpset ?? 22,
+    maxOpset: spec.maxOpset ?? LATEST_OPSET,
     prepare(ctx) {
       const x = ctx.input(0);
       const make =

@@ -2,5 +2,6 @@
 // Owned by the quantized-ops work; see packages/runtime/README.md, "Adding ops".
 
 import type { GraphPattern } from '../op-registry.js';
+import { qdqFusionPattern } from './qdq-fusion.js';
 
-export const graphPatterns: readonly GraphPattern[] = [];
+export const graphPatterns: readonly GraphPattern[] = [qdqFusionPattern];

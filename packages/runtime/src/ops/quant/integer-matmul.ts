@@ -35,7 +35,8 @@ export interface IntegerMatMulSpec extends IntegerEpilogue {
 /** Per-run activation quantization (dynamic quantization). */
 export interface DynamicActivation {
   activationZeroPoint: number;
-  scale: Float32Array;
+  /** Per-run combined scale(s); omitted: the prepared ones. */
+  scale?: Float32Array;
 }
 
 export interface IntegerMatMul {
@@ -153,7 +154,13 @@ export function createIntegerMatMul(
         k.heap.u8.set(src as Uint8Array, ap);
         g.run(
           dyn
-            ? { M, a: ap, out: op, activationZeroPoint: dyn.activationZeroPoint, scale: dyn.scale.length === 1 ? dyn.scale[0] : dyn.scale }
+            ? {
+                M,
+                a: ap,
+                out: op,
+                activationZeroPoint: dyn.activationZeroPoint,
+                scale: dyn.scale === undefined ? undefined : dyn.scale.length === 1 ? dyn.scale[0] : dyn.scale,
+              }
             : { M, a: ap, out: op },
         );
         if (outOff === 0) copyOut(k, op, out, M * N);

@@ -1,0 +1,1 @@
+export { castLikeConfig } from './Cast.js';

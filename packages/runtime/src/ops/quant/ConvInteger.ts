@@ -1,0 +1,44 @@
+// ONNX ConvInteger (opset 10): int32 convolution of (x − x_zero_point) with (w − w_zero_point).
+// The input zero point may be a run-time value (DynamicQuantizeLinear's output).
+
+import type { OpConfig } from '../../op-registry.js';
+import { prepareIntegerConv } from './integer-conv.js';
+import { numbersOf, paramOf, perChannel } from './quant-params.js';
+import { wasmKernels } from './wasm-bridge.js';
+
+export const convIntegerConfig: OpConfig = {
+  opType: 'ConvInteger',
+  domain: '',
+  minOpset: 10,
+  maxOpset: 23,
+  prepare(ctx) {
+    const x = ctx.input(0);
+    const w = ctx.input(1);
+    if (x.dtype !== 'uint8' && x.dtype !== 'int8') ctx.fail(`x must be uint8 or int8, got ${x.dtype}`);
+    if (w.dtype !== 'uint8' && w.dtype !== 'int8') ctx.fail(`w must be uint8 or int8, got ${w.dtype}`);
+    if (ctx.hasInput(2) && ctx.input(2).dims.reduce((p, d) => p * d, 1) !== 1) ctx.fail('x_zero_point must be a scalar');
+    const M = w.dims[0];
+    const wConst = ctx.constant(1);
+    const zw = paramOf(ctx, 3);
+    const conv = prepareIntegerConv(
+      ctx,
+      x.dims,
+      {
+        weights: (wConst ?? ctx.value(1)).data as Int8Array,
+        weightDims: w.dims,
+        weightZeroPoint: zw === undefined ? [0] : zw.data.length === 1 ? numbersOf(zw) : perChannel(ctx, zw, M, 'w_zero_point'),
+        activationSigned: x.dtype === 'int8',
+        activationZeroPoint: 0,
+        output: 'i32',
+      },
+      wConst ? wasmKernels(ctx) : undefined,
+    );
+    const hasZx = ctx.hasInput(2);
+    return {
+      outputs: [{ dtype: 'int32', dims: conv.outDims }],
+      run(inputs, outputs) {
+        conv.run(inputs[0].data as Uint8Array, outputs[0].data, hasZx ? Number(inputs[2].data[0]) : 0);
+      },
+    };
+  },
+};

@@ -1,0 +1,58 @@
+// ONNX DynamicQuantizeLinear (opset 11): uint8 quantization with scale and zero point from the
+// data's range (widened to include 0), computed in float as ONNX Runtime does.
+
+import type { OpConfig } from '../../op-registry.js';
+import { quantizeValue, roundHalfEven } from './quant-params.js';
+
+export interface DynamicParams {
+  scale: number;
+  zeroPoint: number;
+}
+
+/** Scale and zero point of x's range [min(0, min x), max(0, max x)] over uint8. */
+export function dynamicQuantParams(x: Float32Array, n: number, out: DynamicParams): DynamicParams {
+  let lo = 0;
+  let hi = 0;
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const scale = hi === lo ? 1 : Math.fround(Math.fround(hi - lo) / 255);
+  const initial = Math.fround(0 - Math.fround(lo / scale));
+  out.scale = scale;
+  out.zeroPoint = roundHalfEven(Math.max(0, Math.min(255, initial)));
+  return out;
+}
+
+export function quantizeU8(x: Float32Array, n: number, p: DynamicParams, y: Uint8Array): void {
+  const s = p.scale;
+  const z = p.zeroPoint;
+  for (let i = 0; i < n; i++) y[i] = quantizeValue(x[i], s, z, 0, 255);
+}
+
+export const dynamicQuantizeLinearConfig: OpConfig = {
+  opType: 'DynamicQuantizeLinear',
+  domain: '',
+  minOpset: 11,
+  maxOpset: 23,
+  prepare(ctx) {
+    const x = ctx.input(0);
+    if (x.dtype !== 'float32') ctx.fail(`input must be float32, got ${x.dtype}`);
+    const p: DynamicParams = { scale: 1, zeroPoint: 0 };
+    return {
+      outputs: [
+        { dtype: 'uint8', dims: x.dims },
+        { dtype: 'float32', dims: [] },
+        { dtype: 'uint8', dims: [] },
+      ],
+      run(inputs, outputs) {
+        const xd = inputs[0].data as Float32Array;
+        dynamicQuantParams(xd, xd.length, p);
+        quantizeU8(xd, xd.length, p, outputs[0].data as Uint8Array);
+        outputs[1].data[0] = p.scale;
+        outputs[2].data[0] = p.zeroPoint;
+      },
+    };
+  },
+};

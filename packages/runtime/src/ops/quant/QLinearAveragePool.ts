@@ -1,0 +1,42 @@
+// com.microsoft QLinearAveragePool: dequantize, average in float (the float AveragePool's
+// geometry: pads, strides, ceil_mode, count_include_pad), quantize — as ONNX Runtime does.
+// Also ai.octet QLinearAveragePool (fused DQ → AveragePool → Q).
+
+import type { OpConfig, OpContext } from '../../op-registry.js';
+import { makeTensor, sizeOf } from '../../tensor.js';
+import { averagePoolConfig } from '../pool-family.js';
+import { qRange, quantizeValue, scalarParam } from './quant-params.js';
+
+export const qLinearAveragePoolConfig: OpConfig = {
+  opType: 'QLinearAveragePool',
+  domain: 'com.microsoft',
+  minOpset: 1,
+  maxOpset: 1,
+  prepare(ctx) {
+    const x = ctx.input(0);
+    if (x.dtype !== 'uint8' && x.dtype !== 'int8') ctx.fail(`X must be uint8 or int8, got ${x.dtype}`);
+    if (ctx.attrs.int('channels_last', 0) !== 0) ctx.fail('channels_last = 1 is not supported');
+    const sx = Math.fround(scalarParam(ctx, 1, 'x_scale'));
+    const zx = scalarParam(ctx, 2, 'x_zero_point');
+    const sy = Math.fround(scalarParam(ctx, 3, 'y_scale'));
+    const zy = scalarParam(ctx, 4, 'y_zero_point');
+    const floatCtx: OpContext = { ...ctx, input: (i) => (i === 0 ? { dtype: 'float32', dims: x.dims } : ctx.input(i)), inputCount: 1 };
+    const pool = averagePoolConfig.prepare(floatCtx);
+    const outDims = pool.outputs[0].dims;
+    const xf = makeTensor('float32', x.dims, ctx.workspace('xf', 'float32', sizeOf(x.dims)));
+    const yf = makeTensor('float32', outDims, ctx.workspace('yf', 'float32', sizeOf(outDims)));
+    const [qmin, qmax] = qRange(x.dtype);
+    return {
+      outputs: [{ dtype: x.dtype, dims: outDims }],
+      run(inputs, outputs) {
+        const xd = inputs[0].data as Uint8Array;
+        const xfd = xf.data as Float32Array;
+        for (let i = 0; i < xd.length; i++) xfd[i] = Math.fround(xd[i] - zx) * sx;
+        pool.run([xf], [yf]);
+        const yfd = yf.data as Float32Array;
+        const yd = outputs[0].data;
+        for (let i = 0; i < yfd.length; i++) yd[i] = quantizeValue(yfd[i], sy, zy, qmin, qmax);
+      },
+    };
+  },
+};

@@ -1,0 +1,130 @@
+// Shared body of the integer matrix-multiply ops (QLinearMatMul, QGemm, MatMulInteger,
+// MatMulIntegerToFloat, DynamicQuantizeMatMul and the fused QDQ MatMul/Gemm): numpy.matmul
+// shapes, a constant 2-D B packed once for the kernels, any other B multiplied per batch.
+
+import type { OpContext, TensorMeta } from '../../op-registry.js';
+import { broadcastDims, stridesOf } from '../../shape-utils.js';
+import { sizeOf, type Tensor, type TypedArray } from '../../tensor.js';
+import { applyEpilogue, createIntegerMatMul, integerGemmTS, type DynamicActivation, type IntegerEpilogue, type IntegerMatMul } from './integer-matmul.js';
+import { scratchOf, wasmKernels } from './wasm-bridge.js';
+
+export interface QuantMatMulSpec {
+  readonly a: TensorMeta;
+  readonly b: TensorMeta;
+  /** B's value when it is a model constant (packed once). */
+  readonly bConst: Tensor | undefined;
+  readonly transposeB?: boolean;
+  readonly activationZeroPoint: number;
+  /** One value or N. */
+  readonly weightZeroPoint: ArrayLike<number>;
+  readonly epilogue: IntegerEpilogue;
+}
+
+export interface PreparedQuantMatMul {
+  readonly outDims: number[];
+  readonly M: number;
+  readonly K: number;
+  readonly N: number;
+  readonly onKernels: boolean;
+  /** a: the quantized A data; b: B's data (ignored when constant). */
+  run(a: Int8Array | Uint8Array, b: TypedArray | undefined, out: TypedArray, dyn?: DynamicActivation): void;
+}
+
+export function prepareQuantMatMul(ctx: OpContext, s: QuantMatMulSpec): PreparedQuantMatMul {
+  const ad = s.a.dims.length === 1 ? [1, s.a.dims[0]] : [...s.a.dims];
+  let bd = s.b.dims.length === 1 ? [s.b.dims[0], 1] : [...s.b.dims];
+  if (s.transposeB) {
+    if (bd.length !== 2) ctx.fail('transposed B must be 2-D');
+    bd = [bd[1], bd[0]];
+  }
+  const m = ad[ad.length - 2];
+  const K = ad[ad.length - 1];
+  const N = bd[bd.length - 1];
+  if (bd[bd.length - 2] !== K) ctx.fail(`shapes [${s.a.dims.join(', ')}] and [${s.b.dims.join(', ')}] do not match (K ${K} vs ${bd[bd.length - 2]})`);
+  const ab = ad.slice(0, -2);
+  const bb = bd.slice(0, -2);
+  const batch = broadcastDims(ab, bb);
+  const outDims = [...batch, m, N];
+  if (s.a.dims.length === 1) outDims.splice(outDims.length - 2, 1);
+  if (s.b.dims.length === 1) outDims.splice(outDims.length - 1, 1);
+  if (s.weightZeroPoint.length !== 1 && s.weightZeroPoint.length !== N) ctx.fail(`B zero point has ${s.weightZeroPoint.length} values, expected 1 or ${N}`);
+  const e = s.epilogue;
+  if (e.scale && e.scale.length !== 1 && e.scale.length !== N) ctx.fail(`B scale has ${e.scale.length} values, expected 1 or ${N}`);
+
+  // Constant 2-D B: all batches of A are one tall matrix.
+  if (s.bConst && bb.length === 0 && (s.bConst.dtype === 'int8' || s.bConst.dtype === 'uint8')) {
+    const Mall = sizeOf(ab) * m;
+    const k = wasmKernels(ctx);
+    const key = 'qmatmul';
+    let mm = ctx.cache.get(key) as IntegerMatMul | undefined;
+    if (!mm || mm.onKernels !== (k !== undefined)) {
+      mm = createIntegerMatMul(
+        {
+          K,
+          N,
+          weights: s.bConst.data as Int8Array | Uint8Array,
+          transposeB: s.transposeB,
+          weightZeroPoint: s.weightZeroPoint,
+          activationSigned: s.a.dtype === 'int8',
+          activationZeroPoint: s.activationZeroPoint,
+          ...e,
+        },
+        k,
+        k ? { a: scratchOf(ctx, k, 'mm-a'), out: scratchOf(ctx, k, 'mm-out') } : undefined,
+      );
+      ctx.cache.set(key, mm);
+    }
+    const prepared = mm;
+    return {
+      outDims,
+      M: Mall,
+      K,
+      N,
+      onKernels: prepared.onKernels,
+      run(a, _b, out, dyn) {
+        prepared.run(Mall, a, 0, out, 0, dyn);
+      },
+    };
+  }
+
+  // General: per batch, B read with strides (transposed B needs no copy).
+  const batches = sizeOf(batch);
+  const aOff = new Int32Array(batches);
+  const bOff = new Int32Array(batches);
+  const bs = stridesOf(batch);
+  const sa = stridesOf(ab);
+  const sb = stridesOf(bb);
+  for (let t = 0; t < batches; t++) {
+    let ia = 0;
+    let ib = 0;
+    let rem = t;
+    for (let q = 0; q < batch.length; q++) {
+      const c = Math.floor(rem / bs[q]);
+      rem -= c * bs[q];
+      const qa = q - (batch.length - ab.length);
+      const qb = q - (batch.length - bb.length);
+      if (qa >= 0 && ab[qa] !== 1) ia += c * sa[qa];
+      if (qb >= 0 && bb[qb] !== 1) ib += c * sb[qb];
+    }
+    aOff[t] = ia * m * K;
+    bOff[t] = ib * K * N;
+  }
+  const [bk, bn] = s.transposeB ? [1, K] : [N, 1];
+  const acc = ctx.workspace('acc', 'int32', m * N) as Int32Array;
+  const constB = s.bConst?.data;
+  return {
+    outDims,
+    M: m,
+    K,
+    N,
+    onKernels: false,
+    run(a, b, out, dyn) {
+      const B = (constB ?? b)!;
+      const za = dyn ? dyn.activationZeroPoint : s.activationZeroPoint;
+      for (let t = 0; t < batches; t++) {
+        integerGemmTS(m, K, N, a, aOff[t], za, B as ArrayLike<number>, bOff[t], bk, bn, s.weightZeroPoint, e.bias, acc);
+        applyEpilogue(acc, m, N, e, out, t * m * N, dyn?.scale);
+      }
+    },
+  };
+}
