@@ -89,7 +89,7 @@ describe('report in real Chromium', () => {
     expect(errors).toEqual([]);
 
     const charts = await page.evaluate(() =>
-      [...document.querySelectorAll('figure.chart')].map((f) => {
+      Array.from(document.querySelectorAll('figure.chart')).map((f) => {
         const svg = f.querySelector('svg')!;
         const box = svg.getBoundingClientRect();
         return {
@@ -98,7 +98,7 @@ describe('report in real Chromium', () => {
           marks: svg.querySelectorAll('path, rect, line').length,
           width: box.width,
           height: box.height,
-          texts: [...svg.querySelectorAll('text')].map((t) => t.textContent ?? ''),
+          texts: Array.from(svg.querySelectorAll('text')).map((t) => t.textContent ?? ''),
         };
       }),
     );
@@ -138,7 +138,7 @@ describe('report in real Chromium', () => {
     has(8, 'Accuracy-driven tuning');
     has(8, 'accuracy');
 
-    const headings = await page.evaluate(() => [...document.querySelectorAll('h2')].map((h) => h.textContent));
+    const headings = await page.evaluate(() => Array.from(document.querySelectorAll('h2')).map((h) => h.textContent));
     expect(headings).toEqual([
       'Summary',
       'Per-layer error',
@@ -148,7 +148,7 @@ describe('report in real Chromium', () => {
       'Accuracy-driven tuning',
       'Run details',
     ]);
-    const summary = await page.evaluate(() => [...document.querySelectorAll('table.summary th')].map((t) => t.textContent));
+    const summary = await page.evaluate(() => Array.from(document.querySelectorAll('table.summary th')).map((t) => t.textContent));
     expect(summary).toEqual(['', 'Float', 'Quantized', 'onnxruntime quantized', 'Quantized vs float']);
 
     const shot = join(dir, 'report.png');
