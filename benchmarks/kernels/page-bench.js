@@ -27,7 +27,7 @@ window.benchOctet = async (variant, cases) => {
     run = c.kind === 'gemm' ? () => op.run({ M: c.M, a: px, out: py }) : () => op.run({ N: 1, x: px, y: py });
     run();
     const digest = await sha1(k.heap.u8.slice(py, py + outBytes));
-    results[c.id] = { ms: await window.measure(run), digest };
+    results[c.id] = { ...(await window.measure(run, window.measureGhz)), digest };
     op.dispose();
   }
   return { variant: k.variant, capabilities: k.capabilities, results };
@@ -46,7 +46,7 @@ window.benchOrtWeb = async (cases) => {
       const feeds = { [c.kind === 'gemm' ? 'a' : 'x']: new ort.Tensor('uint8', b64(c.x), dims) };
       const y = (await s.run(feeds)).y.data;
       const digest = await sha1(new Uint8Array(y.buffer, y.byteOffset, y.byteLength).slice());
-      results[c.id][kind] = { ms: await window.measure(() => s.run(feeds)), digest };
+      results[c.id][kind] = { ...(await window.measure(() => s.run(feeds), window.measureGhz)), digest };
       await s.release();
     }
   }

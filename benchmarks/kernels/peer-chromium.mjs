@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core';
 import { CASES, Q, activations, depth, weights, yScale } from './cases.mjs';
 import { matMulIntegerModel, qlinearConvModel, qlinearMatMulModel } from './models.mjs';
 import { measure } from './timing.mjs';
+import { measureGhz } from './cpu-clock.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const kernelsDist = dirname(fileURLToPath(import.meta.resolve('@octet/kernels')));
@@ -51,7 +52,7 @@ try {
   });
   await page.goto('https://octet.bench/index.html');
   await page.addScriptTag({ content: bundle });
-  await page.addScriptTag({ content: `window.measure = ${measure.toString()};` });
+  await page.addScriptTag({ content: `window.measureGhz = ${measureGhz.toString()};\nwindow.measure = ${measure.toString()};` });
   await page.addScriptTag({ content: readFileSync(join(here, 'page-bench.js'), 'utf8') });
   if (!only || only === 'octet') {
     out.simd = await page.evaluate((cs) => window.benchOctet('simd', cs), cases);

@@ -2,6 +2,7 @@
 import { loadKernels } from '@octet/kernels';
 import { CASES, Q, activations, depth, weights, yScale } from './cases.mjs';
 import { measure } from './timing.mjs';
+import { measureGhz } from './cpu-clock.mjs';
 import { createHash } from 'node:crypto';
 
 const threads = Number(process.argv[process.argv.indexOf('--threads') + 1] || 1);
@@ -32,12 +33,13 @@ for (const c of CASES) {
   else run = () => op.run({ N: 1, x: px, y: py });
   run();
   const digest = createHash('sha1').update(k.heap.u8.subarray(py, py + outBytes)).digest('hex');
-  const ms = await measure(run);
-  results[c.id] = { ms, digest };
+  results[c.id] = { ...(await measure(run, measureGhz)), digest };
   if (c.kind === 'gemm' && threads === 1) {
     const g32 = k.createQGemm({ K: c.K, N: c.N, ...common, output: 'i32', rows: c.M === 1 ? 'small' : 'large' });
     const p32 = k.heap.alloc(c.M * c.N * 4);
-    results[c.id].msI32 = await measure(() => g32.run({ M: c.M, a: px, out: p32 }));
+    const r32 = await measure(() => g32.run({ M: c.M, a: px, out: p32 }), measureGhz);
+    results[c.id].msI32 = r32.ms;
+    results[c.id].ghzI32 = r32.ghz;
     g32.dispose();
   }
 }

@@ -3,6 +3,7 @@
 import { CASES, activations, weights } from './cases.mjs';
 import { matMulIntegerModel, qlinearConvModel, qlinearMatMulModel } from './models.mjs';
 import { measure } from './timing.mjs';
+import { measureGhz } from './cpu-clock.mjs';
 import { createHash } from 'node:crypto';
 
 const which = process.argv[process.argv.indexOf('--ort') + 1];
@@ -28,8 +29,7 @@ for (const c of CASES) {
     const first = await s.run(feeds);
     const y = first.y.data;
     const digest = createHash('sha1').update(new Uint8Array(y.buffer, y.byteOffset, y.byteLength)).digest('hex');
-    const ms = await measure(() => s.run(feeds));
-    results[c.id][kind] = { ms, digest };
+    results[c.id][kind] = { ...(await measure(() => s.run(feeds), measureGhz)), digest };
     await s.release?.();
   }
 }

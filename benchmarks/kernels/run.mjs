@@ -32,12 +32,12 @@ function runPeer(p) {
   return JSON.parse(out.trim().split('\n').pop());
 }
 
-// series[column][caseId] = [ms per round]
+// series[column][caseId] = [{ ms, ghz } per round]
 const series = {};
 const digests = {};
 const add = (col, id, r) => {
-  ((series[col] ??= {})[id] ??= []).push(r.ms);
-  (digests[col] ??= {})[id] = r.digest;
+  ((series[col] ??= {})[id] ??= []).push({ ms: r.ms, ghz: r.ghz });
+  if (r.digest) (digests[col] ??= {})[id] = r.digest;
 };
 const ghz = [];
 let chromiumInfo = null;
@@ -50,7 +50,7 @@ for (let round = 0; round < rounds; round++) {
     for (const c of CASES) {
       if (p.id.startsWith('octet-node')) {
         add(p.id, c.id, r.results[c.id]);
-        if (r.results[c.id].msI32 !== undefined) add(`${p.id}-i32`, c.id, { ms: r.results[c.id].msI32 });
+        if (r.results[c.id].msI32 !== undefined) add(`${p.id}-i32`, c.id, { ms: r.results[c.id].msI32, ghz: r.results[c.id].ghzI32 });
       } else if (p.id === 'chromium') {
         chromiumInfo = { browser: r.browser, relaxedVariant: r.relaxed.variant, capabilities: r.relaxed.capabilities };
         add('chromium-simd', c.id, r.simd.results[c.id]);
@@ -70,9 +70,16 @@ for (const [col, byCase] of Object.entries(series)) {
   summary[col] = {};
   for (const [id, xs] of Object.entries(byCase)) {
     const c = CASES.find((x) => x.id === id);
-    const ms = median(xs);
-    const best = Math.min(...xs);
-    summary[col][id] = { msMedian: ms, msBest: best, gops: ops(c) / ms / 1e6, gopsBest: ops(c) / best / 1e6, rounds: xs };
+    const ms = median(xs.map((x) => x.ms));
+    summary[col][id] = {
+      msMedian: ms,
+      msBest: Math.min(...xs.map((x) => x.ms)),
+      gops: ops(c) / ms / 1e6,
+      // GOPS per effective GHz (the clock this process measured around its samples): contention-normalised
+      gopsPerGhz: median(xs.map((x) => ops(c) / x.ms / 1e6 / x.ghz)),
+      effectiveGhz: median(xs.map((x) => x.ghz)),
+      rounds: xs,
+    };
   }
 }
 
@@ -85,16 +92,21 @@ for (const c of CASES) {
   );
 }
 
-const ratio = (a, b, id) => (summary[a]?.[id] && summary[b]?.[id] ? summary[b][id].msMedian / summary[a][id].msMedian : NaN);
+// Speed-up of a over b, on clock-normalised throughput (equal to the time ratio on an idle machine).
+const ratio = (a, b, id) => (summary[a]?.[id] && summary[b]?.[id] ? summary[a][id].gopsPerGhz / summary[b][id].gopsPerGhz : NaN);
 const cols = Object.keys(summary);
 const pad = (s, n) => String(s).padStart(n);
 console.log(`\nCPU ${cpus()[0]?.model ?? '?'}; clock estimate ${GHz.toFixed(2)} GHz (max over rounds of ${ghz.map((g) => g.toFixed(2)).join(', ')})`);
-console.log(`GOPS (median of ${rounds} rounds; each round = median of 15 samples in a fresh process)\n`);
+console.log(`GOPS and ms (median of ${rounds} rounds; each round = median of 15 samples in a fresh process)\n`);
 console.log(pad('', 28) + CASES.map((c) => pad(c.id, 24)).join(''));
 for (const col of cols) {
   console.log(pad(col, 28) + CASES.map((c) => pad(summary[col][c.id] ? `${summary[col][c.id].gops.toFixed(1)} (${summary[col][c.id].msMedian.toFixed(3)} ms)` : '-', 24)).join(''));
 }
-console.log('\nratios (time of peer / time of Octet):');
+console.log('\nGOPS per effective GHz (clock measured by each process around its samples; peak of the i32x4.dot_i16x8_s path: 32):\n');
+for (const col of cols) {
+  console.log(pad(col, 28) + CASES.map((c) => pad(summary[col][c.id] ? `${summary[col][c.id].gopsPerGhz.toFixed(1)} @${summary[col][c.id].effectiveGhz.toFixed(2)}` : '-', 24)).join(''));
+}
+console.log('\nspeed-up (clock-normalised throughput of the first over the second):');
 const ratioRows = [
   ['octet 1t vs ort-web QLinear', 'octet-node-1t', 'ort-web-qlinear'],
   ['octet 1t i32 vs ort-web MatMulInteger', 'octet-node-1t-i32', 'ort-web-integer'],
@@ -108,11 +120,6 @@ const ratios = {};
 for (const [label, a, b] of ratioRows) {
   ratios[label] = Object.fromEntries(CASES.map((c) => [c.id, ratio(a, b, c.id)]));
   console.log(pad(label, 40) + CASES.map((c) => pad(Number.isNaN(ratios[label][c.id]) ? '-' : `${ratios[label][c.id].toFixed(2)}×`, 24)).join(''));
-}
-console.log('\nGOPS/GHz (peak of the i32x4.dot_i16x8_s path: 32):');
-for (const col of ['octet-node-1t', 'ort-web-qlinear', 'chromium-relaxed']) {
-  if (!summary[col]) continue;
-  console.log(pad(col, 28) + CASES.map((c) => pad(summary[col][c.id] ? (summary[col][c.id].gops / GHz).toFixed(1) : '-', 24)).join(''));
 }
 const mismatches = Object.entries(agree).flatMap(([id, m]) => Object.entries(m).filter(([, ok]) => !ok).map(([col]) => `${col} ${id}`));
 console.log(mismatches.length ? `\nOUTPUT MISMATCH vs ort-web: ${mismatches.join(', ')}` : '\nall u8 outputs are bit-identical to onnxruntime-web QLinearMatMul/QLinearConv');
