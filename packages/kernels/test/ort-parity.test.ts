@@ -9,7 +9,7 @@ import { loadKernels } from '../src/load-kernels.js';
 import { rng } from '../src/reference/random.js';
 import { dynamicQuantizeLinear, quantizeLinear, quantLayout } from '../src/quant/quant.js';
 import { layerNorm, qlinearBinary, softmax, unary } from '../src/elementwise/elementwise.js';
-import { qlinearAveragePool2d, qlinearGlobalAveragePool } from '../src/pool/pool.js';
+import { maxPool2d, qlinearAveragePool2d, qlinearGlobalAveragePool } from '../src/pool/pool.js';
 import { createMatMulNBits } from '../src/weight-only/matmul-nbits.js';
 
 let k: Kernels;
@@ -123,6 +123,29 @@ describe('QLinearAveragePool / QLinearGlobalAveragePool match ORT bit for bit', 
           expect(ours.shape).toEqual(out.y.dims);
           expect(Array.from(ours.data)).toEqual(Array.from(out.y.data as Uint8Array));
         }
+      }
+    });
+  }
+});
+
+describe('MaxPool (u8, s8) matches ORT exactly', () => {
+  for (const signed of [false, true]) {
+    it(dt(signed), async () => {
+      let seed = 600;
+      for (const [shape, kernel, strides, pads] of [
+        [[1, 4, 33, 70], [3, 3], [2, 2], [1, 1, 1, 1]],
+        [[2, 3, 9, 41], [2, 2], [1, 1], [0, 0, 1, 1]],
+        [[1, 2, 16, 16], [2, 2], [2, 2], [0, 0, 0, 0]],
+      ] as [number[], [number, number], [number, number], [number, number, number, number]][]) {
+        const x = q8(seed++, size(shape), signed);
+        const mb = new ModelBuilder({ opset: 17 });
+        mb.input('x', dt(signed), shape);
+        mb.node('MaxPool', ['x'], ['y'], { kernel_shape: kernel, strides, pads });
+        mb.output('y', dt(signed));
+        const out = await runOrt(mb, { x: new ort.Tensor(dt(signed), x, shape) });
+        const ours = maxPool2d(k, x, shape, { kernel, strides, pads });
+        expect(ours.shape).toEqual(out.y.dims);
+        expect(Array.from(ours.data)).toEqual(Array.from(out.y.data as Uint8Array));
       }
     });
   }

@@ -21,6 +21,10 @@ const CASES: { shape: number[]; o: Pool2dOptions }[] = [
   { shape: [1, 1, 13, 1], o: { kernel: [5, 1], strides: [2, 1], pads: [2, 0, 2, 0] } }, // 1-D
   { shape: [3, 2, 6, 6], o: { kernel: [6, 6] } }, // whole image
   { shape: [1, 2, 9, 9], o: { kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1] } },
+  // wide rows: the 16-lane u8/s8 paths of MaxPool at stride 1 and 2
+  { shape: [1, 2, 5, 45], o: { kernel: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1] } },
+  { shape: [1, 3, 9, 70], o: { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] } },
+  { shape: [2, 2, 6, 40], o: { kernel: [2, 2], strides: [2, 2] } },
 ];
 
 function bytes(seed: number, n: number, signed: boolean): Uint8Array | Int8Array {
@@ -34,7 +38,11 @@ const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
 describe('MaxPool', () => {
   it('u8, s8, f32 with pads, strides, ceil mode and dilations, exact', () => {
     let seed = 1;
-    for (const { shape, o } of [...CASES, { shape: [1, 2, 10, 10], o: { kernel: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2] } as Pool2dOptions }]) {
+    const dilated: { shape: number[]; o: Pool2dOptions }[] = [
+      { shape: [1, 2, 10, 10], o: { kernel: [3, 3], dilations: [2, 2], pads: [2, 2, 2, 2] } },
+      { shape: [1, 1, 4, 67], o: { kernel: [1, 4], strides: [1, 2], pads: [0, 2, 0, 1], dilations: [1, 2] } },
+    ];
+    for (const { shape, o } of [...CASES, ...dilated]) {
       const g = poolGeometry(shape, o);
       for (const signed of [false, true]) {
         const x = bytes(seed++, size(shape), signed);
