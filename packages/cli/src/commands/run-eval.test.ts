@@ -121,3 +121,22 @@ describe('octet eval', () => {
     expect(mismatch.err.trimEnd().split('\n')).toHaveLength(1);
   });
 });
+
+describe('progress bars', () => {
+  it('are drawn on stderr for a terminal, and never with --json or when redirected', async () => {
+    const { bufferIo } = await import('../io.js');
+    const { main } = await import('../main.js');
+    const args = ['eval', fixture('mlp_diabetes', 'model.onnx'), '--data', fixture('mlp_diabetes', 'test'), '--metric', 'rmse'];
+    const tty = bufferIo(true);
+    expect(await main(args, tty)).toBe(0);
+    expect(tty.err).toMatch(/\r\x1b\[2Keval .*100%/);
+    expect(tty.err.endsWith('\r\x1b[2K')).toBe(true); // the bar is cleared before the result
+    expect(tty.out).toMatch(/^rmse 80\.46 \(133 samples\)\n$/);
+    const json = bufferIo(true);
+    expect(await main([...args, '--json'], json)).toBe(0);
+    expect(json.err).toBe('');
+    const piped = bufferIo(false);
+    expect(await main(args, piped)).toBe(0);
+    expect(piped.err).toBe('');
+  });
+});
