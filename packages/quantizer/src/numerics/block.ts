@@ -12,8 +12,9 @@ export interface BlockQuantized {
 
 /**
  * Blockwise quantization of a [K, N] weight along K (what MatMulNBits and blocked
- * DequantizeLinear expect). Symmetric uses MLAS's choice: the element of largest magnitude maps
- * exactly to −2^(bits−1), so scale = v / −2^(bits−1) (sign kept) and the zero point is 2^(bits−1).
+ * DequantizeLinear expect). Symmetric 4-bit uses MLAS's choice: the element of largest magnitude
+ * maps exactly to −8, so scale = v / −8 (sign kept); symmetric 8-bit uses ±127. The zero point is
+ * 2^(bits−1) either way.
  * Asymmetric widens [min, max] to include 0 and rounds the zero point.
  */
 export function quantizeBlockwise(w: Float32Array, K: number, N: number, bits: 4 | 8, blockSize: number, symmetric: boolean): BlockQuantized {
@@ -35,7 +36,8 @@ export function quantizeBlockwise(w: Float32Array, K: number, N: number, bits: 4
           const x = w[k * N + n];
           if (Math.abs(x) > Math.abs(v)) v = x;
         }
-        scale = Math.fround(v / -mid);
+        // 4-bit: MLAS maps the extreme onto −8 (all 16 codes used); 8-bit: the usual ±127 range.
+        scale = bits === 4 ? Math.fround(v / -mid) : Math.fround(Math.abs(v) / (mid - 1));
         zp = mid;
       } else {
         let lo = 0;
