@@ -4,7 +4,7 @@ import { loadKernels } from '../load-kernels.js';
 import { convOutputSize, referenceConv2d, referenceSgemm, type Conv2dShape, type SgemmCase } from '../reference/f32.js';
 import { rng } from '../reference/random.js';
 import { createConv2d } from './conv2d.js';
-import { createSgemm } from './sgemm.js';
+import { createSgemm, matmulInto, packedBFloats } from './sgemm.js';
 
 let k: Kernels;
 beforeAll(async () => {
@@ -44,6 +44,33 @@ describe('fp32 SGEMM against the TypeScript reference', () => {
           g.dispose();
           expectClose(got, referenceSgemm(c), K);
         }
+      }
+    }
+  });
+});
+
+describe('matmulInto (both operands in WASM memory, strided)', () => {
+  it('packs B per call, honours lda/ldb/ldc and transB', () => {
+    let seed = 500;
+    for (const [M, K, N] of [[1, 5, 3], [7, 16, 9], [12, 33, 20]]) {
+      for (const transB of [false, true]) {
+        const a = rand(seed++, M * K);
+        const b = rand(seed++, K * N);
+        const want = referenceSgemm({ M, N, K, a, b, transB, bias: null, lo: -Infinity, hi: Infinity });
+        const m = k.heap.mark();
+        // A and C embedded in wider rows (lda = K + 3, ldc = N + 2)
+        const lda = K + 3;
+        const ldc = N + 2;
+        const ap = k.heap.alloc(M * lda * 4);
+        for (let i = 0; i < M; i++) k.heap.f32.set(a.subarray(i * K, (i + 1) * K), (ap >> 2) + i * lda);
+        const bp = k.heap.put(b);
+        const cp = k.heap.alloc(M * ldc * 4);
+        const scratch = k.heap.alloc(packedBFloats(K, N) * 4);
+        matmulInto(k, { M, N, K, a: ap, lda, b: bp, transB, c: cp, ldc, scratch });
+        const got = new Float32Array(M * N);
+        for (let i = 0; i < M; i++) got.set(k.heap.f32.subarray((cp >> 2) + i * ldc, (cp >> 2) + i * ldc + N), i * N);
+        k.heap.release(m);
+        expectClose(got, want, K);
       }
     }
   });

@@ -79,3 +79,33 @@ export function createSgemm(k: KernelHost, o: SgemmOptions): Sgemm {
     },
   };
 }
+
+export interface MatMulIntoArgs {
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+  /** A [M, K], row stride lda (default K) */
+  readonly a: number;
+  readonly lda?: number;
+  /** B [K, N] (row stride ldb, default N), or [N, K] with transB (row stride ldb, default K) */
+  readonly b: number;
+  readonly ldb?: number;
+  readonly transB?: boolean;
+  /** C [M, N], row stride ldc (default N) */
+  readonly c: number;
+  readonly ldc?: number;
+  /** packedBFloats(K, N) · 4 bytes */
+  readonly scratch: number;
+  readonly clamp?: readonly [number, number];
+}
+
+/**
+ * One fp32 matrix product with both operands in WASM memory (MatMul of two activations, e.g.
+ * attention scores): packs B into `scratch`, then runs the 4×8 kernel. Batched MatMul: call per batch.
+ */
+export function matmulInto(k: KernelHost, m: MatMulIntoArgs): void {
+  const transB = !!m.transB;
+  packBInto(k, m.b, m.ldb ?? (transB ? m.K : m.N), m.K, m.N, transB, m.scratch);
+  const [lo, hi] = m.clamp ?? [-Infinity, Infinity];
+  kernelFn(k, 'f32_gemm_4x8_minmax_wasmsimd')(m.M, m.N, m.K, m.a, m.lda ?? m.K, m.scratch, m.c, m.ldc ?? m.N, 0, 0, lo, hi);
+}
