@@ -93,6 +93,7 @@ describe('renderReport', () => {
     await expect(bad({ activations: [{ tensor: 't', observedMin: 1, observedMax: 0, chosenMin: 0, chosenMax: 1 }] })).rejects.toThrow(
       /observedMin 1 > observedMax 0/,
     );
+    await expect(bad({ limits: { maxScatterPoints: 0 } })).rejects.toThrow(/limits\.maxScatterPoints: must be a positive integer, got 0/);
     await expect(renderReport({ model: { name: '' } })).rejects.toBeInstanceOf(ReportDataError);
   });
 });

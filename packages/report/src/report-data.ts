@@ -142,9 +142,9 @@ export interface ActivationRange {
   /** range calibration chose (what the quantization parameters represent) */
   chosenMin: number;
   chosenMax: number;
-  /** range actually seen on the calibration data */
-  observedMin: number;
-  observedMax: number;
+  /** range actually seen on the calibration data; omit both when the calibrator only reports its choice */
+  observedMin?: number;
+  observedMax?: number;
   scale?: number;
   zeroPoint?: number;
 }

@@ -128,7 +128,7 @@ export async function activationsSection(d: ReportData, lim: Required<ReportLimi
   const svg = await chart(activationRangesSpec(rows, d.activations.length), 'activation-ranges');
   const table = html`<details><summary>All ${d.activations.length} activation ranges as a table</summary><table><thead><tr><th>tensor</th><th class="num">chosen min</th><th class="num">chosen max</th><th class="num">observed min</th><th class="num">observed max</th><th class="num">scale</th><th class="num">zero point</th></tr></thead><tbody>${d.activations.map(
     (a) =>
-      html`<tr><td class="name">${a.tensor}</td><td class="num">${formatNumber(a.chosenMin)}</td><td class="num">${formatNumber(a.chosenMax)}</td><td class="num">${formatNumber(a.observedMin)}</td><td class="num">${formatNumber(a.observedMax)}</td><td class="num">${a.scale === undefined ? '' : formatNumber(a.scale)}</td><td class="num">${a.zeroPoint ?? ''}</td></tr>`,
+      html`<tr><td class="name">${a.tensor}</td><td class="num">${formatNumber(a.chosenMin)}</td><td class="num">${formatNumber(a.chosenMax)}</td><td class="num">${a.observedMin === undefined ? '—' : formatNumber(a.observedMin)}</td><td class="num">${a.observedMax === undefined ? '—' : formatNumber(a.observedMax)}</td><td class="num">${a.scale === undefined ? '' : formatNumber(a.scale)}</td><td class="num">${a.zeroPoint ?? ''}</td></tr>`,
   )}</tbody></table></details>`;
   return section(
     'activations',

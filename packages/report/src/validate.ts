@@ -44,10 +44,12 @@ export function validateReportData(d: ReportData): void {
   });
   d.activations?.forEach((a, i) => {
     const p = `activations[${i}] (${JSON.stringify(a?.tensor)})`;
-    for (const k of ['chosenMin', 'chosenMax', 'observedMin', 'observedMax'] as const)
+    const observed = a?.observedMin !== undefined || a?.observedMax !== undefined;
+    const keys = observed ? (['chosenMin', 'chosenMax', 'observedMin', 'observedMax'] as const) : (['chosenMin', 'chosenMax'] as const);
+    for (const k of keys)
       if (!isNum(a?.[k]) || !Number.isFinite(a[k])) throw new ReportDataError(`${p}.${k}`, `must be a finite number, got ${a?.[k]}`);
     if (a.chosenMin > a.chosenMax) throw new ReportDataError(p, `chosenMin ${a.chosenMin} > chosenMax ${a.chosenMax}`);
-    if (a.observedMin > a.observedMax) throw new ReportDataError(p, `observedMin ${a.observedMin} > observedMax ${a.observedMax}`);
+    if (observed && a.observedMin! > a.observedMax!) throw new ReportDataError(p, `observedMin ${a.observedMin} > observedMax ${a.observedMax}`);
   });
   d.outputs?.forEach((o, i) => {
     const p = `outputs[${i}] (${JSON.stringify(o?.name)})`;
@@ -56,6 +58,8 @@ export function validateReportData(d: ReportData): void {
     if (o.float.length !== o.quantized.length)
       throw new ReportDataError(p, `float has ${o.float.length} values but quantized has ${o.quantized.length}`);
   });
+  for (const [k, v] of Object.entries(d.limits ?? {}))
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new ReportDataError(`limits.${k}`, `must be a positive integer, got ${v}`);
   if (d.tuning) {
     const t = d.tuning;
     if (!Array.isArray(t.steps) || t.steps.length === 0) throw new ReportDataError('tuning.steps', 'must list at least one step');

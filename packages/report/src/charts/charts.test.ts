@@ -49,6 +49,31 @@ describe('activation rows', () => {
   });
 });
 
+describe('activation ranges without observed ranges', () => {
+  it('draws only the chosen range and says so', async () => {
+    const rows = activationRows([{ tensor: 't', chosenMin: -2, chosenMax: 4 }], 5);
+    expect(rows[0]).toMatchObject({ observedLo: null, observedHi: null, chosenLo: -0.5, chosenHi: 1, text: '[−2, 4]' });
+    const { svg, warnings } = await renderChart(activationRangesSpec(rows, 1), 'a');
+    expect(warnings).toEqual([]);
+    expect(svg).toContain('chosen (quantization range)');
+    expect(svg).not.toContain('observed on calibration data');
+  });
+
+  it('skips the observed bar only for tensors without one', async () => {
+    const rows = activationRows(
+      [
+        { tensor: 'seen', chosenMin: 0, chosenMax: 1, observedMin: 0, observedMax: 2 },
+        { tensor: 'unseen', chosenMin: 0, chosenMax: 1 },
+      ],
+      5,
+    );
+    const { svg, warnings } = await renderChart(activationRangesSpec(rows, 2), 'a');
+    expect(warnings).toEqual([]);
+    const bars = (svg.match(/aria-roledescription="bar"/g) ?? []).length;
+    expect(bars).toBe(3);
+  });
+});
+
 describe('scatter data', () => {
   it('subsamples deterministically and shares one domain on both axes', () => {
     const f = Array.from({ length: 10 }, (_, i) => i);
