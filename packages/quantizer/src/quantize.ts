@@ -37,6 +37,16 @@ function makeCollector(opts: QuantizeOptions): RangeCollector {
   }
 }
 
+function inlineExternalData(model: ModelProto, external: QuantizeOptions['external']): void {
+  for (const t of model.graph!.initializer) {
+    if (t.dataLocation !== 1) continue;
+    if (!external) throw new QuantizerError(`tensor '${t.name}' lives in external data but no reader was given (use quantizeFile or options.external)`);
+    t.rawData = external(t).slice();
+    t.dataLocation = 0;
+    t.externalData = [];
+  }
+}
+
 /** Accepts a ModelProto or its serialized bytes; never mutates the caller's model. */
 function toModel(model: ModelProto | Uint8Array): ModelProto {
   if (model instanceof Uint8Array) {
@@ -134,6 +144,8 @@ async function quantizeStatic(model: ModelProto, options: QuantizeOptions, repor
   const opTypes = new Set(options.opTypes ?? DEFAULT_STATIC_OPS);
   for (const op of opTypes) if (!SUPPORTED_STATIC_OPS.has(op)) report.warnings.push(`op type '${op}' is not supported for static quantization; left in float`);
 
+  // Calibration runs the model from memory: bring tensors kept in external data inline.
+  inlineExternalData(model, options.external);
   // Tensors to observe: every input and output of a candidate node.
   const graph = model.graph!;
   const inits = new Set(graph.initializer.map((t) => t.name));

@@ -57,6 +57,9 @@ export function toFloat32(t: TensorProto, external?: ExternalLoader): Float32Arr
   const raw = rawBytes(t, external);
   switch (t.dataType) {
     case DT.FLOAT:
+      if (raw && isExternal(t) && raw.byteOffset % 4 === 0 && raw.length === n * 4) {
+        return new Float32Array(raw.buffer, raw.byteOffset, n); // a fresh read: no second copy
+      }
       if (raw) {
         if (raw.byteOffset % 4 === 0 && raw.length === n * 4) return new Float32Array(raw.buffer, raw.byteOffset, n).slice();
         return new Float32Array(aligned(raw, 4), 0, n);
