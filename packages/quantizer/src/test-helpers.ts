@@ -85,3 +85,80 @@ export function taskMetric(f: Fixture, out: HostTensor): number {
 export function meetsReference(f: Fixture, value: number, ref: number): boolean {
   return f.metric === 'rmse' ? value <= ref + 0.5 : value >= ref - 0.005;
 }
+
+// ---- tiny model builder for pass tests ----
+import { create, toBinary } from '@bufbuild/protobuf';
+import {
+  GraphProtoSchema,
+  ModelProtoSchema as MPS,
+  OperatorSetIdProtoSchema,
+  TensorShapeProtoSchema,
+  TensorShapeProto_DimensionSchema,
+  TypeProtoSchema,
+  TypeProto_TensorSchema,
+  ValueInfoProtoSchema,
+  type FunctionProto,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+} from 'onnx-buf';
+
+export function valueInfo(name: string, dims?: (number | string)[], elemType = 1) {
+  const shape = dims
+    ? create(TensorShapeProtoSchema, {
+        dim: dims.map((d) =>
+          create(TensorShapeProto_DimensionSchema, { value: typeof d === 'number' ? { case: 'dimValue', value: BigInt(d) } : { case: 'dimParam', value: d } }),
+        ),
+      })
+    : undefined;
+  return create(ValueInfoProtoSchema, {
+    name,
+    type: create(TypeProtoSchema, { value: { case: 'tensorType', value: create(TypeProto_TensorSchema, { elemType, shape }) } }),
+  });
+}
+
+export function buildModel(spec: {
+  inputs: [string, (number | string)[]][];
+  outputs: string[];
+  nodes: NodeProto[];
+  inits?: TensorProto[];
+  opset?: number;
+  functions?: FunctionProto[];
+  extraOpsets?: [string, number][];
+}): ModelProto {
+  return create(MPS, {
+    irVersion: 8n,
+    opsetImport: [
+      create(OperatorSetIdProtoSchema, { domain: '', version: BigInt(spec.opset ?? 17) }),
+      ...(spec.extraOpsets ?? []).map(([domain, v]) => create(OperatorSetIdProtoSchema, { domain, version: BigInt(v) })),
+    ],
+    functions: spec.functions ?? [],
+    graph: create(GraphProtoSchema, {
+      name: 'g',
+      input: spec.inputs.map(([n, d]) => valueInfo(n, d)),
+      output: spec.outputs.map((n) => create(ValueInfoProtoSchema, { name: n })),
+      node: spec.nodes,
+      initializer: spec.inits ?? [],
+    }),
+  });
+}
+
+export function randn(n: number, seed = 1, scale = 1): Float32Array {
+  let s = seed >>> 0;
+  const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = scale * Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
+  return a;
+}
+
+export async function runModel(model: ModelProto | Uint8Array, feeds: Feeds): Promise<Float32Array> {
+  const bytes = model instanceof Uint8Array ? model : toBinary(MPS, model);
+  return (await runOrt(bytes, feeds)).data as Float32Array;
+}
+
+export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
