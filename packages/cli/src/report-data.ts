@@ -5,8 +5,11 @@ import { renderReport, type ReportData, type OutputComparison } from '@octet/rep
 import { batchesOf, dataParts, readDataPart } from './data-folder.js';
 import { openSession, runBatch } from './engine.js';
 import type { Evaluation } from './evaluate.js';
+import { latencyStats, type LatencyStats } from './latency.js';
+import { performance } from 'node:perf_hooks';
 import { higherIsBetter } from './metrics.js';
 import { summarizeModel } from './model-summary.js';
+import { weightDistributions } from './weight-distributions.js';
 
 export interface QuantizeReportInput {
   inputPath: string;
@@ -16,12 +19,12 @@ export interface QuantizeReportInput {
   bytes: { float: number; quantized: number };
   evaluation?: { float: Evaluation; quantized: Evaluation };
   outputs?: OutputComparison[];
+  latency?: LatencyComparison;
   options?: Record<string, string | number | boolean>;
 }
 
 export function buildQuantizeReport(r: QuantizeReportInput): ReportData {
   const before = summarizeModel(r.input);
-  const after = summarizeModel(r.output);
   const name = r.inputPath.split(/[\\/]/).pop() ?? r.inputPath;
   const data: ReportData = {
     model: {
@@ -64,8 +67,10 @@ export function buildQuantizeReport(r: QuantizeReportInput): ReportData {
     ];
   }
   if (r.outputs?.length) data.outputs = r.outputs;
+  const weights = weightDistributions(r.input, r.output);
+  if (weights.length) data.weights = weights;
+  if (r.latency) data.summary!.latencyMs = { float: r.latency.float.medianMs, quantized: r.latency.quantized.medianMs, runtime: "Octet's runtime", batchSize: r.latency.batch, runs: r.latency.float.runs };
   if (r.options) data.options = r.options;
-  void after;
   return data;
 }
 
@@ -81,6 +86,36 @@ export async function compareOutputs(floatPath: string, quantPath: string, dataD
     return f.outputNames
       .filter((n) => qo[n] && fo[n].type === 'float32' && qo[n].type === 'float32')
       .map((n) => ({ name: n, float: fo[n].data as Float32Array, quantized: qo[n].data as Float32Array }));
+  } finally {
+    f.dispose();
+    q.dispose();
+  }
+}
+
+export interface LatencyComparison {
+  batch: number;
+  float: LatencyStats;
+  quantized: LatencyStats;
+}
+
+/** Median latency of both models on the first `batch` samples of a data folder (Octet's runtime, alternating runs). */
+export async function compareLatency(floatPath: string, quantPath: string, dataDir: string, runs = 10, batch = 1): Promise<LatencyComparison> {
+  const f = await openSession(floatPath);
+  const q = await openSession(quantPath);
+  try {
+    const part = readDataPart(dataParts(dataDir)[0], f.inputNames, { labels: 'ignore' });
+    const b = batchesOf(part, batch).next().value!;
+    const tf: number[] = [];
+    const tq: number[] = [];
+    for (let i = 0; i < runs + 2; i++) {
+      let t0 = performance.now();
+      await runBatch(f, floatPath, b.feeds);
+      if (i >= 2) tf.push(performance.now() - t0);
+      t0 = performance.now();
+      await runBatch(q, quantPath, b.feeds);
+      if (i >= 2) tq.push(performance.now() - t0);
+    }
+    return { batch: b.count, float: latencyStats(tf), quantized: latencyStats(tq) };
   } finally {
     f.dispose();
     q.dispose();

@@ -114,17 +114,31 @@ describe('octet quantize', () => {
     expect((await inspect(out)).quantization.schemes['weight-only']).toBe(nbits.length);
   });
 
-  it('writes a self-contained HTML report', async () => {
+  it('--eval compares float and quantized on Octet, and --report writes a self-contained HTML report', async () => {
     tmp = tempDir();
+    const name = 'mlp_breast_cancer';
+    const metrics = JSON.parse(readFileSync(fixture(name, 'ref', 'metrics.json'), 'utf8'));
     const report = join(tmp.path, 'report.html');
-    const r = await octet('quantize', fixture('mlp_diabetes', 'model.onnx'), '-o', join(tmp.path, 'q.onnx'), '--calib', fixture('mlp_diabetes', 'calib'), '--executor', 'onnxruntime-node', '--report', report);
+    const r = await octet('quantize', fixture(name, 'model.onnx'), '-o', join(tmp.path, 'q.onnx'), '--calib', fixture(name, 'calib'), '--eval', fixture(name, 'test'), '--metric', 'accuracy', '--report', report, '--json');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^report: /m);
+    const j = JSON.parse(r.out);
+    expect(j.eval.metric).toBe('accuracy');
+    expect(j.eval.samples).toBe(metrics.n_test);
+    expect(j.eval.float).toBeCloseTo(metrics.fp32, 6);
+    expect(j.eval.quantized).toBeGreaterThanOrEqual(metrics.ort_qdq - 0.005);
+    expect(j.eval.drop).toBeCloseTo(j.eval.float - j.eval.quantized, 12);
+    expect(j.eval.latencyMs.float).toBeGreaterThan(0);
+    expect(j.eval.latencyMs.quantized).toBeGreaterThan(0);
+    expect(j.report).toBe(report);
     const html = readFileSync(report, 'utf8');
     expect(html).toMatch(/^<!doctype html>/i);
-    expect(html).toContain('<svg');
     expect(html).not.toMatch(/(src|href)="https?:/);
+    const charts = html.match(/data-chart="[a-z-]+"/g) ?? [];
+    expect(charts.filter((c) => c.includes('weight-histogram')).length).toBe(3); // the three Gemm weights
+    expect(charts).toContain('data-chart="output-scatter"');
+    expect(charts).toContain('data-chart="activation-ranges"');
+    expect(html).toContain(`${(100 * metrics.fp32).toFixed(2)}%`);
   });
 
   it('refuses to overwrite the input, even through a symlink (exit 2), and leaves it intact', async () => {

@@ -13,7 +13,7 @@ import { higherIsBetter, type MetricName } from '../metrics.js';
 import { openModel, resolvePath } from '../model-file.js';
 import { createOctetExecutor } from '../octet-executor.js';
 import { createProgress } from '../progress.js';
-import { buildQuantizeReport, compareOutputs, renderReportHtml } from '../report-data.js';
+import { buildQuantizeReport, compareLatency, compareOutputs, renderReportHtml, type LatencyComparison } from '../report-data.js';
 import { jsonOption, metricOption, threadsOption } from './common-options.js';
 
 export const quantizeCommand: CommandSpec = {
@@ -165,7 +165,15 @@ export interface QuantizeSummary {
   keptFloat: string[];
   outputSqnrDb?: { before: number; after: number };
   seconds: number;
-  eval?: { metric: MetricName; samples: number; float: number; quantized: number; drop: number };
+  eval?: {
+    metric: MetricName;
+    samples: number;
+    float: number;
+    quantized: number;
+    drop: number;
+    /** median latency on Octet's runtime, first `batch` samples of the eval data */
+    latencyMs: { batch: number; float: number; quantized: number };
+  };
   report?: string;
   warnings: string[];
 }
@@ -215,6 +223,7 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
   }
   const outputBytes = statSync(paths.output).size + (needsExternal && existsSync(`${paths.output}.data`) ? statSync(`${paths.output}.data`).size : 0);
 
+  let latency: LatencyComparison | undefined;
   let floatEval: Evaluation | undefined;
   let quantEval: Evaluation | undefined;
   if (args.options.eval) {
@@ -223,8 +232,16 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
     const threads = args.options.threads as number | undefined;
     floatEval = await evaluateModel(paths.input, dir, { metric, threads, progress: createProgress(io, 'eval float', json) });
     quantEval = await evaluateModel(paths.output, dir, { metric, threads, progress: createProgress(io, 'eval quantized', json) });
+    latency = await compareLatency(paths.input, paths.output, dir);
     const drop = higherIsBetter(metric) ? floatEval.value - quantEval.value : quantEval.value - floatEval.value;
-    evaluation = { metric, samples: floatEval.samples, float: floatEval.value, quantized: quantEval.value, drop };
+    evaluation = {
+      metric,
+      samples: floatEval.samples,
+      float: floatEval.value,
+      quantized: quantEval.value,
+      drop,
+      latencyMs: { batch: latency.batch, float: latency.float.medianMs, quantized: latency.quantized.medianMs },
+    };
   }
   if (paths.report) {
     const data = buildQuantizeReport({
@@ -234,6 +251,7 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
       report: result.report,
       bytes: { float: inputBytes, quantized: outputBytes },
       evaluation: floatEval && quantEval ? { float: floatEval, quantized: quantEval } : undefined,
+      latency,
       outputs: await compareOutputs(paths.input, paths.output, resolvePath((args.options.eval ?? args.options.calib ?? '') as string, io.cwd)).catch(() => undefined),
       options: Object.fromEntries(Object.entries(args.options).filter(([k]) => k !== 'json')) as Record<string, string | number | boolean>,
     });
@@ -276,6 +294,8 @@ function formatQuantizeSummary(s: QuantizeSummary): string {
   if (s.eval) {
     const f = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(2) : v.toPrecision(4));
     lines.push(`${s.eval.metric} on ${s.eval.samples} samples: float ${f(s.eval.float)}, quantized ${f(s.eval.quantized)} (drop ${f(s.eval.drop)})`);
+    const l = s.eval.latencyMs;
+    lines.push(`latency (Octet, batch ${l.batch}, median): float ${l.float.toFixed(3)} ms, quantized ${l.quantized.toFixed(3)} ms`);
   }
   for (const w of s.warnings) lines.push(`warning: ${w}`);
   if (s.report) lines.push(`report: ${s.report}`);
