@@ -86,6 +86,8 @@ export function f32_quantize_linear_wasmsimd(
 ): void {
   const lo = f32x4.splat(<f32>qmin(dtype));
   const hi = f32x4.splat(<f32>qmax(dtype));
+  // 4-bit outputs are written nibble by nibble: start from zero bytes (a padding nibble stays 0)
+  if (isNibble(dtype)) memory.fill(y, 0, <usize>((outer * axisDim * inner + 1) >> 1));
   if (block <= 0) {
     if (inner == 1 && axisDim > 1) {
       // Axis is the last dimension: every row walks the whole scale vector.

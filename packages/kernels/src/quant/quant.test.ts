@@ -139,6 +139,21 @@ describe('QuantizeLinear against the TypeScript reference', () => {
     expect(checked).toBeGreaterThan(5000);
   });
 
+  it('packs int4 low nibble first with a zero padding nibble, whatever the output memory held', () => {
+    for (const type of ['u4', 's4'] as const) {
+      // dirty the heap so the output allocation reuses non-zero bytes
+      const m = k.heap.mark();
+      const dirty = k.heap.alloc(4096);
+      k.heap.u8.fill(0xff, dirty, dirty + 4096);
+      k.heap.release(m);
+      const x = Float32Array.from([1, 2, 3, -1, 5]);
+      const y = quantizeLinear(k, x, Float32Array.of(1), null, type, quantLayout([5], null));
+      expect(y.length).toBe(3);
+      expect(y[2] >> 4).toBe(0);
+      expect(Array.from(unpackInt4(y as Uint8Array, 5, type === 's4'))).toEqual(type === 'u4' ? [1, 2, 3, 0, 5] : [1, 2, 3, -1, 5]);
+    }
+  });
+
   it('rounds half to even, not away from zero', () => {
     const x = Float32Array.from([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 3.5]);
     const y = quantizeLinear(k, x, Float32Array.of(1), Int8Array.of(0), 's8', quantLayout([7], null));
