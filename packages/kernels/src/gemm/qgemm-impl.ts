@@ -119,12 +119,14 @@ export class GemmColumns {
     }
   }
 
+  /** Activation zero point in the u8 domain the kernels compute in. */
+  za = 0;
+
   setActivationZeroPoint(za: number): void {
     checkInt('activation zero point', za, this.activationSigned ? -128 : 0, this.activationSigned ? 127 : 255);
     this.za = this.activationSigned ? za + 128 : za;
     setZa(this.ctx.heap, this.params, this.za);
   }
-  za = 0;
 
   /** Per-run scales (dynamic quantization): the given scale times nothing else. */
   setScale(scale: number | ArrayLike<number>): void {
