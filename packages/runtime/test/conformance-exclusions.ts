@@ -22,6 +22,10 @@ export const EXCLUSIONS: readonly ExclusionRule[] = [
     reason: 'training mode (BatchNormalization running statistics, Dropout with training_mode=true): inference runtime',
     matches: (n) => /training_mode$/.test(n) || n.startsWith('test_training_dropout'),
   },
+  {
+    reason: 'float8, float4 and int2 quantized types (QuantizeLinear/DequantizeLinear) are not runtime dtypes',
+    matches: (n) => /^test_(de)?quantizelinear_(e4m3fn|e5m2|float4e2m1|u?int2)/.test(n),
+  },
   { reason: 'string tensors', matches: (n) => n.startsWith('test_equal_string') },
   { reason: 'optional and sequence types', matches: (n) => n === 'test_identity_opt' || n === 'test_identity_sequence' },
   {

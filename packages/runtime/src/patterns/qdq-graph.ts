@@ -75,7 +75,8 @@ export class GraphIndex {
     const b = node.attributes.get('block_size');
     if (b && b.kind === 'int' && b.value !== 0) return undefined;
     const perTensor = scale.data.length === 1;
-    let dtype: string = zeroPoint?.dtype ?? 'uint8';
+    // Without a zero point the type is the quantized tensor's (a DQ of a constant) or uint8 (a Q's default).
+    let dtype: string = zeroPoint?.dtype ?? (node.opType === 'DequantizeLinear' ? this.initializer(value)?.dtype ?? 'unknown' : 'uint8');
     if (!zeroPoint && node.opType === 'QuantizeLinear') {
       const od = node.attributes.get('output_dtype');
       if (od && od.kind === 'int' && od.value !== 0 && od.value !== 2) dtype = od.value === 3 ? 'int8' : 'other';

@@ -1,6 +1,7 @@
 // ONNX ConvInteger (opset 10): int32 convolution of (x − x_zero_point) with (w − w_zero_point).
 // The input zero point may be a run-time value (DynamicQuantizeLinear's output).
 
+import { LATEST_OPSET } from '../../op-names.js';
 import type { OpConfig } from '../../op-registry.js';
 import { prepareIntegerConv } from './integer-conv.js';
 import { numbersOf, paramOf, perChannel } from './quant-params.js';
@@ -10,7 +11,7 @@ export const convIntegerConfig: OpConfig = {
   opType: 'ConvInteger',
   domain: '',
   minOpset: 10,
-  maxOpset: 23,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const x = ctx.input(0);
     const w = ctx.input(1);

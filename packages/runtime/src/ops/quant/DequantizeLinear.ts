@@ -1,6 +1,7 @@
 // ONNX DequantizeLinear (opsets 10–23): (x − zero_point) · scale to float32, per-tensor,
 // per-axis and blocked, from u8/s8/u16/s16/u4/s4/i32 (int32 has no zero point).
 
+import { LATEST_OPSET } from '../../op-names.js';
 import type { OpConfig } from '../../op-registry.js';
 import type { DType, Tensor } from '../../tensor.js';
 import { quantAxisLayout, type AxisLayout } from './quant-layout.js';
@@ -11,7 +12,7 @@ export const dequantizeLinearConfig: OpConfig = {
   opType: 'DequantizeLinear',
   domain: '',
   minOpset: 10,
-  maxOpset: 23,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const x = ctx.input(0);
     if (!INPUT_TYPES.has(x.dtype)) ctx.fail(`input type ${x.dtype} is not supported`);

@@ -1,6 +1,7 @@
 // ONNX DynamicQuantizeLinear (opset 11): uint8 quantization with scale and zero point from the
 // data's range (widened to include 0), computed in float as ONNX Runtime does.
 
+import { LATEST_OPSET } from '../../op-names.js';
 import type { OpConfig } from '../../op-registry.js';
 import { quantizeValue, roundHalfEven } from './quant-params.js';
 
@@ -35,7 +36,7 @@ export const dynamicQuantizeLinearConfig: OpConfig = {
   opType: 'DynamicQuantizeLinear',
   domain: '',
   minOpset: 11,
-  maxOpset: 23,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const x = ctx.input(0);
     if (x.dtype !== 'float32') ctx.fail(`input must be float32, got ${x.dtype}`);

@@ -26,7 +26,8 @@ export const dynamicQuantizeMatMulConfig: OpConfig = {
     const sb = Float32Array.from(sbT.data as Float32Array);
     if (sb.length !== 1 && sb.length !== N) ctx.fail(`b_scale has ${sb.length} values, expected 1 or ${N}`);
     const zbT = ctx.hasInput(3) ? ctx.constant(3) ?? ctx.value(3) : undefined;
-    const scale = new Float32Array(sb.length);
+    // Placeholder 1s until the first run sets a·b scales (the kernels reject 0 at creation).
+    const scale = new Float32Array(sb.length).fill(1);
     const mm = prepareQuantMatMul(ctx, {
       a: { dtype: 'uint8', dims: a.dims },
       b,

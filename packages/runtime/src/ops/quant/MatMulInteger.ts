@@ -1,6 +1,7 @@
 // ONNX MatMulInteger (opset 10): int32 (A − a_zero_point)·(B − b_zero_point). The activation zero
 // point may be a run-time value (DynamicQuantizeLinear's output): it is read on every run.
 
+import { LATEST_OPSET } from '../../op-names.js';
 import type { OpConfig } from '../../op-registry.js';
 import type { DynamicActivation } from './integer-matmul.js';
 import { numbersOf, perChannel } from './quant-params.js';
@@ -10,7 +11,7 @@ export const matMulIntegerConfig: OpConfig = {
   opType: 'MatMulInteger',
   domain: '',
   minOpset: 10,
-  maxOpset: 23,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const a = ctx.input(0);
     const b = ctx.input(1);

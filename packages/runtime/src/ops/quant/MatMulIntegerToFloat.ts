@@ -37,7 +37,8 @@ export const matMulIntegerToFloatConfig: OpConfig = {
     const zbT = ctx.hasInput(5) ? ctx.constant(5) ?? ctx.value(5) : undefined;
     const saConst = ctx.constant(2);
     const zaConst = ctx.hasInput(4) ? ctx.constant(4) : undefined;
-    const scale = new Float32Array(sb.length);
+    // Placeholder 1s until the first run sets a·b scales (the kernels reject 0 at creation).
+    const scale = new Float32Array(sb.length).fill(1);
     if (saConst) combineScales(Number(saConst.data[0]), sb, scale);
     const mm = prepareQuantMatMul(ctx, {
       a,

@@ -2,6 +2,7 @@
 // or per-output-channel weights, int32 bias. Also registered as ai.octet QLinearConv, the fused
 // form of DQ → Conv (→ ReLU/Clip) → Q.
 
+import { LATEST_OPSET } from '../../op-names.js';
 import type { OpConfig } from '../../op-registry.js';
 import { fusedActivationRange } from './fused-activation.js';
 import { prepareIntegerConv } from './integer-conv.js';
@@ -12,7 +13,7 @@ export const qLinearConvConfig: OpConfig = {
   opType: 'QLinearConv',
   domain: '',
   minOpset: 10,
-  maxOpset: 23,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const x = ctx.input(0);
     const w = ctx.input(3);

@@ -1,6 +1,7 @@
 // ONNX QLinearMatMul (opsets 10–21): integer matmul requantized to the output's type. Also
 // registered as ai.octet QLinearMatMul, the fused form of DQ → MatMul → Q.
 
+import { LATEST_OPSET } from '../../op-names.js';
 import type { OpConfig } from '../../op-registry.js';
 import { numbersOf, outputScales, perChannel, scalarParam } from './quant-params.js';
 import { prepareQuantMatMul } from './quant-matmul.js';
@@ -10,7 +11,7 @@ export const qLinearMatMulConfig: OpConfig = {
   opType: 'QLinearMatMul',
   domain: '',
   minOpset: 10,
-  maxOpset: 21,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const a = ctx.input(0);
     const b = ctx.input(3);

@@ -2,6 +2,7 @@
 // float32 to u8/s8/u16/s16/u4/s4 (int4 unpacked one value per byte). Rounds half to even after
 // dividing by the scale, as ONNX Runtime's MLAS does.
 
+import { LATEST_OPSET } from '../../op-names.js';
 import type { OpConfig, OpContext, TensorMeta } from '../../op-registry.js';
 import { dtypeFromOnnx, type DType, type Tensor } from '../../tensor.js';
 import { qRange, quantizeValue } from './quant-params.js';
@@ -22,7 +23,7 @@ export const quantizeLinearConfig: OpConfig = {
   opType: 'QuantizeLinear',
   domain: '',
   minOpset: 10,
-  maxOpset: 23,
+  maxOpset: LATEST_OPSET,
   prepare(ctx) {
     const x = ctx.input(0);
     if (x.dtype !== 'float32') ctx.fail(`input must be float32, got ${x.dtype}`);
@@ -53,6 +54,19 @@ export function quantizeInto(
   const s = scale.data as Float32Array;
   const z = zeroPoint?.data;
   const { outer, axisDim, inner, block } = l;
+  if (l.perTensor) {
+    const sc = s[0];
+    const zp = z ? Number(z[0]) : 0;
+    const lo = qmin - zp;
+    const hi = qmax - zp;
+    for (let k = 0; k < x.length; k++) {
+      let q = Math.fround(x[k] / sc);
+      q = q < lo ? lo : q > hi ? hi : q;
+      // NaN stays NaN past the clamps and stores as 0 + zero point.
+      y[k] = (q === q ? q + 6755399441055744 - 6755399441055744 : 0) + zp;
+    }
+    return;
+  }
   let i = 0;
   for (let o = 0; o < outer; o++) {
     for (let a = 0; a < axisDim; a++) {

@@ -82,15 +82,21 @@ export function prepareIntegerConv(ctx: OpContext, xDims: readonly number[], spe
     const ys = scratchOf(ctx, k, 'conv-y');
     const outBytes = output === 'f32' || output === 'i32' ? 4 : 1;
     const c = conv;
+    // Scratch sized now: a run never grows the memory (arena views stay valid).
+    // and one run on it, so the kernels size their own buffers for this batch now.
+    c.run({ N, x: xs.ensure(N * inSize), y: ys.ensure(N * outSize * outBytes) });
     return {
       outDims,
       onKernels: true,
       run(x, y, za) {
-        const xp = xs.ensure(N * inSize);
-        const yp = ys.ensure(N * outSize * outBytes);
-        k.heap.u8.set(x as Uint8Array, xp);
+        const mem = k.memory.buffer;
+        const xIn = x.buffer === mem;
+        const yIn = y.buffer === mem;
+        const xp = xIn ? x.byteOffset : xs.ensure(N * inSize);
+        const yp = yIn ? y.byteOffset : ys.ensure(N * outSize * outBytes);
+        if (!xIn) k.heap.u8.set(x as Uint8Array, xp);
         c.run(za === undefined ? { N, x: xp, y: yp } : { N, x: xp, y: yp, activationZeroPoint: za });
-        copyOut(k, yp, y, N * outSize);
+        if (!yIn) copyOut(k, yp, y, N * outSize);
       },
     };
   }

@@ -43,6 +43,8 @@ export interface IntegerMatMul {
   readonly onKernels: boolean;
   /** out[m, n] for m < M from a[aOff + m·K + k]; out written at outOff. */
   run(M: number, a: Int8Array | Uint8Array, aOff: number, out: TypedArray, outOff: number, dyn?: DynamicActivation): void;
+  /** Sizes scratch memory for M rows at prepare time (kernel path). */
+  reserve(M: number): void;
 }
 
 export function outputRange(output: QOutputType, e: IntegerEpilogue): [number, number] {
@@ -108,6 +110,23 @@ export function integerGemmTS(
   acc: Int32Array,
 ): void {
   const zbPer = zb.length > 1;
+  if (bn === 1) {
+    // Rows of B are contiguous: i-k-j order streams them; zero points folded afterwards.
+    for (let m = 0; m < M; m++) {
+      const row = m * N;
+      for (let n = 0; n < N; n++) acc[row + n] = 0;
+      let rowSum = 0;
+      for (let k = 0; k < K; k++) {
+        const av = a[aOff + m * K + k] - za;
+        rowSum += av;
+        if (av === 0) continue;
+        const bp = bOff + k * bk;
+        for (let n = 0; n < N; n++) acc[row + n] += av * b[bp + n];
+      }
+      for (let n = 0; n < N; n++) acc[row + n] = (acc[row + n] - rowSum * (zbPer ? zb[n] : zb[0]) + (bias ? bias[n] : 0)) | 0;
+    }
+    return;
+  }
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
       const z = zbPer ? zb[n] : zb[0];
@@ -148,10 +167,17 @@ export function createIntegerMatMul(
     return {
       onKernels: true,
       run(M, a, aOff, out, outOff, dyn) {
-        const ap = scratch.a.ensure(M * K);
-        const op = scratch.out.ensure(M * N * outBytes);
-        const src = aOff === 0 && a.length === M * K ? a : a.subarray(aOff, aOff + M * K);
-        k.heap.u8.set(src as Uint8Array, ap);
+        // Tensors in the session's WASM arena are used in place; others go through the scratch
+        // regions (sized by `reserve` at prepare time, so a run never grows the memory).
+        const mem = k.memory.buffer;
+        const aIn = a.buffer === mem;
+        const oIn = out.buffer === mem;
+        const ap = aIn ? a.byteOffset + aOff : scratch.a.ensure(M * K);
+        const op = oIn ? out.byteOffset + outOff * outBytes : scratch.out.ensure(M * N * outBytes);
+        if (!aIn) {
+          const src = aOff === 0 && a.length === M * K ? a : a.subarray(aOff, aOff + M * K);
+          k.heap.u8.set(src as Uint8Array, ap);
+        }
         g.run(
           dyn
             ? {
@@ -163,8 +189,17 @@ export function createIntegerMatMul(
               }
             : { M, a: ap, out: op },
         );
-        if (outOff === 0) copyOut(k, op, out, M * N);
-        else copyOut(k, op, out.subarray(outOff, outOff + M * N) as TypedArray, M * N);
+        if (!oIn) {
+          if (outOff === 0) copyOut(k, op, out, M * N);
+          else copyOut(k, op, out.subarray(outOff, outOff + M * N) as TypedArray, M * N);
+        }
+      },
+      reserve(M) {
+        // One run on scratch memory now: the kernels size their own packing buffers on first use
+        // for a given M, and memory must not grow during a plan's run (arena views would detach).
+        const ap = scratch.a.ensure(M * K);
+        const op = scratch.out.ensure(M * N * outBytes);
+        g.run({ M, a: ap, out: op });
       },
     };
   }
@@ -172,6 +207,9 @@ export function createIntegerMatMul(
   let acc = new Int32Array(0);
   return {
     onKernels: false,
+    reserve(M) {
+      if (acc.length < M * N) acc = new Int32Array(M * N);
+    },
     run(M, a, aOff, out, outOff, dyn) {
       if (acc.length < M * N) acc = new Int32Array(M * N);
       const za = dyn ? dyn.activationZeroPoint : spec.activationZeroPoint;

@@ -2,11 +2,37 @@
 // float formulas:
 //   add: C = round(sA/sC·a + sB/sC·b + (zC − (sA/sC·zA + sB/sC·zB)))
 //   mul: C = round((a − zA)(b − zB)·(sA·sB/sC)) + zC
-// Also registered as ai.octet QLinearAdd / QLinearMul, the fused DQ → Add/Mul → Q.
+// The per-operand products are 256-entry tables (same float arithmetic, no per-element
+// multiply). Also registered as ai.octet QLinearAdd / QLinearMul, the fused DQ → Add/Mul → Q.
 
 import type { OpConfig } from '../../op-registry.js';
-import { broadcastBinary, planBroadcast } from '../broadcast.js';
-import { qRange, roundHalfEven, scalarParam } from './quant-params.js';
+import { broadcastStrides } from '../../shape-utils.js';
+import { sizeOf } from '../../tensor.js';
+import { planBroadcast } from '../broadcast.js';
+import { qRange, scalarParam } from './quant-params.js';
+
+const MAGIC = 6755399441055744;
+
+/** Flat input offsets of every output element under broadcasting (null: same shape, identity). */
+export function broadcastIndex(dims: readonly number[], outDims: readonly number[], into: Int32Array): Int32Array | null {
+  if (sizeOf(dims) === sizeOf(outDims)) return null;
+  const st = broadcastStrides(dims, outDims);
+  const r = outDims.length;
+  const counter = new Array<number>(r).fill(0);
+  let off = 0;
+  const size = sizeOf(outDims);
+  for (let i = 0; i < size; i++) {
+    into[i] = off;
+    for (let d = r - 1; d >= 0; d--) {
+      counter[d]++;
+      off += st[d];
+      if (counter[d] < outDims[d]) break;
+      off -= st[d] * counter[d];
+      counter[d] = 0;
+    }
+  }
+  return into;
+}
 
 export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
   return {
@@ -19,6 +45,7 @@ export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
       const b = ctx.input(3);
       if (a.dtype !== 'uint8' && a.dtype !== 'int8') ctx.fail(`A must be uint8 or int8, got ${a.dtype}`);
       if (b.dtype !== a.dtype) ctx.fail(`B is ${b.dtype}, A is ${a.dtype}`);
+      const signed = a.dtype === 'int8';
       const sa = Math.fround(scalarParam(ctx, 1, 'A_scale'));
       const za = scalarParam(ctx, 2, 'A_zero_point');
       const sb = Math.fround(scalarParam(ctx, 4, 'B_scale'));
@@ -26,22 +53,37 @@ export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
       const sc = Math.fround(scalarParam(ctx, 6, 'C_scale'));
       const zc = scalarParam(ctx, 7, 'C_zero_point');
       const [qmin, qmax] = qRange(a.dtype);
-      const clamp = (v: number) => (v < qmin ? qmin : v > qmax ? qmax : v);
-      let fn: (x: number, y: number) => number;
-      if (opType === 'QLinearAdd') {
-        const rA = Math.fround(sa / sc);
-        const rB = Math.fround(sb / sc);
-        const fixed = Math.fround(zc - Math.fround(Math.fround(rA * za) + Math.fround(rB * zb)));
-        fn = (x, y) => clamp(roundHalfEven(Math.fround(Math.fround(Math.fround(rA * x) + Math.fround(rB * y)) + fixed)));
-      } else {
-        const mult = Math.fround(Math.fround(sa * sb) / sc);
-        fn = (x, y) => clamp(roundHalfEven(Math.fround((x - za) * (y - zb) * mult)) + zc);
+      // Tables indexed by the operand's byte (int8 as its bit pattern).
+      const ta = new Float64Array(256);
+      const tb = new Float64Array(256);
+      const add = opType === 'QLinearAdd';
+      const rA = Math.fround(sa / sc);
+      const rB = Math.fround(sb / sc);
+      const fixed = Math.fround(zc - Math.fround(Math.fround(rA * za) + Math.fround(rB * zb)));
+      const mult = Math.fround(Math.fround(sa * sb) / sc);
+      for (let i = 0; i < 256; i++) {
+        const v = signed ? (i << 24) >> 24 : i;
+        ta[i] = add ? Math.fround(rA * v) : v - za;
+        tb[i] = add ? Math.fround(rB * v) : v - zb;
       }
       const plan = planBroadcast([a.dims, b.dims]);
+      const size = plan.size;
+      const ia = broadcastIndex(a.dims, plan.outDims, ctx.workspace('ia', 'int32', size) as Int32Array);
+      const ib = broadcastIndex(b.dims, plan.outDims, ctx.workspace('ib', 'int32', size) as Int32Array);
       return {
         outputs: [{ dtype: a.dtype, dims: plan.outDims }],
         run(inputs, outputs) {
-          broadcastBinary(plan, inputs[0].data, inputs[3].data, outputs[0].data, fn);
+          const A = inputs[0].data as Uint8Array;
+          const B = inputs[3].data as Uint8Array;
+          const Y = outputs[0].data as Uint8Array;
+          for (let i = 0; i < size; i++) {
+            const x = A[ia ? ia[i] : i] & 0xff;
+            const y = B[ib ? ib[i] : i] & 0xff;
+            let q: number;
+            if (add) q = Math.fround(Math.fround(ta[x] + tb[y]) + fixed) + MAGIC - MAGIC;
+            else q = Math.fround(ta[x] * tb[y] * mult) + MAGIC - MAGIC + zc;
+            Y[i] = q < qmin ? qmin : q > qmax ? qmax : q;
+          }
         },
       };
     },

@@ -75,6 +75,7 @@ export function prepareQuantMatMul(ctx: OpContext, s: QuantMatMulSpec): Prepared
       ctx.cache.set(key, mm);
     }
     const prepared = mm;
+    prepared.reserve(Mall);
     return {
       outDims,
       M: Mall,

@@ -2,6 +2,7 @@
 // points, and the requantization every integer kernel ends with (bit-identical to the kernels'
 // TypeScript references, which follow ONNX Runtime's MLAS).
 
+import { float16BitsToNumber } from '@octet/onnx';
 import type { OpContext } from '../../op-registry.js';
 import type { DType, Tensor, TypedArray } from '../../tensor.js';
 
@@ -30,8 +31,8 @@ export function qRange(dtype: DType): readonly [number, number] {
 
 /** Round half to even, as ONNX QuantizeLinear (and nearbyint under the default mode) does. */
 export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return r - x === 0.5 && (r & 1) !== 0 ? r - 1 : r;
+  // Adding and removing 1.5·2^52 leaves no fraction bits: the FPU rounds half to even (|x| < 2^51).
+  return x + 6755399441055744 - 6755399441055744;
 }
 
 /** fp32 requantization: clamp(round_half_even(f32(f32(acc)·scale)) + zp, qmin, qmax). */
@@ -51,14 +52,15 @@ export function quantizeValue(x: number, scale: number, zp: number, qmin: number
 /** Numbers of a small constant tensor (scales, zero points). */
 export function numbersOf(t: Tensor): number[] {
   const out = new Array<number>(t.data.length);
-  for (let i = 0; i < t.data.length; i++) out[i] = Number(t.data[i]);
+  const half = t.dtype === 'float16';
+  for (let i = 0; i < t.data.length; i++) out[i] = half ? float16BitsToNumber(t.data[i] as number) : Number(t.data[i]);
   return out;
 }
 
 /** A per-tensor quantization parameter: one element (scalar or [1]). */
 export function scalarOf(ctx: OpContext, t: Tensor, what: string): number {
   if (t.data.length !== 1) ctx.fail(`${what} must be a scalar (per-tensor), got ${t.data.length} values`);
-  return Number(t.data[0]);
+  return numbersOf(t)[0];
 }
 
 /** The value of a scale/zero-point input now (constant when the model is static: never value-dependent in practice). */
@@ -76,9 +78,10 @@ export function scalarParam(ctx: OpContext, i: number, what: string, fallback = 
 export function perChannel(ctx: OpContext, t: Tensor | undefined, n: number, what: string, fallback = 0): Float64Array {
   const out = new Float64Array(n);
   if (t === undefined) return out.fill(fallback);
-  if (t.data.length === 1) return out.fill(Number(t.data[0]));
-  if (t.data.length !== n) ctx.fail(`${what} has ${t.data.length} values, expected 1 or ${n}`);
-  for (let i = 0; i < n; i++) out[i] = Number(t.data[i]);
+  const v = numbersOf(t);
+  if (v.length === 1) return out.fill(v[0]);
+  if (v.length !== n) ctx.fail(`${what} has ${v.length} values, expected 1 or ${n}`);
+  for (let i = 0; i < n; i++) out[i] = v[i];
   return out;
 }
 
