@@ -1,5 +1,8 @@
 // Opens models on Octet's runtime for run/eval/bench.
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { forEachModelTensor, inlineExternalData, isExternal, parseModel, serializeModel, type Model } from '@octet/onnx';
+import { externalDataFromDir } from '@octet/onnx/node';
 import { createSession, type Session } from '@octet/runtime';
 import { CliError } from './errors.js';
 import { requireFile } from './model-file.js';
@@ -15,13 +18,33 @@ export type { Session };
 /** Creates a session on Octet's runtime; failures (unsupported ops, bad model) name the file. */
 export async function openSession(path: string, _options: EngineOptions = {}): Promise<Session> {
   requireFile(path, 'model file');
-  const b = readFileSync(path);
   try {
-    return await createSession(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    return await createSession(modelBytesForRuntime(path));
   } catch (e) {
     const msg = (e as Error).message;
     throw new CliError(msg.includes(path) ? msg : `${path}: ${msg}`, { cause: e });
   }
+}
+
+/**
+ * The model's bytes, with tensors from external data inlined: the runtime takes one buffer.
+ * (Models over protobuf's 2 GiB cannot be inlined; they wait for @octet/runtime-node's path loading.)
+ */
+function modelBytesForRuntime(path: string): Uint8Array {
+  const b = readFileSync(path);
+  const bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  const model = parseModel(bytes, { externalData: externalDataFromDir(dirname(path)) });
+  if (!hasExternalData(model)) return bytes;
+  inlineExternalData(model);
+  return serializeModel(model);
+}
+
+export function hasExternalData(model: Model): boolean {
+  let found = false;
+  forEachModelTensor(model.toProto(), (t) => {
+    found ||= isExternal(t);
+  });
+  return found;
 }
 
 /** Runs one batch; an op failure names the model file. */

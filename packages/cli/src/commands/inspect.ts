@@ -35,7 +35,9 @@ export function formatSummary(s: ModelSummary & { file: string; bytes: number })
   out.push(`parameters: ${num(s.parameters)} (${formatBytes(s.parameterBytes)}${types ? `; ${types}` : ''})${s.externalTensors ? `, ${s.externalTensors} tensors in external data` : ''}`);
   const q = s.quantization;
   if (!q.quantized) {
-    out.push(`quantization: none (${q.floatComputeNodes.length} float Conv/ConvTranspose/MatMul/Gemm nodes)`);
+    const f16 = s.parameterTypes.find((p) => p.type === 'float16');
+    const note = f16 && f16.bytes > s.parameterBytes / 2 ? '; float16 weights' : '';
+    out.push(`quantization: none (${q.floatComputeNodes.length} float Conv/ConvTranspose/MatMul/Gemm nodes${note})`);
   } else {
     const schemes = Object.entries(q.schemes).map(([k, v]) => `${SCHEME_LABEL[k]} ${v}`).join(', ');
     out.push(`quantization: ${q.nodes.length} quantized nodes (${schemes}); ${q.quantizeNodes} quantize, ${q.dequantizeNodes} dequantize nodes; ${q.floatComputeNodes.length} Conv/MatMul/Gemm left in float`);

@@ -1,7 +1,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Model, isExternal, externalDataInfo, forEachModelTensor, rawByteLength, tensorElementCount } from '@octet/onnx';
+import { Model, inlineExternalData, isExternal, externalDataInfo, forEachModelTensor, rawByteLength, tensorElementCount } from '@octet/onnx';
 import { saveModel, writeFileAtomic } from '@octet/onnx/node';
 import { createOrtExecutor, quantize, type Feeds, type ModelExecutor, type OrtLike, type QuantizeOptions, type QuantizeReport } from '@octet/quantizer';
 import { listOption, type CommandSpec, type ParsedArgs } from '../args.js';
@@ -12,6 +12,7 @@ import type { CliIo } from '../io.js';
 import { higherIsBetter, type MetricName } from '../metrics.js';
 import { openModel, resolvePath } from '../model-file.js';
 import { createOctetExecutor } from '../octet-executor.js';
+import { hasExternalData } from '../engine.js';
 import { createProgress } from '../progress.js';
 import { buildQuantizeReport, compareLatency, compareOutputs, renderReportHtml, type LatencyComparison } from '../report-data.js';
 import { jsonOption, metricOption, threadsOption } from './common-options.js';
@@ -69,6 +70,16 @@ function checkPaths(args: ParsedArgs, io: CliIo): Paths {
   if (report && (sameFile(report, input) || sameFile(report, output))) throw new UsageError(`--report ${args.options.report} would overwrite a model file`);
   if (!existsSync(dirname(output))) throw new CliError(`${dirname(output)}: output folder does not exist`);
   return { input, output, report };
+}
+
+/** OUT.onnx.data must not be a file the input model reads its tensors from. */
+function refuseDataCollision(model: Model, paths: Paths): void {
+  const target = `${paths.output}.data`;
+  forEachModelTensor(model.toProto(), (t) => {
+    if (isExternal(t) && sameFile(join(dirname(paths.input), externalDataInfo(t).location), target)) {
+      throw new UsageError(`${basename(target)} holds the input model's tensors; choose another output name`);
+    }
+  });
 }
 
 /** True when both paths name the same file (also through symlinks and hard links). */
@@ -188,6 +199,10 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
   }
   const model = openModel(paths.input);
   const inputNames = model.graph.inputs.filter((v) => !model.graph.initializers.has(v.name)).map((v) => v.name);
+  if (args.options['external-data']) refuseDataCollision(model, paths);
+  // Inline external data the quantizer and its executor would otherwise have to resolve by path,
+  // unless the model is too large for one protobuf buffer (then tensors are read lazily).
+  if (hasExternalData(model) && modelBytes(model) < 1.8 * 1024 ** 3) inlineExternalData(model);
   const external = model.externalData;
   if (args.options.calib) {
     const dir = resolvePath(args.options.calib as string, io.cwd);
