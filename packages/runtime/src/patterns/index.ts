@@ -2,6 +2,7 @@
 // Owned by the quantized-ops work; see packages/runtime/README.md, "Adding ops".
 
 import type { GraphPattern } from '../op-registry.js';
+import { dynamicMatMulPattern } from './dynamic-matmul.js';
 import { qdqFusionPattern } from './qdq-fusion.js';
 
-export const graphPatterns: readonly GraphPattern[] = [qdqFusionPattern];
+export const graphPatterns: readonly GraphPattern[] = [qdqFusionPattern, dynamicMatMulPattern];

@@ -82,3 +82,16 @@ describe('QDQ models compile onto integer ops', () => {
     });
   }
 });
+
+describe('dynamic models fuse MatMulInteger → Cast → Mul into MatMulIntegerToFloat', () => {
+  for (const name of fixtureNames()) {
+    it(name, () => {
+      const f = loadQuantizedFixture(name, 'ort_dynamic');
+      const before = graphOf(f.model).nodes.filter((n) => n.opType === 'MatMulInteger').length;
+      const ops = compiledOps(f.model);
+      expect(before).toBeGreaterThan(0);
+      expect(ops.filter((o) => o === 'MatMulInteger')).toEqual([]);
+      expect(ops.filter((o) => o === 'ai.octet:MatMulIntegerToFloat').length).toBe(before);
+    });
+  }
+});
