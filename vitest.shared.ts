@@ -15,6 +15,7 @@ export const octetAliases = {
   '@octet/quantizer': pkg('quantizer'),
   '@octet/report': pkg('report'),
   '@octet/cli': pkg('cli'),
+  '@octet/signature': pkg('signature'),
 };
 
 export function octetProject(name: string, extra: UserWorkspaceConfig['test'] = {}) {
