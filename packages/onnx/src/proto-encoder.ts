@@ -202,13 +202,16 @@ function scalarSize(t: ScalarType, v: unknown): number {
   }
 }
 
-/** Computes and remembers message sizes for one encode call. */
+/**
+ * Computes message sizes for one encode call and records them in pre-order, the order in which
+ * the writer needs them (each sub-message's length prefix comes before its fields).
+ */
 class Sizer {
-  readonly sizes = new Map<object, number>();
+  readonly sizes: number[] = [];
 
   message(desc: DescMessage, msg: Record<string, unknown>): number {
-    const cached = this.sizes.get(msg);
-    if (cached !== undefined) return cached;
+    const slot = this.sizes.length;
+    this.sizes.push(0);
     let n = 0;
     for (const p of planOf(desc)) {
       switch (p.kind) {
@@ -254,7 +257,7 @@ class Sizer {
     }
     const unknown = msg.$unknown as { no: number; wireType: number; data: Uint8Array }[] | undefined;
     if (unknown) for (const u of unknown) n += varintSize(((u.no << 3) | u.wireType) >>> 0) + u.data.byteLength;
-    this.sizes.set(msg, n);
+    this.sizes[slot] = n;
     return n;
   }
 
@@ -364,6 +367,8 @@ class Out {
 const encoder = new TextEncoder();
 
 class Writer {
+  /** Next entry of sizer.sizes (pre-order). */
+  private next = 1; // entry 0 is the root message, which has no length prefix
   constructor(
     readonly out: Out,
     readonly sizer: Sizer,
@@ -494,7 +499,7 @@ class Writer {
 
   child(p: FieldPlan, desc: DescMessage, m: Record<string, unknown>): void {
     this.out.varint(p.tag);
-    this.out.varint(this.sizer.message(desc, m));
+    this.out.varint(this.sizer.sizes[this.next++]);
     this.message(desc, m);
   }
 }

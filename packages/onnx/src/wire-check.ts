@@ -16,6 +16,7 @@ const WIRE_I32 = 5;
 
 /** Nesting limit for messages: deep enough for any real model, shallow enough for the JS stack. */
 const MAX_DEPTH = 256;
+const MAX_GROUP_DEPTH = 90;
 
 interface FieldInfo {
   name: string;
@@ -94,27 +95,46 @@ interface TensorFacts {
 
 const TENSOR_TYPED_FIELDS = new Set(['float_data', 'int32_data', 'string_data', 'int64_data', 'double_data', 'uint64_data']);
 
+/** Path of the message being walked; built per message, turned into a string only on error. */
+interface Path {
+  parent: Path | undefined;
+  name: string;
+  index: number; // -1: not a repeated element
+}
+
+function pathString(p: Path | undefined, field: string | undefined): string {
+  const segs: string[] = [];
+  for (let q = p; q; q = q.parent) segs.push(q.index >= 0 ? `${q.name}[${q.index}]` : q.name);
+  segs.reverse();
+  if (field !== undefined) segs.push(field);
+  return segs.join('.');
+}
+
 class Walker {
   pos = 0;
   // Low/high 32-bit halves of the last varint read.
   lo = 0;
   hi = 0;
+  // Where we are, for error messages only: current message path and field name.
+  path: Path | undefined;
+  field: string | undefined;
+
   constructor(
     readonly buf: Uint8Array,
     readonly file: string | undefined,
   ) {}
 
-  fail(reason: string, path: string, offset: number): never {
-    throw new OnnxDecodeError(reason, path, offset, this.file);
+  fail(reason: string, offset: number): never {
+    throw new OnnxDecodeError(reason, pathString(this.path, this.field), offset, this.file);
   }
 
-  varint(end: number, path: string): void {
+  varint(end: number): void {
     const start = this.pos;
     const buf = this.buf;
     let lo = 0;
     let hi = 0;
     for (let i = 0; i < 10; i++) {
-      if (this.pos >= end) this.fail('truncated varint', path, start);
+      if (this.pos >= end) this.fail('truncated varint', start);
       const b = buf[this.pos++];
       if (i < 4) lo |= (b & 0x7f) << (7 * i);
       else if (i === 4) {
@@ -122,22 +142,22 @@ class Walker {
         hi |= (b & 0x7f) >> 4;
       } else hi |= (b & 0x7f) << (7 * i - 32);
       if ((b & 0x80) === 0) {
-        if (i === 9 && b > 1) this.fail('varint overflows 64 bits', path, start);
+        if (i === 9 && b > 1) this.fail('varint overflows 64 bits', start);
         this.lo = lo >>> 0;
         this.hi = hi >>> 0;
         return;
       }
     }
-    this.fail('varint longer than 10 bytes', path, start);
+    this.fail('varint longer than 10 bytes', start);
   }
 
   /** A length prefix; must fit in the enclosing range. */
-  length(end: number, path: string): number {
+  length(end: number): number {
     const at = this.pos;
-    this.varint(end, path);
+    this.varint(end);
     if (this.hi !== 0 || this.lo > end - this.pos) {
       const len = this.hi * 2 ** 32 + this.lo;
-      this.fail(`length ${len} runs past the end of the ${end === this.buf.length ? 'buffer' : 'enclosing message'} (${end - this.pos} bytes left)`, path, at);
+      this.fail(`length ${len} runs past the end of the ${end === this.buf.length ? 'buffer' : 'enclosing message'} (${end - this.pos} bytes left)`, at);
     }
     return this.lo;
   }
@@ -146,14 +166,14 @@ class Walker {
    * Length prefix of a sub-message. When the input is truncated inside it, walk the bytes that
    * are there first: the innermost field cut off names the truncation more precisely.
    */
-  messageLength(desc: DescMessage, end: number, path: string, depth: number): number {
+  messageLength(desc: DescMessage, end: number, child: Path, depth: number): number {
     const at = this.pos;
     try {
-      return this.length(end, path);
+      return this.length(end);
     } catch (outer) {
       if (!(outer instanceof OnnxDecodeError) || end !== this.buf.length || this.pos === at) throw outer;
       try {
-        this.message(desc, end, path, depth + 1);
+        this.message(desc, end, child, depth + 1);
       } catch (inner) {
         if (inner instanceof OnnxDecodeError && /past the end|truncated/.test(inner.reason)) throw inner;
       }
@@ -161,14 +181,18 @@ class Walker {
     }
   }
 
-  skip(n: number, end: number, path: string, at: number): void {
-    if (n > end - this.pos) this.fail(`truncated: field needs ${n} bytes, ${end - this.pos} left`, path, at);
+  skip(n: number, end: number, at: number): void {
+    if (n > end - this.pos) this.fail(`truncated: field needs ${n} bytes, ${end - this.pos} left`, at);
     this.pos += n;
   }
 
   /** Walk one message occupying [pos, end). */
-  message(desc: DescMessage, end: number, path: string, depth: number): void {
-    if (depth > MAX_DEPTH) this.fail(`messages nested deeper than ${MAX_DEPTH}`, path, this.pos);
+  message(desc: DescMessage, end: number, path: Path, depth: number): void {
+    const outerPath = this.path;
+    const outerField = this.field;
+    this.path = path;
+    this.field = undefined;
+    if (depth > MAX_DEPTH) this.fail(`messages nested deeper than ${MAX_DEPTH}`, this.pos);
     const fields = infoOf(desc);
     const isTensor = desc.typeName === 'onnx.TensorProto';
     const facts: TensorFacts | undefined = isTensor
@@ -178,40 +202,45 @@ class Walker {
     let indexCounts: Map<number, number> | undefined;
     while (this.pos < end) {
       const tagAt = this.pos;
-      this.varint(end, `${path}.<tag>`);
-      if (this.hi !== 0 || this.lo > 0xffffffff) this.fail('field tag too large', path, tagAt);
+      this.field = '<tag>';
+      this.varint(end);
+      if (this.hi !== 0) this.fail('field tag too large', tagAt);
       const tag = this.lo;
       const no = tag >>> 3;
       const wire = tag & 7;
-      if (no === 0) this.fail('invalid field number 0', path, tagAt);
-      if (wire > 5) this.fail(`invalid wire type ${wire}`, path, tagAt);
+      this.field = undefined;
+      if (no === 0) this.fail('invalid field number 0', tagAt);
+      if (wire > 5) this.fail(`invalid wire type ${wire}`, tagAt);
       const info = fields.get(no);
       if (!info) {
-        this.unknown(no, wire, end, `${path}.<${no}>`, tagAt, depth);
+        this.field = `<${no}>`;
+        this.unknown(no, wire, end, tagAt, depth);
         continue;
       }
-      let fpath = `${path}.${info.name}`;
+      this.field = info.name;
+      let index = -1;
       if (info.repeated && info.message) {
         indexCounts ??= new Map();
-        const i = indexCounts.get(no) ?? 0;
-        indexCounts.set(no, i + 1);
-        fpath = `${fpath}[${i}]`;
+        index = indexCounts.get(no) ?? 0;
+        indexCounts.set(no, index + 1);
+        this.field = `${info.name}[${index}]`;
       }
       if (wire !== info.wire && !(info.packable && wire === WIRE_LEN)) {
-        this.fail(`wrong wire type ${wire} (expected ${info.wire}${info.packable ? ' or 2' : ''})`, fpath, tagAt);
+        this.fail(`wrong wire type ${wire} (expected ${info.wire}${info.packable ? ' or 2' : ''})`, tagAt);
       }
       if (info.message) {
-        const len = this.messageLength(info.message, end, fpath, depth);
+        const child: Path = { parent: path, name: info.name, index };
+        const len = this.messageLength(info.message, end, child, depth);
         const subEnd = this.pos + len;
-        this.message(info.message, subEnd, fpath, depth + 1);
+        this.message(info.message, subEnd, child, depth + 1);
         if (facts && info.name === 'segment') facts.segment = true;
         if (facts && info.name === 'external_data') facts.external = true;
         continue;
       }
       if (wire === WIRE_LEN) {
-        const len = this.length(end, fpath);
+        const len = this.length(end);
         const dataAt = this.pos;
-        if (info.packable) this.packed(info, dataAt, len, fpath, tagAt, facts);
+        if (info.packable) this.packed(info, dataAt, len, tagAt, facts);
         else if (facts && info.name === 'raw_data') {
           facts.rawLength = len;
           facts.rawOffset = tagAt;
@@ -220,22 +249,25 @@ class Walker {
         continue;
       }
       if (wire === WIRE_VARINT) {
-        this.varint(end, fpath);
+        this.varint(end);
         if (facts) {
           if (info.name === 'dims') {
             if (facts.dimsOffset < 0) facts.dimsOffset = tagAt;
-            facts.dims.push(this.dim(fpath, tagAt));
+            facts.dims.push(this.dim(tagAt));
           } else if (info.name === 'data_type') facts.dataType = this.lo | 0;
-          else if (info.name === 'data_location') facts.external = this.lo === 1;
+          else if (info.name === 'data_location') facts.external = facts.external || this.lo === 1;
           else if (TENSOR_TYPED_FIELDS.has(info.name)) this.count(facts, info.name, 1, tagAt);
         }
         continue;
       }
-      this.skip(wire === WIRE_I64 ? 8 : 4, end, fpath, tagAt);
+      this.skip(wire === WIRE_I64 ? 8 : 4, end, tagAt);
       if (facts && TENSOR_TYPED_FIELDS.has(info.name)) this.count(facts, info.name, 1, tagAt);
     }
-    if (this.pos !== end) this.fail('message overruns its length', path, msgStart);
-    if (facts) this.checkTensor(facts, path, msgStart);
+    this.field = undefined;
+    if (this.pos !== end) this.fail('message overruns its length', msgStart);
+    if (facts) this.checkTensor(facts, msgStart);
+    this.path = outerPath;
+    this.field = outerField;
   }
 
   count(facts: TensorFacts, name: string, n: number, at: number): void {
@@ -245,31 +277,32 @@ class Walker {
   }
 
   /** A dims entry: int64 must be >= 0 and small enough to multiply safely. */
-  dim(path: string, at: number): number {
+  dim(at: number): number {
     if (this.hi & 0x80000000) {
       const v = -(Number(~this.hi >>> 0) * 2 ** 32 + Number(~this.lo >>> 0) + 1);
-      this.fail(`negative dimension ${v}`, path, at);
+      this.fail(`negative dimension ${v}`, at);
     }
     const v = this.hi * 2 ** 32 + this.lo;
-    if (v > Number.MAX_SAFE_INTEGER) this.fail(`dimension ${v} overflows`, path, at);
+    if (v > Number.MAX_SAFE_INTEGER) this.fail(`dimension ${v} overflows`, at);
     return v;
   }
 
-  packed(info: FieldInfo, start: number, len: number, path: string, at: number, facts: TensorFacts | undefined): void {
+  packed(info: FieldInfo, start: number, len: number, at: number, facts: TensorFacts | undefined): void {
     const end = start + len;
     let n: number;
     if (info.wire === WIRE_I32 || info.wire === WIRE_I64) {
       const size = info.wire === WIRE_I32 ? 4 : 8;
-      if (len % size !== 0) this.fail(`packed field length ${len} is not a multiple of ${size}`, path, at);
+      if (len % size !== 0) this.fail(`packed field length ${len} is not a multiple of ${size}`, at);
       n = len / size;
     } else {
       n = 0;
       this.pos = start;
+      const isDims = facts !== undefined && info.name === 'dims';
       while (this.pos < end) {
-        this.varint(end, path);
-        if (facts && info.name === 'dims') {
+        this.varint(end);
+        if (isDims) {
           if (facts.dimsOffset < 0) facts.dimsOffset = at;
-          facts.dims.push(this.dim(path, at));
+          facts.dims.push(this.dim(at));
         }
         n++;
       }
@@ -277,68 +310,73 @@ class Walker {
     if (facts && TENSOR_TYPED_FIELDS.has(info.name)) this.count(facts, info.name, n, at);
   }
 
-  unknown(no: number, wire: number, end: number, path: string, at: number, depth: number): void {
+  unknown(no: number, wire: number, end: number, at: number, depth: number): void {
     switch (wire) {
       case WIRE_VARINT:
-        this.varint(end, path);
+        this.varint(end);
         return;
       case WIRE_I64:
-        this.skip(8, end, path, at);
+        this.skip(8, end, at);
         return;
       case WIRE_I32:
-        this.skip(4, end, path, at);
+        this.skip(4, end, at);
         return;
       case WIRE_LEN: {
-        const len = this.length(end, path);
+        const len = this.length(end);
         this.pos += len;
         return;
       }
       case WIRE_SGROUP: {
-        if (depth > MAX_DEPTH) this.fail(`groups nested deeper than ${MAX_DEPTH}`, path, at);
+        // bufbuild's reader allows 100 nested groups; stay within that.
+        if (depth > MAX_GROUP_DEPTH) this.fail(`groups nested deeper than ${MAX_GROUP_DEPTH}`, at);
         for (;;) {
-          if (this.pos >= end) this.fail('unterminated group', path, at);
+          if (this.pos >= end) this.fail('unterminated group', at);
           const tagAt = this.pos;
-          this.varint(end, path);
+          this.varint(end);
           const t = this.lo;
           if ((t & 7) === WIRE_EGROUP) {
-            if (t >>> 3 !== no) this.fail(`group end tag ${t >>> 3} does not match start ${no}`, path, tagAt);
+            if (t >>> 3 !== no) this.fail(`group end tag ${t >>> 3} does not match start ${no}`, tagAt);
             return;
           }
-          this.unknown(t >>> 3, t & 7, end, path, tagAt, depth + 1);
+          if ((t & 7) > 5 || t >>> 3 === 0) this.fail(`invalid tag ${t} in group`, tagAt);
+          this.unknown(t >>> 3, t & 7, end, tagAt, depth + 1);
         }
       }
       case WIRE_EGROUP:
-        this.fail('unexpected group end tag', path, at);
+        this.fail('unexpected group end tag', at);
       default:
-        this.fail(`invalid wire type ${wire}`, path, at);
+        this.fail(`invalid wire type ${wire}`, at);
     }
   }
 
-  checkTensor(f: TensorFacts, path: string, at: number): void {
+  checkTensor(f: TensorFacts, at: number): void {
     let n = 1;
     for (const d of f.dims) {
       n *= d;
-      if (n > Number.MAX_SAFE_INTEGER) this.fail(`element count of dims [${f.dims.join(', ')}] overflows`, `${path}.dims`, f.dimsOffset);
+      if (n > Number.MAX_SAFE_INTEGER) {
+        this.field = 'dims';
+        this.fail(`element count of dims [${f.dims.join(', ')}] overflows`, f.dimsOffset);
+      }
     }
     if (f.external || f.segment || !isKnownDType(f.dataType)) return;
     const dt = f.dataType;
     if (f.rawLength >= 0) {
-      if (dt === DataType.STRING) this.fail('raw_data is not allowed for STRING tensors', `${path}.raw_data`, f.rawOffset);
+      this.field = 'raw_data';
+      if (dt === DataType.STRING) this.fail('raw_data is not allowed for STRING tensors', f.rawOffset);
       const want = rawByteLength(dt, n);
-      if (f.rawLength !== want) {
-        this.fail(`raw_data has ${f.rawLength} bytes, dims [${f.dims.join(', ')}] need ${want}`, `${path}.raw_data`, f.rawOffset);
-      }
+      if (f.rawLength !== want) this.fail(`raw_data has ${f.rawLength} bytes, dims [${f.dims.join(', ')}] need ${want}`, f.rawOffset);
+      this.field = undefined;
       return;
     }
     for (const [name, c] of f.counts) {
       const want = typedFieldCount(dt, name, n);
-      if (want === undefined) this.fail(`${name} is not valid for data type ${dt}`, `${path}.${name}`, c.offset);
-      if (c.n !== want) this.fail(`${name} has ${c.n} elements, dims [${f.dims.join(', ')}] need ${want}`, `${path}.${name}`, c.offset);
+      this.field = name;
+      if (want === undefined) this.fail(`${name} is not valid for data type ${dt}`, c.offset);
+      if (c.n !== want) this.fail(`${name} has ${c.n} elements, dims [${f.dims.join(', ')}] need ${want}`, c.offset);
     }
+    this.field = undefined;
     // No payload at all is fine only for empty tensors (ONNX's checker agrees).
-    if (f.counts.size === 0 && n > 0) {
-      this.fail(`no data for ${n} elements`, path, at);
-    }
+    if (f.counts.size === 0 && n > 0) this.fail(`no data for ${n} elements`, at);
   }
 }
 
@@ -387,9 +425,8 @@ export function typedFieldCount(dt: number, field: string, n: number): number | 
 
 /**
  * Check `bytes` is a well-formed `desc` message; throws OnnxDecodeError with path and offset.
- * `root` names the top message in paths (default: the schema's short name).
  */
 export function checkWireFormat(bytes: Uint8Array, desc: DescMessage, file?: string): void {
   const w = new Walker(bytes, file);
-  w.message(desc, bytes.length, desc.name, 0);
+  w.message(desc, bytes.length, { parent: undefined, name: desc.name, index: -1 }, 0);
 }
