@@ -4,14 +4,16 @@ export const CASES = [
   { id: 'gemv-1x768x3072', kind: 'gemm', M: 1, K: 768, N: 3072 },
   { id: 'gemm-64x1024x1024', kind: 'gemm', M: 64, K: 1024, N: 1024 },
   // ResNet-like 3×3 layer: as GEMM M = 28·28, K = 128·9, N = 128
-  { id: 'conv3x3-128x28x28-128', kind: 'conv', C: 128, H: 28, W: 28, M: 128, k: 3, pad: 1 },
+  { id: 'conv3x3-128x28x28-128', kind: 'conv', C: 128, H: 28, W: 28, M: 128, k: 3, pad: 1, group: 1 },
+  // MobileNet-like depthwise 3×3 layer
+  { id: 'dwconv3x3-144x56x56', kind: 'conv', C: 144, H: 56, W: 56, M: 144, k: 3, pad: 1, group: 144 },
 ];
 
 export function ops(c) {
   if (c.kind === 'gemm') return 2 * c.M * c.K * c.N;
   const oH = c.H + 2 * c.pad - c.k + 1;
   const oW = c.W + 2 * c.pad - c.k + 1;
-  return 2 * oH * oW * c.C * c.k * c.k * c.M;
+  return 2 * oH * oW * (c.C / c.group) * c.k * c.k * c.M;
 }
 
 function rand(seed) {
@@ -23,7 +25,7 @@ function rand(seed) {
 }
 
 export function weights(c) {
-  const n = c.kind === 'gemm' ? c.K * c.N : c.M * c.C * c.k * c.k;
+  const n = c.kind === 'gemm' ? c.K * c.N : c.M * (c.C / c.group) * c.k * c.k;
   const r = rand(n);
   return Int8Array.from({ length: n }, () => (r() & 0xff) - 128);
 }
@@ -37,4 +39,4 @@ export function activations(c) {
 // Quantization used by every peer (the models in models.mjs use the same numbers).
 export const Q = { aScale: 0.02, aZp: 128, wScale: 0.01, wZp: 0, yZp: 128 };
 export const yScale = (K) => Q.aScale * Q.wScale * Math.sqrt(K) * 40;
-export const depth = (c) => (c.kind === 'gemm' ? c.K : c.C * c.k * c.k);
+export const depth = (c) => (c.kind === 'gemm' ? c.K : (c.C / c.group) * c.k * c.k);

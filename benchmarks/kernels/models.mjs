@@ -29,18 +29,18 @@ export function matMulIntegerModel({ M, K, N }, w) {
   return serializeModel(b.build());
 }
 
-export function qlinearConvModel({ C, H, W, M, k, pad }, w) {
+export function qlinearConvModel({ C, H, W, M, k, pad, group }, w) {
   const b = new ModelBuilder({ opset: 17 });
   b.input('x', 'uint8', [1, C, H, W]);
   b.initializer('x_scale', 'float32', [], [Q.aScale]);
   b.initializer('x_zp', 'uint8', [], [128]);
-  b.initializer('w', 'int8', [M, C, k, k], w);
+  b.initializer('w', 'int8', [M, C / group, k, k], w);
   b.initializer('w_scale', 'float32', [], [Q.wScale]);
   b.initializer('w_zp', 'int8', [], [0]);
-  b.initializer('y_scale', 'float32', [], [yScale(C * k * k)]);
+  b.initializer('y_scale', 'float32', [], [yScale((C / group) * k * k)]);
   b.initializer('y_zp', 'uint8', [], [128]);
   b.node('QLinearConv', ['x', 'x_scale', 'x_zp', 'w', 'w_scale', 'w_zp', 'y_scale', 'y_zp'], ['y'], {
-    kernel_shape: [k, k], pads: [pad, pad, pad, pad], strides: [1, 1],
+    kernel_shape: [k, k], pads: [pad, pad, pad, pad], strides: [1, 1], group,
   });
   const oH = H + 2 * pad - k + 1;
   b.output('y', 'uint8', [1, M, oH, W + 2 * pad - k + 1]);

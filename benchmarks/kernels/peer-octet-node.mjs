@@ -24,7 +24,7 @@ for (const c of CASES) {
     op = k.createQGemm({ K: c.K, N: c.N, ...common, rows: c.M === 1 ? 'small' : 'large' });
     outBytes = c.M * c.N;
   } else {
-    op = k.createQConv({ C: c.C, H: c.H, W: c.W, M: c.M, kernelShape: [c.k, c.k], pads: [c.pad, c.pad, c.pad, c.pad], ...common });
+    op = k.createQConv({ C: c.C, H: c.H, W: c.W, M: c.M, kernelShape: [c.k, c.k], pads: [c.pad, c.pad, c.pad, c.pad], group: c.group, ...common });
     outBytes = op.outputShape.reduce((a, b) => a * b, 1);
   }
   const px = k.heap.put(x);

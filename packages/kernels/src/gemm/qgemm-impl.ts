@@ -223,13 +223,14 @@ export function dispatchGemm(
   cso: number,
 ): void {
   const symbol = path.kernels[out].symbol;
-  const tail = [K, act.ptr, act.rowTerm, packed.b, packed.colsum, cols.zb, outPtr, ldo, cso, cols.params];
   const pool = ctx.pool;
   const T = pool && M * N * K >= PARALLEL_MIN_MACS ? pool.size : 1;
   if (T === 1) {
-    ctx.exports[symbol](0, M, 0, N, ...tail);
+    // the steady single-thread path allocates nothing
+    ctx.exports[symbol](0, M, 0, N, K, act.ptr, act.rowTerm, packed.b, packed.colsum, cols.zb, outPtr, ldo, cso, cols.params);
     return;
   }
+  const tail = [K, act.ptr, act.rowTerm, packed.b, packed.colsum, cols.zb, outPtr, ldo, cso, cols.params];
   const panels = (N + 7) >> 3;
   const tiles = Math.ceil(M / path.mr);
   const shares: number[][] = [];
