@@ -169,7 +169,7 @@ export function f32_conv2d_wasmsimd(
       for (let p0 = 0; p0 < P; p0 += CHUNK) {
         const np = min(CHUNK, P - p0);
         im2colPacked(xg, cg, H, W, OW, kh, kw, sh, sw, pt, pl, dh, dw, p0, np, scratch, pointwise);
-        f32_gemm_4x8_minmax_wasmsimd(ocg, np, kdim, wg, kdim, scratch, yg + (<usize>p0 << 2), P, bg, bg ? 2 : 0, lo, hi);
+        f32_gemm_4x8_minmax_wasmsimd(ocg, np, kdim, wg, kdim, scratch, yg + (<usize>p0 << 2), P, bg, bg ? 2 : 0, reinterpret<i32>(lo), reinterpret<i32>(hi));
       }
     }
   }

@@ -3,6 +3,8 @@
 // 4×8 register tile (8 accumulators) for full row quads; remaining rows (and M = 1, the GEMV
 // case) use a 1×8 tile with two k-streams so the adds do not serialise.
 // bias (biasKind): 0 none; 1 per column [N]; 2 per row [M]; 3 full [M, N] matrix (row stride N).
+// The clamp comes as f32 bit patterns (loBits/hiBits) so every argument is an integer: the thread
+// pool's argument protocol is Int32 (threads split N by offsetting packedB, c and a column bias).
 
 // @ts-ignore: decorator
 @inline function biasVec(bias: usize, kind: i32, m: i32, n: i32, N: i32): v128 {
@@ -36,8 +38,10 @@ function storeRow(c: usize, v0: v128, v1: v128, cols: i32, bias: usize, kind: i3
 
 export function f32_gemm_4x8_minmax_wasmsimd(
   M: i32, N: i32, K: i32, a: usize, lda: i32, packedB: usize, c: usize, ldc: i32,
-  bias: usize, biasKind: i32, lo: f32, hi: f32,
+  bias: usize, biasKind: i32, loBits: i32, hiBits: i32,
 ): void {
+  const lo = reinterpret<f32>(loBits);
+  const hi = reinterpret<f32>(hiBits);
   const lov = f32x4.splat(lo);
   const hiv = f32x4.splat(hi);
   const panelBytes = <usize>K << 5;

@@ -7,7 +7,8 @@
 //   zero points (zpKind): 0 = absent → 2^(bits−1) (8 for 4-bit, 128 for 8-bit);
 //           1 = packed u8: 4-bit [N, ceil(nb/2)] nibbles (low first), 8-bit [N, nb] bytes;
 //           2 = f32 [N · nb] (same type as A).
-//   w = (q − zp) · scale; bias f32 [N] or null. blockSize: power of two in [16, 256].
+//   w = (q − zp) · scale; bias f32 [N] or null; Y row stride ldy (≥ N: a thread's column slice).
+//   blockSize: power of two in [16, 256].
 //   scratch: f32_matmul_nbits_scratch_bytes(M, K, blockSize) bytes (M = 1: nb floats; else 4 unpacked columns).
 
 // @ts-ignore: decorator
@@ -132,7 +133,7 @@ function gemv(a: usize, b: usize, scales: usize, zp: usize, zpKind: i32, bias: u
 }
 
 export function f32_matmul_nbits_wasmsimd(
-  a: usize, b: usize, scales: usize, zp: usize, zpKind: i32, bias: usize, y: usize,
+  a: usize, b: usize, scales: usize, zp: usize, zpKind: i32, bias: usize, y: usize, ldy: i32,
   M: i32, N: i32, K: i32, bits: i32, blockSize: i32, scratch: usize,
 ): void {
   if (M == 1) {
@@ -146,7 +147,7 @@ export function f32_matmul_nbits_wasmsimd(
   const colBytes = <usize>nb * <usize>blob;
   const wStride = <usize>(nb * blockSize) << 2;
   const rowA = <usize>K << 2;
-  const rowY = <usize>N << 2;
+  const rowY = <usize>ldy << 2;
   for (let n = 0; n < N; n += 4) {
     const cols = min(4, N - n);
     for (let j = 0; j < cols; j++) {

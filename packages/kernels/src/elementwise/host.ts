@@ -1,9 +1,28 @@
 // Shared plumbing of the quant / f32 / pool / weight-only / elementwise wrappers.
 import { KernelArgumentError } from '../gemm/qgemm-impl.js';
 import type { Kernels } from '../kernels.js';
+import type { ThreadPool } from '../threads/pool.js';
 
-/** What the wrappers need from a loaded kernel module. */
-export type KernelHost = Pick<Kernels, 'exports' | 'heap'>;
+/** What the wrappers need from a loaded kernel module (the pool, when present, splits big work). */
+export type KernelHost = Pick<Kernels, 'exports' | 'heap'> & { readonly pool?: ThreadPool | null };
+
+/** Work below this many multiply-adds stays on the calling thread. */
+export const PARALLEL_MIN_WORK = 1 << 18;
+
+/**
+ * Splits [0, n) into up to `threads` contiguous shares whose starts are multiples of `align`
+ * (balanced by aligned units); empty shares are dropped.
+ */
+export function splitRange(n: number, threads: number, align: number): [number, number][] {
+  const units = Math.ceil(n / align);
+  const out: [number, number][] = [];
+  for (let t = 0; t < threads; t++) {
+    const u0 = Math.floor((units * t) / threads);
+    const u1 = Math.floor((units * (t + 1)) / threads);
+    if (u1 > u0) out.push([u0 * align, Math.min(n, u1 * align)]);
+  }
+  return out;
+}
 
 export function kernelFn(k: KernelHost, name: string): (...args: number[]) => number {
   const f = k.exports[name];

@@ -1,6 +1,6 @@
 // fp32 GEMM (Gemm / MatMul with constant B) over the WASM SIMD 4×8 kernel: B is packed once into
 // WASM memory; bias and a clamp (ReLU / Clip) are fused into the store.
-import { check, f32Out, kernelFn, scoped, type KernelHost } from '../elementwise/host.js';
+import { check, f32Out, kernelFn, PARALLEL_MIN_WORK, scoped, splitRange, type KernelHost } from '../elementwise/host.js';
 
 export interface SgemmBias {
   /** 'col': [N] added to every row (Gemm's C as a row vector); 'row': [M]; 'full': [M, N] */
@@ -22,7 +22,10 @@ export interface SgemmOptions {
 export interface Sgemm {
   readonly K: number;
   readonly N: number;
-  /** C[M, N] (row stride ldc, default N) = A[M, K] (row stride lda, default K) · B, pointers into WASM memory. */
+  /**
+   * C[M, N] (row stride ldc, default N) = A[M, K] (row stride lda, default K) · B, pointers into
+   * WASM memory. With the threads build's pool, large products split by 8-column panels.
+   */
   runInto(a: number, c: number, M: number, lda?: number, ldc?: number): void;
   run(a: Float32Array, M: number): Float32Array;
   dispose(): void;
@@ -40,12 +43,19 @@ export function packBInto(k: KernelHost, b: number, ldb: number, K: number, N: n
 
 const BIAS_KIND = { col: 1, row: 2, full: 3 } as const;
 
+const bitsView = new DataView(new ArrayBuffer(4));
+/** The kernel takes its clamp as f32 bit patterns (the thread pool passes only integers). */
+export function f32Bits(v: number): number {
+  bitsView.setFloat32(0, v, true);
+  return bitsView.getInt32(0, true);
+}
+
 export function createSgemm(k: KernelHost, o: SgemmOptions): Sgemm {
   const { K, N } = o;
   check(Number.isInteger(K) && K >= 1 && Number.isInteger(N) && N >= 1, `sgemm: K and N must be positive integers, got K=${K} N=${N}`);
   check(o.b.length === K * N, `sgemm: B has ${o.b.length} elements, expected ${K} × ${N}`);
   if (o.bias?.kind === 'col') check(o.bias.data.length === N, `sgemm: column bias has ${o.bias.data.length} elements, expected ${N}`);
-  const [lo, hi] = o.clamp ?? [-Infinity, Infinity];
+  const [lo, hi] = (o.clamp ?? [-Infinity, Infinity]).map(f32Bits);
   const gemm = kernelFn(k, 'f32_gemm_4x8_minmax_wasmsimd');
   const packed = k.heap.alloc(packedBFloats(K, N) * 4);
   scoped(k, () => packBInto(k, k.heap.put(o.b), o.transB ? K : N, K, N, !!o.transB, packed));
@@ -56,7 +66,16 @@ export function createSgemm(k: KernelHost, o: SgemmOptions): Sgemm {
     check(live, 'sgemm: used after dispose()');
     if (o.bias?.kind === 'row') check(o.bias.data.length >= M, `sgemm: row bias has ${o.bias.data.length} elements, M is ${M}`);
     if (o.bias?.kind === 'full') check(o.bias.data.length === M * N, `sgemm: full bias has ${o.bias.data.length} elements, expected ${M} × ${N}`);
-    gemm(M, N, K, a, lda, packed, c, ldc, biasPtr, biasKind, lo, hi);
+    const pool = k.pool;
+    if (!pool || pool.size < 2 || M * N * K < PARALLEL_MIN_WORK || biasKind === 3 || N <= 8) {
+      gemm(M, N, K, a, lda, packed, c, ldc, biasPtr, biasKind, lo, hi);
+      return;
+    }
+    // threads take 8-column panels: offset B's panels, C's columns and a column bias
+    const shares = splitRange(N, pool.size, 8).map(([n0, n1]) => [
+      M, n1 - n0, K, a, lda, packed + (n0 / 8) * K * 32, c + n0 * 4, ldc, biasKind === 1 ? biasPtr + n0 * 4 : biasPtr, biasKind, lo, hi,
+    ]);
+    pool.run('f32_gemm_4x8_minmax_wasmsimd', shares);
   };
   return {
     K,
@@ -107,5 +126,5 @@ export function matmulInto(k: KernelHost, m: MatMulIntoArgs): void {
   const transB = !!m.transB;
   packBInto(k, m.b, m.ldb ?? (transB ? m.K : m.N), m.K, m.N, transB, m.scratch);
   const [lo, hi] = m.clamp ?? [-Infinity, Infinity];
-  kernelFn(k, 'f32_gemm_4x8_minmax_wasmsimd')(m.M, m.N, m.K, m.a, m.lda ?? m.K, m.scratch, m.c, m.ldc ?? m.N, 0, 0, lo, hi);
+  kernelFn(k, 'f32_gemm_4x8_minmax_wasmsimd')(m.M, m.N, m.K, m.a, m.lda ?? m.K, m.scratch, m.c, m.ldc ?? m.N, 0, 0, f32Bits(lo), f32Bits(hi));
 }

@@ -1,7 +1,7 @@
 // MatMulNBits (com.microsoft) over the WASM kernel: the quantized weights are copied into WASM
 // memory once (still 4/8-bit — never a float copy); M = 1 runs on the codes directly, M > 1
 // unpacks four columns at a time into a scratch of 16·K bytes.
-import { check, f32Out, kernelFn, scoped, type KernelHost } from '../elementwise/host.js';
+import { check, f32Out, kernelFn, PARALLEL_MIN_WORK, scoped, splitRange, type KernelHost } from '../elementwise/host.js';
 
 export interface MatMulNBitsOptions {
   readonly K: number;
@@ -54,12 +54,27 @@ export function createMatMulNBits(k: KernelHost, o: MatMulNBitsOptions): MatMulN
   const sp = k.heap.put(o.scales);
   const zpp = zp ? k.heap.put(zp) : 0;
   const biasp = o.bias ? k.heap.put(o.bias) : 0;
-  // enough for every M: 4 unpacked columns (M > 1) or per-block sums of A (M = 1)
-  const scratch = k.heap.alloc(kernelFn(k, 'f32_matmul_nbits_scratch_bytes')(2, K, blockSize));
+  // enough for every M: 4 unpacked columns (M > 1) or per-block sums of A (M = 1); one per thread
+  const scratchBytes = kernelFn(k, 'f32_matmul_nbits_scratch_bytes')(2, K, blockSize);
+  const threads = k.pool && k.pool.size > 1 ? k.pool.size : 1;
+  const scratches = Array.from({ length: threads }, () => k.heap.alloc(scratchBytes));
+  const scratch = scratches[0];
+  const colBytes = nb * blob;
+  const zpRow = zpKind === 2 ? nb * 4 : zpKind === 1 ? (bits === 4 ? Math.ceil(nb / 2) : nb) : 0;
   let live = true;
   const runInto = (a: number, y: number, M: number) => {
     check(live, 'MatMulNBits: used after dispose()');
-    fn(a, bp, sp, zpp, zpKind, biasp, y, M, N, K, bits, blockSize, scratch);
+    const pool = k.pool;
+    if (!pool || threads < 2 || M * N * K < PARALLEL_MIN_WORK || N < 8) {
+      fn(a, bp, sp, zpp, zpKind, biasp, y, N, M, N, K, bits, blockSize, scratch);
+      return;
+    }
+    // threads take column slices (multiples of 4): offset weights, scales, zero points, bias, Y
+    const shares = splitRange(N, threads, 4).map(([n0, n1], t) => [
+      a, bp + n0 * colBytes, sp + n0 * nb * 4, zpp ? zpp + n0 * zpRow : 0, zpKind, biasp ? biasp + n0 * 4 : 0,
+      y + n0 * 4, N, M, n1 - n0, K, bits, blockSize, scratches[t],
+    ]);
+    pool.run('f32_matmul_nbits_wasmsimd', shares);
   };
   return {
     K,
@@ -77,7 +92,7 @@ export function createMatMulNBits(k: KernelHost, o: MatMulNBitsOptions): MatMulN
     dispose() {
       if (!live) return;
       live = false;
-      for (const p of [bp, sp, zpp, biasp, scratch]) k.heap.free(p);
+      for (const p of [bp, sp, zpp, biasp, ...scratches]) k.heap.free(p);
     },
   };
 }

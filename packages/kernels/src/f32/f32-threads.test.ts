@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kernels } from '../kernels.js';
+import { loadKernels } from '../load-kernels.js';
+import { referenceSgemm, type SgemmCase } from '../reference/f32.js';
+import { rng } from '../reference/random.js';
+import { referenceMatMulNBits } from '../reference/weight-only.js';
+import { createMatMulNBits } from '../weight-only/matmul-nbits.js';
+import { createSgemm } from './sgemm.js';
+
+let one: Kernels;
+let two: Kernels;
+const calls: { symbol: string; shares: number }[] = [];
+beforeAll(async () => {
+  one = await loadKernels({ variant: 'simd' });
+  two = await loadKernels({ threads: 2 });
+  const pool = two.pool!;
+  const run = pool.run.bind(pool);
+  pool.run = (symbol, args) => {
+    calls.push({ symbol, shares: args.length });
+    run(symbol, args);
+  };
+});
+afterAll(async () => {
+  await two?.dispose();
+});
+
+const rand = (seed: number, n: number, lo = -1, hi = 1) => {
+  const r = rng(seed);
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * r.float());
+};
+
+describe('fp32 SGEMM and MatMulNBits split across the threads build\'s pool', () => {
+  it('SGEMM: identical to one thread, close to the reference, column bias offset per share', () => {
+    for (const [M, K, N] of [[33, 90, 101], [1, 300, 1000], [8, 64, 520]]) {
+      const c: SgemmCase = { M, N, K, a: rand(M, M * K), b: rand(N, K * N), transB: false, bias: { kind: 'col', data: rand(K, N) }, lo: -Infinity, hi: 2 };
+      calls.length = 0;
+      const g2 = createSgemm(two, { K, N, b: c.b, bias: c.bias, clamp: [c.lo, c.hi] });
+      const got2 = g2.run(c.a, M);
+      g2.dispose();
+      expect(calls.some((x) => x.symbol === 'f32_gemm_4x8_minmax_wasmsimd' && x.shares === 2)).toBe(true);
+      const g1 = createSgemm(one, { K, N, b: c.b, bias: c.bias, clamp: [c.lo, c.hi] });
+      const got1 = g1.run(c.a, M);
+      g1.dispose();
+      const bad = got1.findIndex((v, i) => !Object.is(v, got2[i]));
+      if (bad >= 0) expect.fail(`M=${M} K=${K} N=${N}: element ${bad} (row ${Math.floor(bad / N)}, col ${bad % N}): 1 thread ${got1[bad]}, 2 threads ${got2[bad]}`);
+      const want = referenceSgemm(c);
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got2[i] - want[i])).toBeLessThanOrEqual(2e-6 * (K + 1));
+    }
+  });
+
+  it('MatMulNBits: M = 1 and M > 1, 4- and 8-bit, identical to one thread and close to the reference', () => {
+    let seed = 40;
+    for (const [M, N, K, bits, bs] of [[1, 203, 1400, 4, 32], [6, 98, 700, 8, 64], [3, 130, 1030, 4, 16]] as [number, number, number, 4 | 8, number][]) {
+      const r = rng(seed++);
+      const nb = Math.ceil(K / bs);
+      const w = {
+        K, N, bits, blockSize: bs,
+        b: Uint8Array.from({ length: N * nb * (bs * bits) / 8 }, () => r.int(0, 255)),
+        scales: rand(seed++, N * nb, 0.001, 0.02),
+        zeroPoints: bits === 4 ? Uint8Array.from({ length: N * Math.ceil(nb / 2) }, () => r.int(0, 255)) : Uint8Array.from({ length: N * nb }, () => r.int(0, 255)),
+        bias: rand(seed++, N),
+      };
+      const a = rand(seed++, M * K);
+      calls.length = 0;
+      const m2 = createMatMulNBits(two, w);
+      const got2 = m2.run(a, M);
+      m2.dispose();
+      expect(calls.some((x) => x.symbol === 'f32_matmul_nbits_wasmsimd' && x.shares === 2)).toBe(true);
+      const m1 = createMatMulNBits(one, w);
+      const got1 = m1.run(a, M);
+      m1.dispose();
+      expect(Array.from(got2)).toEqual(Array.from(got1));
+      const want = referenceMatMulNBits(a, { M, ...w });
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got2[i] - want[i])).toBeLessThan(1e-3);
+    }
+  });
+});
