@@ -2,6 +2,7 @@
 
 export type { Session, SessionOptions, RunOptions, Feeds, ModelSource, ValueMetadata, ProfileEntry } from './session.js';
 export { createSession, createSessionSync } from './session-impl.js';
+export { ModelSignatureError, type SignatureCheckOptions } from './verify-signature.js';
 export type {
   OpConfig,
   OpContext,

@@ -13,12 +13,14 @@ import { buildPlan, createHeapArena, type ArenaMemory, type Plan, type Profile }
 import { defaultRegistry } from './register-all-ops.js';
 import type { Feeds, ModelSource, ProfileEntry, RunOptions, Session, SessionOptions, ValueMetadata } from './session.js';
 import { isTypedArrayOf, onnxDtypeName, sizeOf, type Tensor, type TensorValue } from './tensor.js';
+import { checkModelSignature } from './verify-signature.js';
 
 export async function createSession(model: ModelSource, options: SessionOptions = {}): Promise<Session> {
   return createSessionSync(model, options);
 }
 
 export function createSessionSync(model: ModelSource, options: SessionOptions = {}): Session {
+  checkModelSignature(model, options);
   const graph = model instanceof Uint8Array ? graphFromModel(decodeModel(model)) : model;
   const compiled = compileGraph(graph, {
     registry: options.registry ?? defaultRegistry(),

@@ -4,6 +4,7 @@ import type { RuntimeGraph } from './graph.js';
 import type { KernelProvider } from './kernel-provider.js';
 import type { OpRegistry } from './op-registry.js';
 import type { TensorValue } from './tensor.js';
+import type { SignatureCheckOptions } from './verify-signature.js';
 
 export interface ValueMetadata {
   readonly name: string;
@@ -14,7 +15,7 @@ export interface ValueMetadata {
   readonly shape: readonly (number | string)[];
 }
 
-export interface SessionOptions {
+export interface SessionOptions extends SignatureCheckOptions {
   /** Op registry to resolve nodes with (default: every op in `register-all-ops.ts`). */
   registry?: OpRegistry;
   /** WASM kernels; omitted → TypeScript paths only. */

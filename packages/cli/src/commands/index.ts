@@ -5,5 +5,8 @@ import { runCommand } from './run.js';
 import { evalCommand } from './eval.js';
 import { benchCommand } from './bench.js';
 import { quantizeCommand } from './quantize.js';
+import { keygenCommand } from './keygen.js';
+import { signCommand } from './sign.js';
+import { verifyCommand } from './verify.js';
 
-export const commands: readonly CommandSpec[] = [inspectCommand, runCommand, evalCommand, benchCommand, quantizeCommand];
+export const commands: readonly CommandSpec[] = [inspectCommand, runCommand, evalCommand, benchCommand, quantizeCommand, keygenCommand, signCommand, verifyCommand];
