@@ -4,7 +4,7 @@ import { batchesOf, dataParts, readDataPart } from './data-folder.js';
 import { openSession, runBatch } from './engine.js';
 import { CliError } from './errors.js';
 import { MetricAccumulator, type MetricName } from './metrics.js';
-import type { Progress } from './progress.js';
+import { yieldToEventLoop, type Progress } from './progress.js';
 
 export interface EvaluateOptions {
   metric: MetricName;
@@ -32,6 +32,7 @@ export async function evaluateModel(modelPath: string, dataDir: string, options:
     for (const [pi, dir] of parts.entries()) {
       const part = readDataPart(dir, session.inputNames, { labels: 'required' });
       for (const b of batchesOf(part, batchSize)) {
+        await yieldToEventLoop();
         const out = await runBatch(session, modelPath, b.feeds);
         acc.add(out[output], b.labels!, output);
         options.progress?.update((pi + (b.start + b.count) / Math.max(1, part.samples)) / parts.length, `${acc.samples} samples`);

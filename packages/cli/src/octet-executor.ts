@@ -4,6 +4,7 @@
 import { parseModel, serializeModel, Value } from '@octet/onnx';
 import type { ExecutorSession, Feeds, HostTensor, ModelExecutor } from '@octet/quantizer';
 import { createSession, type Feeds as RuntimeFeeds } from '@octet/runtime';
+import { yieldToEventLoop } from './progress.js';
 
 function withOutputs(model: Uint8Array, observe: readonly string[]): Uint8Array {
   if (!observe.length) return model;
@@ -20,6 +21,7 @@ export function createOctetExecutor(): ModelExecutor {
       return {
         inputNames: session.inputNames,
         async run(feeds: Feeds) {
+          await yieldToEventLoop(); // Ctrl-C between calibration batches, not only at the end
           const out = await session.run(feeds as unknown as RuntimeFeeds);
           const res: Record<string, HostTensor> = {};
           for (const [k, t] of Object.entries(out)) res[k] = { type: t.type, data: t.data, dims: t.dims };

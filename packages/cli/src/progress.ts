@@ -35,3 +35,11 @@ export function createProgress(io: CliIo, label: string, json = false): Progress
     },
   };
 }
+
+/**
+ * Lets signal handlers run (long synchronous stretches otherwise starve them). Two check phases
+ * guarantee a full poll phase in between, where libuv delivers pending signals.
+ */
+export async function yieldToEventLoop(): Promise<void> {
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+}

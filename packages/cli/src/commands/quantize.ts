@@ -13,7 +13,7 @@ import { higherIsBetter, type MetricName } from '../metrics.js';
 import { openModel, resolvePath } from '../model-file.js';
 import { createOctetExecutor } from '../octet-executor.js';
 import { hasExternalData } from '../engine.js';
-import { createProgress } from '../progress.js';
+import { createProgress, yieldToEventLoop } from '../progress.js';
 import { buildQuantizeReport, compareLatency, compareOutputs, renderReportHtml, type LatencyComparison } from '../report-data.js';
 import { jsonOption, metricOption, threadsOption } from './common-options.js';
 
@@ -231,6 +231,9 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
 
   // Write the model first (atomically) so evaluation runs the exact bytes the user gets; the
   // report is rendered before anything of it is written, then written atomically too.
+  // Let a pending Ctrl-C (the bin's SIGINT handler) run before anything is written: the
+  // quantizer's synchronous stretches give it no other chance.
+  await yieldToEventLoop();
   try {
     saveModel(out, paths.output, needsExternal ? { externalData: { location: `${basename(paths.output)}.data` } } : undefined);
   } catch (e) {
@@ -271,6 +274,7 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
       options: Object.fromEntries(Object.entries(args.options).filter(([k]) => k !== 'json')) as Record<string, string | number | boolean>,
     });
     html = await renderReportHtml(data);
+    await yieldToEventLoop();
     try {
       writeFileAtomic(paths.report, [new TextEncoder().encode(html)]);
     } catch (e) {

@@ -8,7 +8,7 @@ import { batchesOf, dataParts, readDataPart, type DataTensor } from '../data-fol
 import { openSession, runBatch } from '../engine.js';
 import { CliError } from '../errors.js';
 import { resolvePath } from '../model-file.js';
-import { createProgress } from '../progress.js';
+import { createProgress, yieldToEventLoop } from '../progress.js';
 import { threadsOption, batchSizeOption } from './common-options.js';
 
 export const runCommand: CommandSpec = {
@@ -45,6 +45,7 @@ export const runCommand: CommandSpec = {
           for (const n of session.outputNames) collected.get(n)!.push(out[n]);
           progress.update((pi + (b.start + b.count) / Math.max(1, part.samples)) / parts.length, `${basename(dir)}: ${b.start + b.count}/${part.samples}`);
         }
+        await yieldToEventLoop(); // a pending Ctrl-C stops here, between files
         const target = dir === inputsDir ? outDir : join(outDir, relative(inputsDir, dir));
         mkdirSync(target, { recursive: true });
         for (const [k, n] of session.outputNames.entries()) {
