@@ -65,13 +65,14 @@ export async function autoFallback(
   const executor = options.executor!;
   const target = options.targetSqnrDb ?? 30;
   const outputs = model.graph!.output.map((o) => o.name);
-  const feeds = await collectFeeds(options.calibration!, 64, options.calibrationBatchSize ?? 16);
+  const feeds = await collectFeeds(options.calibration!, 32, options.calibrationBatchSize ?? 16);
   const floatTensors = new Set<string>();
   const fallback: { tensor: string; sqnrDb: number }[] = [];
 
+  const weightCache: NonNullable<QdqOptions['weightCache']> = new Map();
   const build = (keep: Set<string>) => {
     const m = clone(ModelProtoSchema, model);
-    const r = insertQdq(m, cal.ranges, cal.types, { ...qdq, floatTensors: keep });
+    const r = insertQdq(m, cal.ranges, cal.types, { ...qdq, floatTensors: keep, weightCache });
     return { bytes: toBinary(ModelProtoSchema, m), activations: [...r.activations.keys()], model: m };
   };
   let current = build(floatTensors);
@@ -90,62 +91,68 @@ export async function autoFallback(
     return out.db;
   };
 
+  // Local damage per quantized tensor, measured on the float activations: the share of values that
+  // quantization moves by more than a quarter of their magnitude (a plain SQNR hides the classic
+  // failure: an attention mask of −10000 stretches the range so every real score lands in one
+  // bucket), and the tensor's own SQNR. Only outliers are worth a full-model trial.
+  const index = new GraphIndex(current.model.graph!);
+  const damage = new Map<string, number>();
+  const localDb = new Map<string, number>();
+  for (const t of candidates) {
+    const p = findParams(index, t);
+    if (!p) continue;
+    let bad = 0;
+    let seen = 0;
+    const sq = new Sqnr();
+    for (const r of fp) {
+      const v = r[t];
+      if (v?.type !== 'float32') continue;
+      const x = v.data as Float32Array;
+      const stride = Math.max(1, Math.floor(x.length / 20000));
+      for (let i = 0; i < x.length; i += stride) {
+        const fq = fakeQuant1(x[i], p);
+        sq.signal += x[i] * x[i];
+        sq.noise += (x[i] - fq) ** 2;
+        if (Math.abs(x[i] - fq) > 0.25 * Math.abs(x[i])) bad++;
+        seen++;
+      }
+    }
+    if (seen) {
+      damage.set(t, bad / seen);
+      localDb.set(t, sq.db);
+    }
+  }
+  const dbs = [...localDb.values()].sort((a, b) => a - b);
+  const median = dbs.length ? dbs[Math.floor(dbs.length / 2)] : 0;
+  const suspects = [...damage.keys()]
+    .filter((t) => damage.get(t)! >= 0.02 || localDb.get(t)! < median - 12)
+    .sort((a, b) => damage.get(b)! - damage.get(a)! || localDb.get(a)! - localDb.get(b)!);
+
   const before = await evaluate(current.bytes, candidates);
   let best = before;
-  const maxRounds = Math.min(8, Math.ceil(candidates.length * 0.2));
-  for (let round = 0; round < maxRounds && best < target; round++) {
-    onProgress(round / maxRounds);
-    // Local damage per quantized tensor: the share of its values that quantization moves by more
-    // than a quarter of their magnitude. A plain SQNR hides the classic failure (an attention mask
-    // of −10000 stretches the range so every real score lands in one bucket); this does not.
-    const index = new GraphIndex(current.model.graph!);
-    const damage = new Map<string, number>();
-    const localDb = new Map<string, number>();
-    for (const t of current.activations) {
-      if (floatTensors.has(t)) continue;
-      const p = findParams(index, t);
-      if (!p) continue;
-      let bad = 0;
-      let seen = 0;
-      const sq = new Sqnr();
-      for (const r of fp) {
-        const v = r[t];
-        if (v?.type !== 'float32') continue;
-        const x = v.data as Float32Array;
-        const stride = Math.max(1, Math.floor(x.length / 20000));
-        for (let i = 0; i < x.length; i += stride) {
-          const fq = fakeQuant1(x[i], p);
-          sq.signal += x[i] * x[i];
-          sq.noise += (x[i] - fq) ** 2;
-          const e = Math.abs(x[i] - fq);
-          if (e > 0.25 * Math.abs(x[i])) bad++;
-          seen++;
-        }
-      }
-      if (seen) {
-        damage.set(t, bad / seen);
-        localDb.set(t, sq.db);
-      }
-    }
-    // candidates: the most damaged tensors, then the noisiest ones (clipping shows up there)
-    const byDamage = [...damage].filter(([, d]) => d >= 0.02).sort((a, b) => b[1] - a[1]).slice(0, 2);
-    const byNoise = [...localDb].sort((a, b) => a[1] - b[1]).slice(0, 2);
-    const ranked = [...new Map([...byDamage, ...byNoise.map(([t]) => [t, damage.get(t) ?? 0] as [string, number])])];
-    let improved = false;
-    let choice: { t: string; db: number; c: ReturnType<typeof build>; damage: number } | undefined;
-    for (const [t, d] of ranked) {
+  const maxTrials = 24;
+  let trials = 0;
+  while (best < target && suspects.length && trials < maxTrials) {
+    onProgress(trials / maxTrials);
+    // try the next few suspects, keep the one that helps the model output most
+    let choice: { t: string; db: number; c: ReturnType<typeof build> } | undefined;
+    const helped: string[] = [];
+    for (const t of suspects.splice(0, 3)) {
+      trials++;
       const candidate = build(new Set(floatTensors).add(t));
       const db = await evaluate(candidate.bytes, candidate.activations);
-      if (db > best + 0.5 && (!choice || db > choice.db)) choice = { t, db, c: candidate, damage: d };
+      if (db > best + 0.5) {
+        helped.push(t);
+        if (!choice || db > choice.db) choice = { t, db, c: candidate };
+      }
     }
-    if (choice) {
-      floatTensors.add(choice.t);
-      fallback.push({ tensor: choice.t, sqnrDb: round1(choice.db) });
-      best = choice.db;
-      current = choice.c;
-      improved = true;
-    }
-    if (!improved) break;
+    if (!choice) continue;
+    // the others that helped on their own get another chance on top of this choice
+    suspects.unshift(...helped.filter((t) => t !== choice!.t));
+    floatTensors.add(choice.t);
+    fallback.push({ tensor: choice.t, sqnrDb: round1(choice.db) });
+    best = choice.db;
+    current = choice.c;
   }
   onProgress(1);
   return { floatTensors, fallback, outputSqnrDb: { before: round1(before), after: round1(best) } };

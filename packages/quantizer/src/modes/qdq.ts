@@ -33,6 +33,8 @@ export interface QdqOptions {
   removeActivations: boolean;
   minRealRange?: number;
   external?: ExternalLoader;
+  /** Reuse quantized weights across repeated builds of the same model (sensitivity search). */
+  weightCache?: Map<string, { scales: Float32Array; zeroPoints: Int32Array; data: ArrayLike<number>; biasAdjusted: boolean }>;
 }
 
 export interface ActivationParams extends ScaleZeroPoint {
@@ -220,17 +222,10 @@ export function insertQdq(model: ModelProto, ranges: Map<string, TensorRange>, t
     const wc = idx.constant(wName);
     if (!wc) continue;
     const dims = dimsOf(wc);
-    const data = toFloat32(wc, opts.external);
     let axis: number | undefined;
     if (opts.perChannel && dims.length >= 2) {
       axis = n.opType === 'MatMul' ? dims.length - 1 : perChannelAxis(n.opType, { transB: attrInt(n, 'transB', 0) });
     }
-    const qw = quantizeWeight(data, dims, opts.weightType, {
-      symmetric: opts.weightSymmetric,
-      reduceRange: opts.reduceRange,
-      minRealRange: opts.minRealRange,
-      axis,
-    });
     // int32 bias (Conv/ConvTranspose/Gemm input 2) with ONNX Runtime's underflow guard on the weight scale.
     const bName = n.opType !== 'MatMul' ? n.input[2] : undefined;
     const bc = bName ? idx.constant(bName) : undefined;
@@ -245,17 +240,30 @@ export function insertQdq(model: ModelProto, ranges: Map<string, TensorRange>, t
       (n.opType !== 'Gemm' || (attrFloat(n, 'alpha', 1) === 1 && attrFloat(n, 'beta', 1) === 1)) &&
       dimsOf(bc).length === 1 &&
       (axis === undefined || dimsOf(bc)[0] === channels);
-    let biasAdjusted = false;
-    let biasData: Float32Array | undefined;
-    if (biasOk) {
-      biasData = toFloat32(bc!, opts.external);
-      const adj = adjustWeightScaleForInt32Bias(inParams!.scale, qw.scales, biasData);
-      if (adj.changed) {
-        qw.scales = adj.scales;
-        qw.data = requantizeWithParams(data, dims, opts.weightType, qw.scales, qw.zeroPoints, axis);
-        biasAdjusted = true;
+    const biasData = biasOk ? toFloat32(bc!, opts.external) : undefined;
+    const cacheKey = `${wName}|${axis}|${biasOk ? inParams!.scale : ''}|${bName ?? ''}`;
+    let qw = opts.weightCache?.get(cacheKey);
+    if (!qw) {
+      const data = toFloat32(wc, opts.external);
+      const fresh = quantizeWeight(data, dims, opts.weightType, {
+        symmetric: opts.weightSymmetric,
+        reduceRange: opts.reduceRange,
+        minRealRange: opts.minRealRange,
+        axis,
+      });
+      let biasAdjusted = false;
+      if (biasData) {
+        const adj = adjustWeightScaleForInt32Bias(inParams!.scale, fresh.scales, biasData);
+        if (adj.changed) {
+          fresh.scales = adj.scales;
+          fresh.data = requantizeWithParams(data, dims, opts.weightType, fresh.scales, fresh.zeroPoints, axis);
+          biasAdjusted = true;
+        }
       }
+      qw = { scales: fresh.scales, zeroPoints: fresh.zeroPoints, data: fresh.data, biasAdjusted };
+      opts.weightCache?.set(cacheKey, qw);
     }
+    const biasAdjusted = qw.biasAdjusted;
     const base = wName;
     const qName = idx.addInitializer(intTensor(idx.unique(`${base}_quantized`), wType, dims, qw.data));
     const sDims = axis === undefined ? [] : [channels];
@@ -267,7 +275,7 @@ export function insertQdq(model: ModelProto, ranges: Map<string, TensorRange>, t
     if (axis !== undefined) perChannelUsed = true;
     weights.push({ name: wName, node: nodeLabel(n), axis, scales: qw.scales, zeroPoints: qw.zeroPoints, type: opts.weightType, biasAdjusted });
 
-    if (biasOk && biasData) {
+    if (biasData) {
       const qb = quantizeBias(biasData, inParams!.scale, qw.scales);
       const bq = idx.addInitializer(intTensor(idx.unique(`${bName}_quantized`), DT.INT32, dimsOf(bc!), qb.data));
       const bDims = axis === undefined ? [] : [channels];

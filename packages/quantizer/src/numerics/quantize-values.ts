@@ -35,7 +35,16 @@ export function quantizeValues(
   outOffset = 0,
 ): QuantArray {
   const [lo, hi] = typeRange(type);
-  for (let i = 0; i < data.length; i++) out[outOffset + i] = quantizeValue(data[i], scale, zeroPoint, lo, hi);
+  // Hot loop (tens of millions of weights): round-half-even inlined. Math.round rounds halves up,
+  // so an exact half shows as r − v = 0.5; step back when that lands on an odd number.
+  const n = data.length;
+  for (let i = 0; i < n; i++) {
+    const v = Math.fround(data[i] / scale);
+    let r = Math.round(v);
+    if (r - v === 0.5 && (r & 1) !== 0) r -= 1;
+    r += zeroPoint;
+    out[outOffset + i] = r < lo ? lo : r > hi ? hi : r;
+  }
   return out;
 }
 
