@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   ModelBuilder,
   ModelProtoSchema,
+  OnnxDecodeError,
   OnnxExternalDataError,
   checkExternalLocation,
   encodeMessage,
@@ -120,15 +121,16 @@ describe('external data', () => {
     expect(checkExternalLocation('./w/./x.bin')).toBe('w/x.bin');
     expect(() => saveModel(new ModelBuilder().model, join(dir, 'm.onnx'), { externalData: { location: '../escape.bin' } })).toThrow(OnnxExternalDataError);
 
-    // A model file pointing outside its folder: reading the tensor fails with a typed error.
+    // A model file pointing outside its folder fails to decode (path + byte offset); bad ranges
+    // fail when the tensor is read.
     const t = makeTensor('w', 'float32', [2], [1, 2]);
-    for (const [location, offset, length, msg] of [
-      ['../../etc/passwd', '0', '8', /leaves the model's folder/],
-      ['/etc/passwd', '0', '8', /absolute/],
-      ['w.bin', '4', '8', /past the end/],
-      ['w.bin', '0', '12', /does not match dims/],
-      ['w.bin', '-1', '8', /not a non-negative integer/],
-      ['missing.bin', '0', '8', /cannot open/],
+    for (const [location, offset, length, msg, atDecode] of [
+      ['../../etc/passwd', '0', '8', /leaves the model's folder/, true],
+      ['/etc/passwd', '0', '8', /absolute/, true],
+      ['w.bin', '-1', '8', /not a non-negative integer/, true],
+      ['w.bin', '4', '8', /past the end/, false],
+      ['w.bin', '0', '12', /does not match dims/, false],
+      ['missing.bin', '0', '8', /cannot open/, false],
     ] as const) {
       const b = new ModelBuilder();
       b.addTensor(t);
@@ -144,6 +146,19 @@ describe('external data', () => {
       const sub = mkdtempSync(join(dir, 'case-'));
       writeFileSync(join(sub, 'w.bin'), Buffer.alloc(8));
       writeFileSync(join(sub, 'm.onnx'), serializeModel(m));
+      if (atDecode) {
+        let err: unknown;
+        try {
+          loadModel(join(sub, 'm.onnx'));
+        } catch (e) {
+          err = e;
+        }
+        expect(err, location).toBeInstanceOf(OnnxDecodeError);
+        expect((err as OnnxDecodeError).reason).toMatch(msg);
+        expect((err as OnnxDecodeError).path).toBe(`ModelProto.graph.initializer[0].external_data[${offset === '-1' ? 1 : 0}].value`);
+        expect((err as OnnxDecodeError).offset).toBeGreaterThan(0);
+        continue;
+      }
       const loaded = loadModel(join(sub, 'm.onnx'));
       expect(() => loaded.initializerValues('w'), location).toThrow(OnnxExternalDataError);
       expect(() => loaded.initializerValues('w'), location).toThrow(msg);

@@ -1,6 +1,9 @@
 // External data: tensors whose payload lives in a side file (`location`, `offset`, `length`).
 import type { TensorProto } from './proto.js';
 import { OnnxExternalDataError } from './errors.js';
+import { checkExternalLocation } from './external-location.js';
+
+export { checkExternalLocation };
 import { rawByteLength } from './dtypes.js';
 import { tensorElementCount, type ExternalDataReader } from './tensor-codec.js';
 import { forEachModelTensor } from './tensor-walk.js';
@@ -12,23 +15,6 @@ export interface ExternalDataInfo {
   /** Undefined when the key is absent (then: the tensor's byte size). */
   length: number | undefined;
   checksum?: string;
-}
-
-/**
- * Reject locations that could leave the model's folder: absolute paths (POSIX, Windows drive or
- * UNC), `..` segments, empty names, NUL bytes. Returns the location with '/' separators.
- */
-export function checkExternalLocation(location: string, tensor?: string): string {
-  if (!location) throw new OnnxExternalDataError('external data location is empty', tensor, location);
-  if (location.includes('\0')) throw new OnnxExternalDataError('external data location contains a NUL byte', tensor, location);
-  if (/^[\\/]/.test(location) || /^[a-zA-Z]:/.test(location)) {
-    throw new OnnxExternalDataError(`external data location '${location}' is absolute; it must be relative to the model's folder`, tensor, location);
-  }
-  const parts = location.split(/[\\/]+/);
-  if (parts.some((p) => p === '..')) {
-    throw new OnnxExternalDataError(`external data location '${location}' leaves the model's folder ('..')`, tensor, location);
-  }
-  return parts.filter((p) => p !== '.' && p !== '').join('/');
 }
 
 /** Parse and check a tensor's external_data entries. */

@@ -6,6 +6,7 @@
 import { ScalarType, type DescField, type DescMessage } from '@bufbuild/protobuf';
 import { OnnxDecodeError } from './errors.js';
 import { DataType, isKnownDType, rawByteLength } from './dtypes.js';
+import { locationProblem } from './external-location.js';
 
 const WIRE_VARINT = 0;
 const WIRE_I64 = 1;
@@ -92,6 +93,8 @@ interface TensorFacts {
   rawOffset: number;
   counts: Map<string, { n: number; offset: number }>;
 }
+
+const utf8 = new TextDecoder();
 
 const TENSOR_TYPED_FIELDS = new Set(['float_data', 'int32_data', 'string_data', 'int64_data', 'double_data', 'uint64_data']);
 
@@ -199,6 +202,8 @@ class Walker {
       ? { dims: [], dimsOffset: -1, dataType: 0, external: false, segment: false, rawLength: -1, rawOffset: -1, counts: new Map() }
       : undefined;
     const msgStart = this.pos;
+    // external_data entries are checked here so a model pointing outside its folder fails to decode.
+    const ext = desc.typeName === 'onnx.StringStringEntryProto' && path.name === 'external_data' ? { key: '', value: '', valueAt: msgStart } : undefined;
     let indexCounts: Map<number, number> | undefined;
     while (this.pos < end) {
       const tagAt = this.pos;
@@ -245,6 +250,14 @@ class Walker {
           facts.rawLength = len;
           facts.rawOffset = tagAt;
         } else if (facts && info.name === 'string_data') this.count(facts, 'string_data', 1, tagAt);
+        else if (ext) {
+          const text = utf8.decode(this.buf.subarray(dataAt, dataAt + len));
+          if (info.name === 'key') ext.key = text;
+          else {
+            ext.value = text;
+            ext.valueAt = tagAt;
+          }
+        }
         this.pos = dataAt + len;
         continue;
       }
@@ -266,8 +279,20 @@ class Walker {
     this.field = undefined;
     if (this.pos !== end) this.fail('message overruns its length', msgStart);
     if (facts) this.checkTensor(facts, msgStart);
+    if (ext) this.checkExternalEntry(ext);
     this.path = outerPath;
     this.field = outerField;
+  }
+
+  checkExternalEntry(e: { key: string; value: string; valueAt: number }): void {
+    this.field = 'value';
+    if (e.key === 'location') {
+      const problem = locationProblem(e.value);
+      if (problem) this.fail(problem, e.valueAt);
+    } else if ((e.key === 'offset' || e.key === 'length') && !/^\d+$/.test(e.value)) {
+      this.fail(`external data ${e.key} '${e.value}' is not a non-negative integer`, e.valueAt);
+    }
+    this.field = undefined;
   }
 
   count(facts: TensorFacts, name: string, n: number, at: number): void {
