@@ -17,6 +17,23 @@ export interface NodeState {
   readonly cache: Map<string, unknown>;
   readonly workspaces: Map<string, TypedArray>;
   readonly shapeOnly: ReadonlySet<number>;
+  /** WASM heap blocks and cleanups owned by this node. */
+  readonly heap: { scratch: Map<string, { ptr: number; bytes: number }>; constants: Map<Tensor, number>; disposers: (() => void)[] };
+}
+
+/** Frees everything the nodes put on the WASM heap (session dispose). */
+export function disposeNodes(compiled: CompiledModel): void {
+  const k = compiled.kernels;
+  for (const st of compiled.nodes) {
+    for (const fn of st.heap.disposers) fn();
+    if (k) {
+      for (const { ptr } of st.heap.scratch.values()) k.heap.free(ptr);
+      for (const ptr of st.heap.constants.values()) k.heap.free(ptr);
+    }
+    st.heap.scratch.clear();
+    st.heap.constants.clear();
+    st.heap.disposers.length = 0;
+  }
 }
 
 export interface CompiledModel {
@@ -61,6 +78,7 @@ export function compileGraph(graph: RuntimeGraph, options: CompileOptions): Comp
       attrs: attributesOf(node),
       cache: new Map(),
       workspaces: new Map(),
+      heap: { scratch: new Map(), constants: new Map(), disposers: [] },
       shapeOnly: new Set(hit.shapeOnlyInputs ?? []),
     });
   }
@@ -107,11 +125,14 @@ export function evaluateNode(
   return outputs;
 }
 
+/** Control-flow signal from the planner through an op's prepare; never wrapped. */
+export class PlanningSignal extends Error {}
+
 export function prepareNode(state: NodeState, ctx: OpContext): PreparedOp {
   try {
     return state.config.prepare(ctx);
   } catch (e) {
-    if (e instanceof NodeExecutionError) throw e;
+    if (e instanceof NodeExecutionError || e instanceof PlanningSignal) throw e;
     throw new NodeExecutionError(state.node.name, state.node.opType, e);
   }
 }
@@ -164,6 +185,29 @@ export function createOpContext(
       return w.subarray(0, length) as TypedArray;
     },
     kernels,
+    scratchPtr(key, bytes) {
+      if (!kernels) return fail('scratchPtr needs the WASM kernels');
+      const have = state.heap.scratch.get(key);
+      if (have && have.bytes >= bytes) return have.ptr;
+      if (have) kernels.heap.free(have.ptr);
+      const ptr = kernels.heap.alloc(Math.max(bytes, 16), 64);
+      state.heap.scratch.set(key, { ptr, bytes });
+      return ptr;
+    },
+    constantPtr(i) {
+      if (!kernels) return fail('constantPtr needs the WASM kernels');
+      const t = inputs[i];
+      if (t === undefined || !isConstant(i)) return fail(`input ${i} is not a constant`);
+      let ptr = state.heap.constants.get(t);
+      if (ptr === undefined) {
+        ptr = kernels.heap.put(t.data);
+        state.heap.constants.set(t, ptr);
+      }
+      return ptr;
+    },
+    onDispose(fn) {
+      state.heap.disposers.push(fn);
+    },
     fail,
   };
 }

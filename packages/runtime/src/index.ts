@@ -33,3 +33,5 @@ export {
   OpError,
   type UnsupportedNode,
 } from './errors.js';
+export type { OrtBackend, OrtInferenceSessionHandler, OrtTensorLike, OrtSessionOptionsLike, OctetBackendOptions } from './backend.js';
+export { createOctetBackend } from './backend-impl.js';

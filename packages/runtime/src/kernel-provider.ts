@@ -1,7 +1,6 @@
-// What the runtime needs from @octet/kernels. Kept as a narrow interface so ops can fall back to
-// their TypeScript path when the WASM module is not loaded (and so tests can compare both).
+// The WASM kernels as the runtime uses them: the loaded @octet/kernels module. Ops receive it
+// through OpContext.kernels and fall back to their TypeScript path when it is undefined.
 
-export interface KernelProvider {
-  /** The module's instance; ops call its typed API. */
-  readonly kernels: unknown;
-}
+import type { Kernels } from '@octet/kernels';
+
+export type KernelProvider = Kernels;

@@ -46,8 +46,17 @@ export interface OpContext {
   readonly cache: Map<string, unknown>;
   /** A persistent scratch array for this node, grown as needed, reused across runs. */
   workspace(key: string, dtype: DType, length: number): TypedArray;
-  /** The WASM kernels, when loaded (undefined: use the TypeScript path). */
+  /**
+   * The WASM kernels, when loaded (undefined: use the TypeScript path). When defined, every
+   * input that is not a constant lives in `kernels.memory`: its pointer is `data.byteOffset`.
+   */
   readonly kernels: KernelProvider | undefined;
+  /** A WASM heap block for this node (persistent, grown as needed, freed with the session). Needs kernels. */
+  scratchPtr(key: string, bytes: number): number;
+  /** Constant input i copied once into the WASM heap (freed with the session). Needs kernels. */
+  constantPtr(i: number): number;
+  /** Registers cleanup (kernel objects made in prepare) run when the session is disposed. */
+  onDispose(fn: () => void): void;
   /** Throws an OpError with the node named. */
   fail(message: string): never;
 }

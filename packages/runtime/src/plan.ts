@@ -3,34 +3,68 @@
 // intermediate values get a fixed place in one arena, reused by liveness. Replaying a plan
 // allocates nothing but the returned output arrays.
 //
-// Building a plan evaluates the model eagerly on the feeds (that is the first run), which is how
-// data-dependent shapes are found: if an op reads the value of a feed-derived input to decide a
-// shape, the plan is marked value-dependent and rebuilt on every run.
+// Building a plan walks the nodes once with shapes only: nodes that depend on feed data are
+// prepared but not run; the arena is then placed and the plan runs. If an op needs the *value* of
+// a feed-derived input to decide a shape (Reshape by a model input), planning restarts in eager
+// mode: every node runs on plain arrays with the TypeScript paths while planning, and the plan is
+// marked value-dependent (rebuilt on every run).
 
-import { createOpContext, prepareNode, runNode, type CompiledModel, type NodeState } from './compile.js';
+import { createOpContext, PlanningSignal, prepareNode, runNode, type CompiledModel, type NodeState } from './compile.js';
+import type { KernelProvider } from './kernel-provider.js';
 import type { PreparedOp } from './op-registry.js';
 import { allocateOffsets, type Lifetime } from './arena.js';
-import { bytesPerElement, makeTensor, sizeOf, viewData, type Tensor } from './tensor.js';
+import { allocData, bytesPerElement, makeTensor, sizeOf, viewData, type Tensor } from './tensor.js';
 
-/** Where a plan places its arena; the default is a plain ArrayBuffer owned by the session. */
+/**
+ * Where a plan places its arena: a plain ArrayBuffer, or the kernels' WebAssembly memory (so WASM
+ * kernels read and write intermediate values in place).
+ */
 export interface ArenaMemory {
-  /** Returns a buffer region of at least `bytes` bytes, 64-byte aligned, valid until the next call. */
-  acquire(bytes: number): { buffer: ArrayBufferLike; byteOffset: number };
+  /** Reserves at least `bytes` bytes, 64-byte aligned; returns the byte offset. Invalidates older offsets. */
+  acquire(bytes: number): number;
+  /** The current backing buffer (changes when WebAssembly memory grows: views must be re-made). */
+  buffer(): ArrayBufferLike;
   dispose(): void;
 }
 
 export function createHeapArena(): ArenaMemory {
-  let buffer: ArrayBuffer | undefined;
+  let buf: ArrayBuffer | undefined;
   return {
     acquire(bytes) {
-      if (!buffer || buffer.byteLength < bytes) buffer = new ArrayBuffer(Math.max(64, bytes));
-      return { buffer, byteOffset: 0 };
+      if (!buf || buf.byteLength < bytes) buf = new ArrayBuffer(Math.max(64, bytes));
+      return 0;
     },
+    buffer: () => buf ?? new ArrayBuffer(0),
     dispose() {
-      buffer = undefined;
+      buf = undefined;
     },
   };
 }
+
+/** The arena inside the kernels' WebAssembly memory (one heap block, replaced when it must grow). */
+export function createWasmArena(k: KernelProvider): ArenaMemory {
+  let ptr = 0;
+  let size = 0;
+  return {
+    acquire(bytes) {
+      if (ptr === 0 || size < bytes) {
+        if (ptr !== 0) k.heap.free(ptr);
+        size = Math.max(64, bytes);
+        ptr = k.heap.alloc(size, 64);
+      }
+      return ptr;
+    },
+    buffer: () => k.memory.buffer,
+    dispose() {
+      if (ptr !== 0) k.heap.free(ptr);
+      ptr = 0;
+      size = 0;
+    },
+  };
+}
+
+/** Thrown (internally) when shape-only planning meets an op that needs a feed-derived value. */
+class NeedsEagerPlanning extends PlanningSignal {}
 
 interface Step {
   readonly state: NodeState;
@@ -74,7 +108,25 @@ export function buildPlan(
   feedNames: readonly string[],
   feeds: readonly Tensor[],
   arena: ArenaMemory,
+  profile?: Profile,
 ): { plan: Plan; outputs: Tensor[] } {
+  try {
+    return buildPlanIn('shapes', compiled, feedNames, feeds, arena, profile);
+  } catch (e) {
+    if (!(e instanceof NeedsEagerPlanning)) throw e;
+    return buildPlanIn('eager', compiled, feedNames, feeds, arena, profile);
+  }
+}
+
+function buildPlanIn(
+  mode: 'shapes' | 'eager',
+  compiled: CompiledModel,
+  feedNames: readonly string[],
+  feeds: readonly Tensor[],
+  arena: ArenaMemory,
+  profile: Profile | undefined,
+): { plan: Plan; outputs: Tensor[] } {
+  const eager = mode === 'eager';
   const env = new Map<string, Value>();
   const mk = (tensor: Tensor, kind: Kind, def: number): Value => {
     const v = { tensor, kind, def, lastUse: def, offset: -1, bytes: 0 } as Value;
@@ -93,17 +145,21 @@ export function buildPlan(
     const inVals = node.inputs.map((n) => (n === '' ? undefined : env.get(n)));
     const inputs = inVals.map((v) => v?.tensor);
     const isConst = (i: number) => inVals[i] !== undefined && inVals[i]!.kind !== 'data';
-    const ctx = createOpContext(state, inputs, compiled.kernels, isConst, () => {
+    // Eager planning runs on plain arrays: ops take their TypeScript paths.
+    const ctx = createOpContext(state, inputs, eager ? undefined : compiled.kernels, isConst, () => {
+      if (!eager) throw new NeedsEagerPlanning();
       valueDependent = true;
     });
     const prepared = prepareNode(state, ctx);
     const dataDependent = inVals.some((v, i) => v !== undefined && v.kind === 'data' && !state.shapeOnly.has(i));
+    const runNow = eager || !dataDependent;
     const outputs = prepared.outputs.map((m, k) => {
       const a = prepared.aliases?.[k];
       const src = a === undefined ? undefined : inputs[a];
+      if (!runNow) return makeTensor(m.dtype, m.dims, allocData(m.dtype, 0));
       return src ? makeTensor(m.dtype, m.dims, src.data) : makeTensor(m.dtype, m.dims);
     });
-    runNode(state, prepared, inputs as Tensor[], outputs);
+    if (runNow) runNode(state, prepared, inputs as Tensor[], outputs);
     if (!dataDependent && state.config.foldable !== false) {
       node.outputs.forEach((name, k) => {
         if (name !== '') env.set(name, mk(outputs[k], 'shape', -1));
@@ -129,7 +185,7 @@ export function buildPlan(
   const graphOutputs = compiled.graph.outputs.map((o) => env.get(o.name)!);
   const end = steps.length;
   for (const v of graphOutputs) if (v.kind === 'data') v.root.lastUse = end;
-  const eagerOutputs = graphOutputs.map((v) => copyTensor(v.tensor));
+  const eagerOutputs = eager ? graphOutputs.map((v) => copyTensor(v.tensor)) : undefined;
 
   // Arena placement for every data root: feeds and step outputs.
   const roots: Value[] = [];
@@ -149,18 +205,24 @@ export function buildPlan(
   const { offsets, total } = allocateOffsets(lifetimes);
   roots.forEach((r, i) => (r.offset = offsets[i]));
 
-  const region = arena.acquire(total);
+  const base = arena.acquire(total);
+  let boundBuffer = arena.buffer();
   const bound = new Map<Value, Tensor>();
+  const view = (v: Value) => viewData(v.tensor.dtype, boundBuffer, base + v.root.offset, sizeOf(v.tensor.dims));
   const bind = (v: Value | undefined): Tensor | undefined => {
     if (!v) return undefined;
     if (v.kind !== 'data') return v.tensor;
     let t = bound.get(v);
     if (!t) {
-      const len = sizeOf(v.tensor.dims);
-      t = makeTensor(v.tensor.dtype, v.tensor.dims, viewData(v.tensor.dtype, region.buffer, region.byteOffset + v.root.offset, len));
+      t = makeTensor(v.tensor.dtype, v.tensor.dims, view(v));
       bound.set(v, t);
     }
     return t;
+  };
+  // WebAssembly memory growth replaces the buffer: re-make every view (offsets are unchanged).
+  const rebind = () => {
+    boundBuffer = arena.buffer();
+    for (const [v, t] of bound) t.data = view(v);
   };
   stepValues.forEach((sv, s) => {
     steps[s].inputs.push(...sv.inputs.map(bind));
@@ -174,6 +236,7 @@ export function buildPlan(
     valueDependent,
     arenaBytes: total,
     run(runFeeds, profile) {
+      if (arena.buffer() !== boundBuffer) rebind();
       for (let i = 0; i < feedSlots.length; i++) (feedSlots[i].data as Float32Array).set(runFeeds[i].data as Float32Array);
       for (let s = 0; s < steps.length; s++) {
         const step = steps[s];
@@ -190,7 +253,7 @@ export function buildPlan(
       return outputSlots.map(copyTensor);
     },
   };
-  return { plan, outputs: eagerOutputs };
+  return { plan, outputs: eagerOutputs ?? plan.run(feeds, profile) };
 }
 
 function copyTensor(t: Tensor): Tensor {

@@ -1,4 +1,4 @@
-import { compileGraph, type CompiledModel } from './compile.js';
+import { compileGraph, disposeNodes, type CompiledModel } from './compile.js';
 import {
   FeedShapeError,
   FeedTypeError,
@@ -9,7 +9,7 @@ import {
 } from './errors.js';
 import type { RuntimeGraph, ValueInfo } from './graph.js';
 import { decodeModel, graphFromModel } from './model-from-onnx.js';
-import { buildPlan, createHeapArena, type ArenaMemory, type Plan, type Profile } from './plan.js';
+import { buildPlan, createHeapArena, createWasmArena, type ArenaMemory, type Plan, type Profile } from './plan.js';
 import { defaultRegistry } from './register-all-ops.js';
 import type { Feeds, ModelSource, ProfileEntry, RunOptions, Session, SessionOptions, ValueMetadata } from './session.js';
 import { isTypedArrayOf, onnxDtypeName, sizeOf, type Tensor, type TensorValue } from './tensor.js';
@@ -44,12 +44,13 @@ class SessionImpl implements Session {
   readonly outputMetadata: readonly ValueMetadata[];
   private compiled: CompiledModel | undefined;
   private plan: Plan | undefined;
-  private arena: ArenaMemory = createHeapArena();
+  private readonly arena: ArenaMemory;
   private readonly feedBuffer: Tensor[];
   private profile: Profile | undefined;
 
   constructor(compiled: CompiledModel) {
     this.compiled = compiled;
+    this.arena = compiled.kernels ? createWasmArena(compiled.kernels) : createHeapArena();
     const g: RuntimeGraph = compiled.graph;
     this.inputNames = g.inputs.map((i) => i.name);
     this.outputNames = g.outputs.map((o) => o.name);
@@ -79,7 +80,7 @@ class SessionImpl implements Session {
       outputs = plan.run(feedTensors, this.profile);
     } else {
       this.plan = undefined; // a failed build must not leave a half-made plan behind
-      const built = buildPlan(compiled, this.inputNames, feedTensors, this.arena);
+      const built = buildPlan(compiled, this.inputNames, feedTensors, this.arena, this.profile);
       this.plan = built.plan;
       outputs = built.outputs;
     }
@@ -105,6 +106,7 @@ class SessionImpl implements Session {
   }
 
   dispose(): void {
+    if (this.compiled) disposeNodes(this.compiled);
     this.compiled = undefined;
     this.plan = undefined;
     this.arena.dispose();

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { loadKernels } from '@octet/kernels';
 import { describe, expect, it } from 'vitest';
 import { FLOAT_OP_NAMES } from '../src/index.js';
 import { listCases, runCase, type CaseResult } from './conformance.js';
@@ -7,9 +8,15 @@ import { exclusionOf } from './conformance-exclusions.js';
 // OCTET_WRITE_CONFORMANCE=1 (npm run conformance -w @octet/runtime) writes CONFORMANCE.md from this run.
 const WRITE = process.env.OCTET_WRITE_CONFORMANCE === '1';
 
-describe('ONNX backend node tests for every claimed op', () => {
-  const cases = listCases();
-  const results: CaseResult[] = cases.map(runCase);
+const kernels = await loadKernels({ variant: 'simd' });
+const cases = listCases();
+
+// The WASM kernel paths (the default with runtime-node/web) and the TypeScript paths.
+describe.each([
+  ['WASM kernels', kernels],
+  ['TypeScript', undefined],
+])('ONNX backend node tests for every claimed op (%s)', (label, k) => {
+  const results: CaseResult[] = cases.map((c) => runCase(c, k));
 
   it('has cases for every claimed float op', () => {
     const ops = new Set(results.map((r) => r.op));
@@ -27,7 +34,7 @@ describe('ONNX backend node tests for every claimed op', () => {
     expect(passingExcluded).toEqual([]);
   });
 
-  if (WRITE) {
+  if (WRITE && label === 'WASM kernels') {
     it('writes CONFORMANCE.md', () => {
       writeFileSync(new URL('../CONFORMANCE.md', import.meta.url), renderConformance(results));
     });

@@ -2,7 +2,7 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { decodeModelProto } from '@octet/onnx';
-import { createSessionSync, type Tensor, type TensorValue } from '../src/index.js';
+import { createSessionSync, type KernelProvider, type Tensor, type TensorValue } from '../src/index.js';
 import { readTensorPb, testData } from './helpers.js';
 
 export const casesDir = testData('onnx-tests/node');
@@ -50,11 +50,11 @@ function compare(out: TensorValue, ref: Tensor, what: string): string | undefine
   return undefined;
 }
 
-export function runCase(name: string): CaseResult {
+export function runCase(name: string, kernels?: KernelProvider): CaseResult {
   const dir = `${casesDir}/${name}`;
   const op = opOfCase(name);
   try {
-    const s = createSessionSync(new Uint8Array(readFileSync(`${dir}/model.onnx`)));
+    const s = createSessionSync(new Uint8Array(readFileSync(`${dir}/model.onnx`)), { kernels });
     const sets = readdirSync(dir).filter((d) => d.startsWith('test_data_set_')).sort();
     for (const set of sets) {
       const feeds: Record<string, TensorValue> = {};

@@ -1,8 +1,11 @@
+import { loadKernels } from '@octet/kernels';
 import { describe, expect, it } from 'vitest';
 import { createSession } from '../src/index.js';
 import { feedsOf, fixtureNames, loadFixture, maxRelativeError, taskMetric } from './fixtures.js';
 
-describe('fp32 fixtures match ONNX Runtime 1.30', () => {
+const kernels = await loadKernels({ variant: 'simd' });
+
+describe('fp32 fixtures match ONNX Runtime 1.30 (WASM kernels)', () => {
   const names = fixtureNames();
   it('finds the fixtures', () => {
     expect(names).toEqual(['cnn_digits', 'encoder_sentiment', 'mlp_breast_cancer', 'mlp_diabetes', 'mobilenetv2_digits']);
@@ -10,7 +13,7 @@ describe('fp32 fixtures match ONNX Runtime 1.30', () => {
   for (const name of names) {
     it(name, async () => {
       const f = loadFixture(name);
-      const s = await createSession(f.model);
+      const s = await createSession(f.model, { kernels });
       const out = (await s.run(feedsOf(f)))[s.outputNames[0]];
       expect(out.dims).toEqual(f.reference.dims);
       const err = maxRelativeError(out.data as Float32Array, f.reference.data as Float32Array);

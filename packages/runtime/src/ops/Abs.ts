@@ -5,4 +5,5 @@ export const absConfig = unaryElementwise({
   float: () => Math.abs,
   int: () => Math.abs,
   bigint: () => (x) => (x < 0n ? -x : x),
+  wasm: () => ({ op: 'abs' }),
 });

@@ -5,4 +5,5 @@ export const addConfig = binaryElementwise({
   float: (a, b) => a + b,
   int: (a, b) => a + b,
   bigint: (a, b) => a + b,
+  wasm: 'add',
 });

@@ -1,6 +1,7 @@
 import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
-import { readNumber } from '../tensor.js';
+import { unaryInto } from '@octet/kernels';
+import { inputPtr, outputPtr } from './wasm-ptr.js';
 
 // Opset ≤ 10: min/max attributes (float only). Opset ≥ 11: optional min/max inputs.
 export const clipConfig: OpConfig = {
@@ -23,6 +24,12 @@ export const clipConfig: OpConfig = {
     }
     const l = lo as number;
     const h = hi as number;
+    const kern = ctx.kernels;
+    if (kern && x.dtype === 'float32' && l <= h) {
+      const xp = inputPtr(ctx, 0);
+      const n = x.dims.reduce((a, b) => a * b, 1);
+      return { outputs: [x], run: (inputs, outputs) => unaryInto(kern, 'clip', xp(inputs[0]), outputPtr(outputs[0]), n, l, h) };
+    }
     return {
       outputs: [x],
       run(inputs, outputs) {

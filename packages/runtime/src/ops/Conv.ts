@@ -2,7 +2,9 @@ import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { sizeOf } from '../tensor.js';
 import { convGeometry, type ConvGeometry } from './conv-geometry.js';
+import { createConv2d, type Conv2d } from '@octet/kernels';
 import { gemmTS } from './gemm-ts.js';
+import { inputPtr, outputPtr } from './wasm-ptr.js';
 
 // Conv as im2col + GEMM per group (N-d), with a direct loop for depthwise 2-D and no im2col at
 // all for 1×1 stride-1 unpadded convolutions.
@@ -30,8 +32,44 @@ export const convConfig: OpConfig = {
     const outPlane = sizeOf(geo.outSpatial);
     const pointwise = kernel.every((k) => k === 1) && geo.strides.every((s) => s === 1) && geo.padBegin.every((p) => p === 0) && geo.padEnd.every((p) => p === 0);
     const depthwise2d = geo.inSpatial.length === 2 && cg === 1 && mg === 1;
-    const col = pointwise || depthwise2d ? undefined : (ctx.workspace('im2col', 'float32', ck * outPlane) as Float32Array);
     const hasBias = ctx.hasInput(2);
+    const kern = ctx.kernels;
+    const constW = ctx.constant(1);
+    const constB = hasBias ? ctx.constant(2) : undefined;
+    const sp = geo.inSpatial.length;
+    if (kern && constW && (!hasBias || constB) && (sp === 1 || sp === 2)) {
+      // 1-D convolutions run as H = 1.
+      const two = <T>(v: T[], one: T): [T, T] => (sp === 2 ? [v[0], v[1]] : [one, v[0]]);
+      const key = 'conv2d';
+      let conv = ctx.cache.get(key) as Conv2d | undefined;
+      if (!conv) {
+        const [pt, pl] = two(geo.padBegin, 0);
+        const [pb, pr] = two(geo.padEnd, 0);
+        conv = createConv2d(kern, {
+          C: c,
+          OC: m,
+          kernel: two(kernel, 1),
+          strides: two(geo.strides, 1),
+          dilations: two(geo.dilations, 1),
+          pads: [pt, pl, pb, pr],
+          group,
+          weights: constW.data as Float32Array,
+          bias: constB ? (constB.data as Float32Array) : null,
+        });
+        ctx.cache.set(key, conv);
+        const cv = conv;
+        ctx.onDispose(() => cv.dispose());
+      }
+      const cv = conv;
+      const [H, W] = two(geo.inSpatial, 1);
+      const scratch = ctx.scratchPtr('conv2d', cv.scratchBytes(H, W));
+      const xp = inputPtr(ctx, 0);
+      return {
+        outputs: [{ dtype: 'float32', dims: [batch, m, ...geo.outSpatial] }],
+        run: (inputs, outputs) => cv.runInto(xp(inputs[0]), outputPtr(outputs[0]), batch, H, W, scratch),
+      };
+    }
+    const col = pointwise || depthwise2d ? undefined : (ctx.workspace('im2col', 'float32', ck * outPlane) as Float32Array);
     return {
       outputs: [{ dtype: 'float32', dims: [batch, m, ...geo.outSpatial] }],
       run(inputs, outputs) {

@@ -5,4 +5,5 @@ export const divConfig = binaryElementwise({
   float: (a, b) => a / b,
   int: (a, b) => Math.trunc(a / b),
   bigint: (a, b) => a / b,
+  wasm: 'div',
 });

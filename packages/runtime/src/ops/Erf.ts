@@ -6,4 +6,5 @@ export const erfConfig = unaryElementwise({
   minOpset: 9,
   float: () => erf,
   int: () => (x) => Math.round(erf(x)),
+  wasm: () => ({ op: 'erf' }),
 });

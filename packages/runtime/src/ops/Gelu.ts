@@ -13,4 +13,5 @@ export const geluConfig = unaryElementwise({
     if (approximate !== 'none') ctx.fail(`unknown approximate='${approximate}'`);
     return (x) => 0.5 * x * (1 + erf(x / Math.SQRT2));
   },
+  wasm: (ctx) => ({ op: ctx.attrs.string('approximate', 'none') === 'tanh' ? 'gelu_tanh' : 'gelu' }),
 });

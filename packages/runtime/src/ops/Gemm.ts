@@ -2,7 +2,8 @@ import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { broadcastStrides } from '../shape-utils.js';
 import { gemmTS, transpose2d } from './gemm-ts.js';
-import { selectSgemm } from './sgemm.js';
+import { createSgemm, type Sgemm } from '@octet/kernels';
+import { inputPtr, outputPtr } from './wasm-ptr.js';
 
 // Y = alpha · A' · B' + beta · C. A constant transposed B is re-laid out once, at session
 // creation, into K×N rows (the layout the matrix kernels read).
@@ -31,8 +32,10 @@ export const gemmConfig: OpConfig = {
       if (!ok) ctx.fail(`C [${cd.join(', ')}] does not broadcast to [${m}, ${n}]`);
     }
     const constB = ctx.constant(1);
+    const kern = ctx.kernels;
+    const onKernels = !!kern && a.dtype === 'float32' && !transA && !!constB && alpha === 1 && m * n * k > 0;
     let packedB: Float32Array | undefined;
-    if (transB && constB && a.dtype === 'float32') {
+    if (transB && constB && a.dtype === 'float32' && !onKernels) {
       packedB = ctx.cache.get('packedB') as Float32Array | undefined;
       if (!packedB) {
         packedB = new Float32Array(k * n);
@@ -40,10 +43,44 @@ export const gemmConfig: OpConfig = {
         ctx.cache.set('packedB', packedB);
       }
     }
-    const bScratch = transB && !packedB ? (ctx.workspace('bT', a.dtype, k * n) as Float32Array) : undefined;
-    const aScratch = transA ? (ctx.workspace('aT', a.dtype, m * k) as Float32Array) : undefined;
-    const bForKernel = packedB ? ({ dtype: 'float32', dims: [k, n], data: packedB } as const) : undefined;
-    const sgemm = a.dtype === 'float32' ? selectSgemm(ctx, m, n, k, bForKernel) : undefined;
+    const bScratch = transB && !packedB && !onKernels ? (ctx.workspace('bT', a.dtype, k * n) as Float32Array) : undefined;
+    const aScratch = transA && !onKernels ? (ctx.workspace('aT', a.dtype, m * k) as Float32Array) : undefined;
+    if (kern && constB && onKernels) {
+      // Constant B packed once with C fused as the bias (constant C only; otherwise added after).
+      const constC = hasC ? ctx.constant(2) : undefined;
+      const cd = hasC ? ctx.input(2).dims : [];
+      const cSize = cd.reduce((x, y) => x * y, 1);
+      const fuse = constC && beta === 1 && (cSize === n && (cd.length < 2 || cd[0] === 1));
+      const key = `sgemm:${fuse ? 'bias' : 'plain'}`;
+      let sg = ctx.cache.get(key) as Sgemm | undefined;
+      if (!sg) {
+        sg = createSgemm(kern, {
+          K: k,
+          N: n,
+          b: constB.data as Float32Array,
+          transB,
+          bias: fuse ? { kind: 'col', data: constC!.data as Float32Array } : null,
+        });
+        ctx.cache.set(key, sg);
+        const g = sg;
+        ctx.onDispose(() => g.dispose());
+      }
+      const g = sg;
+      const ap = inputPtr(ctx, 0);
+      const addC = hasC && !fuse;
+      return {
+        outputs: [{ dtype: a.dtype, dims: [m, n] }],
+        run(inputs, outputs) {
+          g.runInto(ap(inputs[0]), outputPtr(outputs[0]), m);
+          if (addC) {
+            const Y = outputs[0].data as Float32Array;
+            const C = inputs[2].data as Float32Array;
+            const [s0, s1] = cStrides;
+            for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) Y[i * n + j] += beta * C[i * s0 + j * s1];
+          }
+        },
+      };
+    }
     return {
       outputs: [{ dtype: a.dtype, dims: [m, n] }],
       run(inputs, outputs) {
@@ -59,8 +96,7 @@ export const gemmConfig: OpConfig = {
           transpose2d(B, 0, n, k, bScratch, 0);
           B = bScratch;
         }
-        if (sgemm) sgemm(A, 0, B, 0, Y, 0);
-        else gemmTS(m, n, k, A, 0, k, B, 0, n, Y, 0, n, false);
+        gemmTS(m, n, k, A, 0, k, B, 0, n, Y, 0, n, false);
         if (alpha !== 1) for (let i = 0; i < m * n; i++) Y[i] *= alpha;
         if (hasC) {
           const C = inputs[2].data as Float32Array;

@@ -4,4 +4,5 @@ export const hardSwishConfig = unaryElementwise({
   opType: 'HardSwish',
   minOpset: 14,
   float: () => (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5)),
+  wasm: () => ({ op: 'hardswish' }),
 });

@@ -1,7 +1,9 @@
 import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { normalizeAxis } from '../shape-utils.js';
+import { layerNormInto } from '@octet/kernels';
 import { sizeOf } from '../tensor.js';
+import { inputPtr, outputPtr } from './wasm-ptr.js';
 
 // Y = (X − mean) / sqrt(var + ε) · scale + bias over the axes from `axis` to the end;
 // optional outputs Mean and InvStdDev (shape: X's with normalised axes set to 1).
@@ -29,6 +31,27 @@ export const layerNormalizationConfig: OpConfig = {
     const statDims = x.dims.map((d, i) => (i < axis ? d : 1));
     const stash = ctx.attrs.int('stash_type', 1);
     const statType = stash === 1 ? 'float32' : x.dtype;
+    const kern = ctx.kernels;
+    if (kern && x.dtype === 'float32' && scaleSize === n && (!hasBias || biasSize === n)) {
+      const xp = inputPtr(ctx, 0);
+      const sp = inputPtr(ctx, 1);
+      const bp = hasBias ? inputPtr(ctx, 2) : undefined;
+      return {
+        outputs: [x, { dtype: 'float32', dims: statDims }, { dtype: 'float32', dims: statDims }],
+        run: (inputs, outputs) =>
+          layerNormInto(kern, {
+            x: xp(inputs[0]),
+            y: outputPtr(outputs[0]),
+            rows,
+            n,
+            gamma: sp(inputs[1]),
+            beta: bp ? bp(inputs[2]) : 0,
+            epsilon: eps,
+            mean: outputs[1] ? outputPtr(outputs[1]) : 0,
+            invStdDev: outputs[2] ? outputPtr(outputs[2]) : 0,
+          }),
+      };
+    }
     return {
       outputs: [x, { dtype: statType, dims: statDims }, { dtype: statType, dims: statDims }],
       run(inputs, outputs) {

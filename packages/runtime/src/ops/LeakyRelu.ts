@@ -6,4 +6,5 @@ export const leakyReluConfig = unaryElementwise({
     const alpha = ctx.attrs.float('alpha', 0.01);
     return (x) => (x >= 0 ? x : alpha * x);
   },
+  wasm: (ctx) => ({ op: 'leakyrelu', p0: ctx.attrs.float('alpha', 0.01) }),
 });

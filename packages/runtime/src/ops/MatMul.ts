@@ -3,7 +3,8 @@ import type { OpConfig } from '../op-registry.js';
 import { broadcastDims, stridesOf } from '../shape-utils.js';
 import { sizeOf } from '../tensor.js';
 import { gemmTS } from './gemm-ts.js';
-import { selectSgemm } from './sgemm.js';
+import { createSgemm, matmulInto, packedBFloats, type Sgemm } from '@octet/kernels';
+import { inputPtr, outputPtr } from './wasm-ptr.js';
 
 // numpy.matmul semantics: 1-D operands are promoted and the added axis removed; batch axes
 // broadcast.
@@ -48,7 +49,47 @@ export const matMulConfig: OpConfig = {
       aOff[t] = ia * m * k;
       bOff[t] = ib * k * n;
     }
-    const sgemm = a.dtype === 'float32' ? selectSgemm(ctx, m, n, k, batches === 1 ? ctx.constant(1) : undefined) : undefined;
+    const kern = ctx.kernels;
+    if (kern && a.dtype === 'float32' && m * n * k > 0) {
+      const ap = inputPtr(ctx, 0);
+      const cp = outputPtr;
+      const constB = ctx.constant(1);
+      const bIs2d = bd.length === 2;
+      if (constB && bIs2d) {
+        // Constant weights: packed once; A's batches are one tall matrix when B is shared.
+        let sg = ctx.cache.get('sgemm') as Sgemm | undefined;
+        if (!sg) {
+          sg = createSgemm(kern, { K: k, N: n, b: constB.data as Float32Array });
+          ctx.cache.set('sgemm', sg);
+          const g = sg;
+          ctx.onDispose(() => g.dispose());
+        }
+        const g = sg;
+        const contiguous = aOff.every((o, t) => o === t * m * k);
+        return {
+          outputs: [{ dtype: a.dtype, dims }],
+          run(inputs, outputs) {
+            const A = ap(inputs[0]);
+            const C = cp(outputs[0]);
+            if (contiguous) g.runInto(A, C, batches * m);
+            else for (let t = 0; t < batches; t++) g.runInto(A + aOff[t] * 4, C + t * m * n * 4, m);
+          },
+        };
+      }
+      const bp = inputPtr(ctx, 1);
+      const scratch = ctx.scratchPtr('packB', packedBFloats(k, n) * 4);
+      return {
+        outputs: [{ dtype: a.dtype, dims }],
+        run(inputs, outputs) {
+          const A = ap(inputs[0]);
+          const B = bp(inputs[1]);
+          const C = cp(outputs[0]);
+          for (let t = 0; t < batches; t++) {
+            matmulInto(kern, { M: m, N: n, K: k, a: A + aOff[t] * 4, b: B + bOff[t] * 4, c: C + t * m * n * 4, scratch });
+          }
+        },
+      };
+    }
     return {
       outputs: [{ dtype: a.dtype, dims }],
       run(inputs, outputs) {
@@ -56,8 +97,7 @@ export const matMulConfig: OpConfig = {
         const B = inputs[1].data as Float32Array;
         const C = outputs[0].data as Float32Array;
         for (let t = 0; t < batches; t++) {
-          if (sgemm) sgemm(A, aOff[t], B, bOff[t], C, t * m * n);
-          else gemmTS(m, n, k, A, aOff[t], k, B, bOff[t], n, C, t * m * n, n, false);
+          gemmTS(m, n, k, A, aOff[t], k, B, bOff[t], n, C, t * m * n, n, false);
         }
       },
     };

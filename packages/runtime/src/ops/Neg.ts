@@ -5,4 +5,5 @@ export const negConfig = unaryElementwise({
   float: () => (x) => -x,
   int: () => (x) => -x,
   bigint: () => (x) => -x,
+  wasm: () => ({ op: 'neg' }),
 });

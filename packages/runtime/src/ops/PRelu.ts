@@ -6,4 +6,5 @@ export const pReluConfig = binaryElementwise({
   float: (x, slope) => (x < 0 ? x * slope : x),
   int: (x, slope) => (x < 0 ? x * slope : x),
   bigint: (x, slope) => (x < 0n ? x * slope : x),
+  wasm: 'prelu',
 });

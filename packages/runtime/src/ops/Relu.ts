@@ -5,4 +5,5 @@ export const reluConfig = unaryElementwise({
   float: () => (x) => (x > 0 ? x : 0),
   int: () => (x) => (x > 0 ? x : 0),
   bigint: () => (x) => (x > 0n ? x : 0n),
+  wasm: () => ({ op: 'relu' }),
 });

@@ -3,4 +3,5 @@ import { unaryElementwise } from './unary-elementwise.js';
 export const sqrtConfig = unaryElementwise({
   opType: 'Sqrt',
   float: () => Math.sqrt,
+  wasm: () => ({ op: 'sqrt' }),
 });

@@ -3,4 +3,5 @@ import { unaryElementwise } from './unary-elementwise.js';
 export const tanhConfig = unaryElementwise({
   opType: 'Tanh',
   float: () => Math.tanh,
+  wasm: () => ({ op: 'tanh' }),
 });

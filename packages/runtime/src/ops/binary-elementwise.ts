@@ -1,9 +1,11 @@
 import { LATEST_OPSET } from '../op-names.js';
 // Factory for two-input broadcasting element-wise ops (arithmetic, comparison, logic).
 
+import { binaryInto, planBroadcast as planKernelBroadcast, type BinaryOpName } from '@octet/kernels';
 import type { OpConfig } from '../op-registry.js';
 import type { DType } from '../tensor.js';
 import { broadcastBinary, planBroadcast } from './broadcast.js';
+import { inputPtr, outputPtr } from './wasm-ptr.js';
 
 export interface BinaryOpSpec {
   opType: string;
@@ -17,6 +19,8 @@ export interface BinaryOpSpec {
   boolOutput?: boolean;
   /** Inputs may differ in dtype (Pow: float base, integer exponent). */
   mixedTypes?: boolean;
+  /** The WASM SIMD kernel for two float32 inputs. */
+  wasm?: BinaryOpName;
 }
 
 const FLOAT: ReadonlySet<DType> = new Set(['float32', 'float64']);
@@ -51,6 +55,17 @@ export function binaryElementwise(spec: BinaryOpSpec): OpConfig {
         }) as typeof g;
       }
       const plan = planBroadcast([a.dims, b.dims]);
+      const k = ctx.kernels;
+      const wasmOp = spec.wasm;
+      if (k && wasmOp && a.dtype === 'float32' && b.dtype === 'float32' && plan.size > 0) {
+        const kplan = planKernelBroadcast(a.dims, b.dims);
+        const ap = inputPtr(ctx, 0);
+        const bp = inputPtr(ctx, 1);
+        return {
+          outputs: [{ dtype: a.dtype, dims: plan.outDims }],
+          run: (inputs, outputs) => binaryInto(k, wasmOp, ap(inputs[0]), bp(inputs[1]), outputPtr(outputs[0]), kplan),
+        };
+      }
       const fn = f!;
       return {
         outputs: [{ dtype: spec.boolOutput ? 'bool' : a.dtype, dims: plan.outDims }],

@@ -4,7 +4,9 @@ import { LATEST_OPSET } from '../op-names.js';
 
 import type { OpConfig } from '../op-registry.js';
 import { normalizeAxis } from '../shape-utils.js';
+import { softmaxInto } from '@octet/kernels';
 import { sizeOf } from '../tensor.js';
+import { inputPtr, outputPtr } from './wasm-ptr.js';
 
 function softmaxOp(opType: string, log: boolean): OpConfig {
   return {
@@ -22,6 +24,11 @@ function softmaxOp(opType: string, log: boolean): OpConfig {
       const n = modern ? x.dims[axis] : sizeOf(x.dims.slice(axis));
       const inner = modern ? sizeOf(x.dims.slice(axis + 1)) : 1;
       const outer = sizeOf(x.dims.slice(0, axis));
+      const kern = ctx.kernels;
+      if (kern && x.dtype === 'float32' && inner === 1 && n > 0) {
+        const xp = inputPtr(ctx, 0);
+        return { outputs: [x], run: (inputs, outputs) => softmaxInto(kern, xp(inputs[0]), outputPtr(outputs[0]), outer, n, log) };
+      }
       return {
         outputs: [x],
         run(inputs, outputs) {

@@ -1,8 +1,10 @@
 import { LATEST_OPSET } from '../op-names.js';
 // Factory for one-input element-wise ops: a member is its math and the dtypes it accepts.
 
+import { unaryInto, type UnaryOpName } from '@octet/kernels';
 import type { OpConfig, OpContext } from '../op-registry.js';
 import type { DType } from '../tensor.js';
+import { inputPtr, outputPtr } from './wasm-ptr.js';
 
 export interface UnaryOpSpec {
   opType: string;
@@ -16,6 +18,8 @@ export interface UnaryOpSpec {
   bigint?: (ctx: OpContext) => (x: bigint) => bigint;
   /** Only bool inputs (Not). */
   bool?: (ctx: OpContext) => (x: number) => number;
+  /** The WASM SIMD kernel for float32 input, with its two parameters read from the node. */
+  wasm?: (ctx: OpContext) => { op: UnaryOpName; p0?: number; p1?: number } | undefined;
 }
 
 const FLOAT: ReadonlySet<DType> = new Set(['float32', 'float64']);
@@ -41,6 +45,16 @@ export function unaryElementwise(spec: UnaryOpSpec): OpConfig {
                 : undefined;
       if (!make) ctx.fail(`${spec.opType} does not support ${x.dtype} input`);
       const f = make!(ctx);
+      const k = ctx.kernels;
+      const w = k && x.dtype === 'float32' ? spec.wasm?.(ctx) : undefined;
+      if (k && w) {
+        const xp = inputPtr(ctx, 0);
+        const n = x.dims.reduce((a, b) => a * b, 1);
+        return {
+          outputs: [{ dtype: x.dtype, dims: x.dims }],
+          run: (inputs, outputs) => unaryInto(k, w.op, xp(inputs[0]), outputPtr(outputs[0]), n, w.p0 ?? 0, w.p1 ?? 0),
+        };
+      }
       return {
         outputs: [{ dtype: x.dtype, dims: x.dims }],
         run(inputs, outputs) {

@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import { createOctetBackend, type OrtBackend } from '@octet/runtime';
+import { defaultThreads, loadNodeKernels } from './kernels-node.js';
+
+/** The part of onnxruntime-node's / onnxruntime-web's `ort` object this package uses. */
+export interface OrtLike {
+  registerBackend(name: string, backend: OrtBackend, priority: number): void;
+}
+
+export interface RegisterOptions {
+  /** Backend name used in `executionProviders` (default 'octet'). */
+  name?: string;
+  /** Registration priority (default 0: below onnxruntime's own backends, so never chosen implicitly). */
+  priority?: number;
+  /** Kernel threads (default: min(4, available parallelism)); 1 disables worker_threads. */
+  numThreads?: number;
+  /** False: TypeScript paths only. Default true. */
+  wasm?: boolean;
+}
+
+export function createBackend(options: RegisterOptions = {}): OrtBackend {
+  const threads = options.numThreads ?? defaultThreads();
+  return createOctetBackend({
+    name: options.name,
+    loadModel: async (path) => new Uint8Array(await readFile(path)),
+    loadKernels: options.wasm === false ? undefined : (n) => loadNodeKernels(n ?? threads),
+  });
+}
+
+/**
+ * Registers the Octet backend on the application's own `ort` object (onnxruntime-node and
+ * onnxruntime-web each bundle their own onnxruntime-common), so
+ * `ort.InferenceSession.create(pathOrBytes, { executionProviders: ['octet'] })` runs on Octet.
+ */
+export function register(ort: OrtLike, options: RegisterOptions = {}): OrtBackend {
+  const backend = createBackend(options);
+  ort.registerBackend(options.name ?? 'octet', backend, options.priority ?? 0);
+  return backend;
+}
