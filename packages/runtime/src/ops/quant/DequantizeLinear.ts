@@ -4,7 +4,11 @@
 import { LATEST_OPSET } from '../../op-names.js';
 import type { OpConfig } from '../../op-registry.js';
 import type { DType, Tensor } from '../../tensor.js';
+import { dequantizeLinearInto, type DequantInputType } from '@octet/kernels';
 import { quantAxisLayout, type AxisLayout } from './quant-layout.js';
+import { constantInWasm, inWasm, wasmKernels } from './wasm-bridge.js';
+
+const KERNEL_TYPES: Partial<Record<DType, DequantInputType>> = { uint8: 'u8', int8: 's8', uint16: 'u16', int16: 's16', int32: 'i32' };
 
 const INPUT_TYPES: ReadonlySet<DType> = new Set(['uint8', 'int8', 'uint16', 'int16', 'uint4', 'int4', 'int32']);
 
@@ -21,6 +25,24 @@ export const dequantizeLinearConfig: OpConfig = {
     const zp = ctx.hasInput(2) ? ctx.input(2) : undefined;
     if (zp && zp.dtype !== x.dtype) ctx.fail(`x_zero_point is ${zp.dtype}, x is ${x.dtype}`);
     const layout = quantAxisLayout(ctx, x.dims, scale, zp);
+    const k = wasmKernels(ctx);
+    const kType = KERNEL_TYPES[x.dtype];
+    const sc = ctx.constant(1);
+    const zc = zp ? ctx.constant(2) : undefined;
+    if (k && kType && sc && (zc || !zp) && !(x.dtype === 'int32' && zc)) {
+      const sp = constantInWasm(ctx, k, 'scale', sc.data);
+      const zpp = zc ? constantInWasm(ctx, k, 'zero-point', zc.data) : 0;
+      const kl = { outer: layout.outer, axisDim: layout.axisDim, inner: layout.inner, block: layout.block };
+      return {
+        outputs: [{ dtype: 'float32', dims: x.dims }],
+        run(inputs, outputs) {
+          const xd = inputs[0].data;
+          const yd = outputs[0].data;
+          if (inWasm(k, xd, yd)) dequantizeLinearInto(k, { x: xd.byteOffset, y: yd.byteOffset, scale: sp, zeroPoint: zpp, type: kType, layout: kl });
+          else dequantizeInto(xd, inputs[1], inputs[2], yd as Float32Array, layout);
+        },
+      };
+    }
     return {
       outputs: [{ dtype: 'float32', dims: x.dims }],
       run(inputs, outputs) {

@@ -5,8 +5,12 @@
 import { LATEST_OPSET } from '../../op-names.js';
 import type { OpConfig, OpContext, TensorMeta } from '../../op-registry.js';
 import { dtypeFromOnnx, type DType, type Tensor } from '../../tensor.js';
+import { quantizeLinearInto, type QuantType } from '@octet/kernels';
 import { qRange, quantizeValue } from './quant-params.js';
+import { constantInWasm, inWasm, wasmKernels } from './wasm-bridge.js';
 import { quantAxisLayout, type AxisLayout } from './quant-layout.js';
+
+const KERNEL_TYPES: Partial<Record<DType, QuantType>> = { uint8: 'u8', int8: 's8', uint16: 'u16', int16: 's16' };
 
 const OUTPUT_TYPES: ReadonlySet<DType> = new Set(['uint8', 'int8', 'uint16', 'int16', 'uint4', 'int4']);
 
@@ -33,6 +37,25 @@ export const quantizeLinearConfig: OpConfig = {
     if (!OUTPUT_TYPES.has(outType)) ctx.fail(`output type ${outType} is not supported (float8 types are not)`);
     const layout = quantAxisLayout(ctx, x.dims, scale, ctx.hasInput(2) ? ctx.input(2) : undefined);
     const [qmin, qmax] = qRange(outType);
+    // WASM kernel for 8/16-bit outputs with constant parameters (int4 stays unpacked, in TypeScript).
+    const k = wasmKernels(ctx);
+    const kType = KERNEL_TYPES[outType];
+    const sc = ctx.constant(1);
+    const zp = ctx.hasInput(2) ? ctx.constant(2) : undefined;
+    if (k && kType && sc && (zp || !ctx.hasInput(2))) {
+      const sp = constantInWasm(ctx, k, 'scale', sc.data);
+      const zpp = zp ? constantInWasm(ctx, k, 'zero-point', zp.data) : 0;
+      const kl = { outer: layout.outer, axisDim: layout.axisDim, inner: layout.inner, block: layout.block };
+      return {
+        outputs: [{ dtype: outType, dims: x.dims } satisfies TensorMeta],
+        run(inputs, outputs) {
+          const xd = inputs[0].data;
+          const yd = outputs[0].data;
+          if (inWasm(k, xd, yd)) quantizeLinearInto(k, { x: xd.byteOffset, y: yd.byteOffset, scale: sp, zeroPoint: zpp, type: kType, layout: kl });
+          else quantizeInto(xd as Float32Array, inputs[1], inputs[2], yd as Int8Array, layout, qmin, qmax);
+        },
+      };
+    }
     return {
       outputs: [{ dtype: outType, dims: x.dims } satisfies TensorMeta],
       run(inputs, outputs) {

@@ -9,7 +9,9 @@ import type { OpConfig } from '../../op-registry.js';
 import { broadcastStrides } from '../../shape-utils.js';
 import { sizeOf } from '../../tensor.js';
 import { planBroadcast } from '../broadcast.js';
+import { planBroadcast as planKernelBroadcast, qlinearBinaryInto, type BroadcastPlan as KernelBroadcastPlan } from '@octet/kernels';
 import { qRange, scalarParam } from './quant-params.js';
+import { inWasm, wasmKernels } from './wasm-bridge.js';
 
 const MAGIC = 6755399441055744;
 
@@ -68,6 +70,18 @@ export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
       }
       const plan = planBroadcast([a.dims, b.dims]);
       const size = plan.size;
+      // The WASM kernel (ORT's x86 formulas, FMA included) when the tensors live in its memory.
+      const k = wasmKernels(ctx);
+      let kplan: KernelBroadcastPlan | undefined;
+      if (k) {
+        try {
+          kplan = planKernelBroadcast(a.dims, b.dims);
+        } catch {
+          kplan = undefined;
+        }
+      }
+      const kparams = { aScale: sa, aZeroPoint: za, bScale: sb, bZeroPoint: zb, cScale: sc, cZeroPoint: zc, signed };
+      const kop = add ? 'add' : 'mul';
       const ia = broadcastIndex(a.dims, plan.outDims, ctx.workspace('ia', 'int32', size) as Int32Array);
       const ib = broadcastIndex(b.dims, plan.outDims, ctx.workspace('ib', 'int32', size) as Int32Array);
       return {
@@ -76,6 +90,10 @@ export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
           const A = inputs[0].data as Uint8Array;
           const B = inputs[3].data as Uint8Array;
           const Y = outputs[0].data as Uint8Array;
+          if (k && kplan && inWasm(k, A, B, Y)) {
+            qlinearBinaryInto(k, kop, A.byteOffset, B.byteOffset, Y.byteOffset, kplan, kparams);
+            return;
+          }
           for (let i = 0; i < size; i++) {
             const x = A[ia ? ia[i] : i] & 0xff;
             const y = B[ib ? ib[i] : i] & 0xff;

@@ -70,3 +70,21 @@ export function copyOut(k: Kernels, ptr: number, dst: TypedArray, n: number): vo
     for (let i = 0; i < n; i++) (dst as Uint8Array)[i] = v[ptr + i];
   }
 }
+
+/** A constant tensor's bytes copied into WASM memory once per node (kept in the node's cache). */
+export function constantInWasm(ctx: OpContext, k: Kernels, key: string, data: ArrayBufferView): number {
+  const id = `wasm-const:${key}`;
+  let p = ctx.cache.get(id) as number | undefined;
+  if (p === undefined) {
+    p = k.heap.put(data);
+    ctx.cache.set(id, p);
+  }
+  return p;
+}
+
+/** True when every array is a view of the kernels' memory (the session arena): use pointers. */
+export function inWasm(k: Kernels, ...arrays: ArrayBufferView[]): boolean {
+  const mem = k.memory.buffer;
+  for (const a of arrays) if (a.buffer !== mem) return false;
+  return true;
+}
