@@ -10,7 +10,11 @@
   // Cody–Waite range reduction x = n·ln2 + r, |r| ≤ ln2/2, degree-7 Taylor for e^r, and 2^n built
   // as two exponent-field scalings so n can span [-150, 128] (denormal results, no early overflow).
   const x = f32x4.min(f32x4.max(x0, f32x4.splat(-104.0)), f32x4.splat(89.0));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.4426950408889634)));
+  // n = round_half_even(x·log2e) by the 1.5·2^23 magic add (|x·log2e| < 2^22): the integer sits in
+  // the low mantissa bits, so no nearest + trunc_sat (the latter is a long sequence on x64)
+  const magic = f32x4.splat(12582912.0);
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.4426950408889634)), magic);
+  const n = f32x4.sub(t, magic);
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693145751953125)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(1.428606765330187e-6)));
   let p = f32x4.splat(1.0 / 5040.0);
@@ -21,7 +25,7 @@
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
-  const ni = i32x4.trunc_sat_f32x4_s(n);
+  const ni = i32x4.sub(t, i32x4.splat(0x4b400000));
   const n1 = i32x4.shr_s(ni, 1);
   const n2 = i32x4.sub(ni, n1);
   const bias = i32x4.splat(127);
