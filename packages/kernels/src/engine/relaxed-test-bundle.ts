@@ -5,11 +5,12 @@ import { fileURLToPath } from 'node:url';
 
 export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-export async function bundleKernels(format: 'esm' | 'iife'): Promise<string> {
+/** 'esm': Node (child processes), 'iife': a page script (global OctetKernels), 'esm-browser': a browser module. */
+export async function bundleKernels(format: 'esm' | 'iife' | 'esm-browser'): Promise<string> {
   const r = await build({
     entryPoints: [fileURLToPath(new URL('../index.ts', import.meta.url))],
     bundle: true,
-    format,
+    format: format === 'iife' ? 'iife' : 'esm',
     globalName: format === 'iife' ? 'OctetKernels' : undefined,
     platform: format === 'esm' ? 'node' : 'browser',
     external: ['node:*'],

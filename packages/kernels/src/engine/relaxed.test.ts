@@ -151,9 +151,10 @@ describe('relaxed-SIMD build on real engines', () => {
       const r = await page.evaluate(
         async ([simd, relaxed, cs]) => {
           const w = window as unknown as { OctetKernels: unknown; runCases: (...a: unknown[]) => Promise<unknown> };
-          return w.runCases(w.OctetKernels, { simd: Uint8Array.from(simd), relaxed: Uint8Array.from(relaxed) }, cs);
+          const bytes = (b64: string) => Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+          return w.runCases(w.OctetKernels, { simd: bytes(simd), relaxed: bytes(relaxed) }, JSON.parse(cs));
         },
-        [Array.from(readFileSync(wasmPath('simd'))), Array.from(readFileSync(wasmPath('relaxed'))), cases.map(caseJson)] as const,
+        [readFileSync(wasmPath('simd')).toString('base64'), readFileSync(wasmPath('relaxed')).toString('base64'), JSON.stringify(cases.map(caseJson))] as const,
       ) as { variant: string; capabilities: { relaxedSimd: boolean; relaxedDotExact: boolean }; outs: number[][] };
       console.log(`chromium kernels variant: ${r.variant}`);
       expect(r.capabilities.relaxedSimd).toBe(true);
@@ -163,9 +164,10 @@ describe('relaxed-SIMD build on real engines', () => {
       const convOuts = (await page.evaluate(
         async ([simd, relaxed, cs]) => {
           const w = window as unknown as { OctetKernels: unknown; runConvCases: (...a: unknown[]) => Promise<unknown> };
-          return w.runConvCases(w.OctetKernels, { simd: Uint8Array.from(simd), relaxed: Uint8Array.from(relaxed) }, cs);
+          const bytes = (b64: string) => Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+          return w.runConvCases(w.OctetKernels, { simd: bytes(simd), relaxed: bytes(relaxed) }, JSON.parse(cs));
         },
-        [Array.from(readFileSync(wasmPath('simd'))), Array.from(readFileSync(wasmPath('relaxed'))), convCases.map(convJson)] as const,
+        [readFileSync(wasmPath('simd')).toString('base64'), readFileSync(wasmPath('relaxed')).toString('base64'), JSON.stringify(convCases.map(convJson))] as const,
       )) as number[][];
       convCases.forEach((c, i) => {
         const want = referenceQConv(c);

@@ -1,0 +1,85 @@
+// The browser half of the thread pool, end to end in Chromium: a cross-origin isolated page
+// (COOP/COEP served through page.route) starts a module Worker that loads the threads build with
+// two threads (Web Workers from the pool's Blob URL source) and runs GEMMs against the reference.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import { firstMismatch, randomGemmCase, referenceGemmCase, type GemmCase } from '../gemm/qgemm-tester.js';
+import { bundleKernels, wasmPath } from '../engine/relaxed-test-bundle.js';
+
+const WORKER = `import * as K from './kernels.mjs';
+self.onmessage = async (ev) => {
+  try {
+    const k = await K.loadKernels({ threads: 2, baseUrl: location.origin + '/wasm/' });
+    const shares = [];
+    const run = k.pool.run.bind(k.pool);
+    k.pool.run = (s, a) => { shares.push(a.length); run(s, a); };
+    const outs = ev.data.map((c) => {
+      const arr = (t, v) => (t === 's8' ? Int8Array.from(v) : Uint8Array.from(v));
+      const g = k.createQGemm({ K: c.K, N: c.N, weights: arr(c.bType, c.b), weightZeroPoint: c.zb, activationSigned: c.aType === 's8',
+        activationZeroPoint: c.za, output: c.output, scale: c.scale, outputZeroPoint: c.zy, outputMin: c.outputMin, outputMax: c.outputMax,
+        bias: c.bias && Int32Array.from(c.bias), biasF32: c.biasF32 && Float32Array.from(c.biasF32) });
+      const o = Array.from(g.runArrays(c.M, arr(c.aType, c.a)));
+      g.dispose();
+      return o;
+    });
+    self.postMessage({ ok: true, variant: k.variant, size: k.pool.size, shared: k.memory.buffer instanceof SharedArrayBuffer, shares, outs });
+    await k.dispose();
+  } catch (e) {
+    self.postMessage({ ok: false, error: String((e && e.stack) || e) });
+  }
+};`;
+
+const caseJson = (c: GemmCase) => ({ ...c, a: Array.from(c.a), b: Array.from(c.b), aType: c.a instanceof Int8Array ? 's8' : 'u8', bType: c.b instanceof Int8Array ? 's8' : 'u8', bias: c.bias && Array.from(c.bias), biasF32: c.biasF32 && Array.from(c.biasF32) });
+
+describe('Web Worker thread pool (Chromium, cross-origin isolated)', () => {
+  it('threads build with 2 Web Workers is bit-exact against the reference', async () => {
+    const kernels = await bundleKernels('esm-browser');
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    try {
+      const page = await browser.newPage();
+      const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+      await page.route('https://octet.test/**', (route) => {
+        const path = new URL(route.request().url()).pathname;
+        if (path.startsWith('/wasm/')) return route.fulfill({ body: readFileSync(wasmPath(path.slice(6).replace(/^octet-kernels-|\.wasm$/g, ''))), contentType: 'application/wasm', headers: isolation });
+        if (path === '/kernels.mjs') return route.fulfill({ body: kernels, contentType: 'text/javascript', headers: isolation });
+        if (path === '/worker.mjs') return route.fulfill({ body: WORKER, contentType: 'text/javascript', headers: isolation });
+        return route.fulfill({ body: '<!doctype html><title>pool</title>', contentType: 'text/html', headers: isolation });
+      });
+      await page.goto('https://octet.test/index.html');
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+      let seed = 2500;
+      const cases = [
+        randomGemmCase(seed++, { M: 64, K: 130, N: 72 }, { output: 'u8' }),
+        randomGemmCase(seed++, { M: 200, K: 257, N: 8 }, { output: 's8' }),
+        randomGemmCase(seed++, { M: 1, K: 3001, N: 203 }, { output: 'f32' }),
+        randomGemmCase(seed++, { M: 37, K: 96, N: 100 }, { output: 'i32' }),
+      ];
+      const r = (await page.evaluate(
+        (cs) =>
+          new Promise((resolve) => {
+            const w = new Worker('/worker.mjs', { type: 'module' });
+            w.onmessage = (ev) => resolve(ev.data);
+            w.onerror = (e) => resolve({ ok: false, error: e.message });
+            w.postMessage(JSON.parse(cs));
+          }),
+        JSON.stringify(cases.map(caseJson)),
+      )) as { ok: boolean; error?: string; variant: string; size: number; shared: boolean; shares: number[]; outs: number[][] };
+      if (!r.ok) expect.fail(r.error);
+      expect(r.variant).toBe('threads');
+      expect(r.size).toBe(2);
+      expect(r.shared).toBe(true);
+      expect(r.shares).toEqual([2, 2, 2, 2]);
+      cases.forEach((c, i) => {
+        const want = referenceGemmCase(c);
+        const j = firstMismatch(Float64Array.from(r.outs[i]), Float64Array.from(want));
+        if (j >= 0) expect.fail(`case ${i}: [${j}] got ${r.outs[i][j]} want ${want[j]}`);
+      });
+    } finally {
+      await browser.close();
+    }
+  });
+});
