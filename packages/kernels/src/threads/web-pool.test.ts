@@ -60,7 +60,7 @@ describe('Web Worker thread pool (Chromium, cross-origin isolated)', () => {
       ];
       const r = (await page.evaluate(
         (cs) =>
-          new Promise((resolve) => {
+          new Promise<unknown>((resolve) => {
             const w = new Worker('/worker.mjs', { type: 'module' });
             w.onmessage = (ev) => resolve(ev.data);
             w.onerror = (e) => resolve({ ok: false, error: e.message });
