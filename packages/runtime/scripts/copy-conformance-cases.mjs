@@ -5,7 +5,7 @@
 // the suffix) consists only of X nodes. Usage: node scripts/copy-conformance-cases.mjs Op1 Op2 …
 // (the op list is printed by the conformance test; defaults to every op in src/op-names.ts).
 
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
@@ -37,7 +37,7 @@ for (const c of cases) {
   const [op] = baseOps;
   if (claimed.has(op)) chosen.push(c);
 }
-rmSync(target, { recursive: true, force: true });
+// Adds (or refreshes) cases; never deletes: other op families keep their cases in the same folder.
 mkdirSync(target, { recursive: true });
 for (const c of chosen) cpSync(`${source}/${c}`, `${target}/${c}`, { recursive: true });
 console.log(`copied ${chosen.length} cases for ${claimed.size} ops into ${target}`);

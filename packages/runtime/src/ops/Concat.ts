@@ -1,8 +1,8 @@
 import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { normalizeAxis } from '../shape-utils.js';
-import { sizeOf } from '../tensor.js';
-import { copyRange } from './copy.js';
+import { bytesPerElement, sizeOf } from '../tensor.js';
+import { copyWords, wordsOf, wordsPerElement } from './words.js';
 
 export const concatConfig: OpConfig = {
   opType: 'Concat',
@@ -28,17 +28,19 @@ export const concatConfig: OpConfig = {
       chunks.push(sizeOf(t.dims.slice(axis)));
     }
     const outer = sizeOf(first.dims.slice(0, axis));
-    const outChunk = sizeOf(dims.slice(axis));
+    const w = wordsPerElement(bytesPerElement(first.dtype));
+    const outChunk = sizeOf(dims.slice(axis)) * w;
+    for (let p = 0; p < chunks.length; p++) chunks[p] *= w;
     return {
       outputs: [{ dtype: first.dtype, dims }],
       run(inputs, outputs) {
-        const o = outputs[0].data as Float32Array;
+        const o = wordsOf(outputs[0].data);
         let off = 0;
         for (let p = 0; p < present.length; p++) {
-          const a = inputs[present[p]].data as Float32Array;
+          const a = wordsOf(inputs[present[p]].data);
           const c = chunks[p];
           if (c === 0) continue;
-          for (let k = 0; k < outer; k++) copyRange(a, k * c, o, k * outChunk + off, c);
+          for (let k = 0; k < outer; k++) copyWords(a, k * c, o, k * outChunk + off, c);
           off += c;
         }
       },

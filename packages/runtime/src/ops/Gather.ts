@@ -1,8 +1,8 @@
 import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { normalizeAxis } from '../shape-utils.js';
-import { sizeOf } from '../tensor.js';
-import { copyRange } from './copy.js';
+import { bytesPerElement, sizeOf } from '../tensor.js';
+import { copyWords, wordsOf, wordsPerElement } from './words.js';
 
 export const gatherConfig: OpConfig = {
   opType: 'Gather',
@@ -21,19 +21,19 @@ export const gatherConfig: OpConfig = {
     const n = sizeOf(idx.dims);
     const dims = [...x.dims.slice(0, axis), ...idx.dims, ...x.dims.slice(axis + 1)];
     const node = ctx.node.name;
+    const w = wordsPerElement(bytesPerElement(x.dtype));
+    const innerW = inner * w;
     return {
       outputs: [{ dtype: x.dtype, dims }],
       run(inputs, outputs) {
-        const a = inputs[0].data;
+        const a = wordsOf(inputs[0].data);
         const ind = inputs[1].data;
-        const o = outputs[0].data as Float32Array;
-        for (let q = 0; q < outer; q++) {
-          for (let i = 0; i < n; i++) {
-            let k = Number(ind[i]);
-            if (k < 0) k += d;
-            if (k < 0 || k >= d) throw new RangeError(`index ${Number(ind[i])} out of range [-${d}, ${d - 1}] in ${node}`);
-            copyRange(a, (q * d + k) * inner, o, (q * n + i) * inner, inner);
-          }
+        const o = wordsOf(outputs[0].data);
+        for (let i = 0; i < n; i++) {
+          let k = Number(ind[i]);
+          if (k < 0) k += d;
+          if (k < 0 || k >= d) throw new RangeError(`index ${Number(ind[i])} out of range [-${d}, ${d - 1}] in ${node}`);
+          for (let q = 0; q < outer; q++) copyWords(a, (q * d + k) * innerW, o, (q * n + i) * innerW, innerW);
         }
       },
     };

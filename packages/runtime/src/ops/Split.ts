@@ -1,8 +1,8 @@
 import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { normalizeAxis } from '../shape-utils.js';
-import { sizeOf, toNumbers } from '../tensor.js';
-import { copyRange } from './copy.js';
+import { bytesPerElement, sizeOf, toNumbers } from '../tensor.js';
+import { copyWords, wordsOf, wordsPerElement } from './words.js';
 
 export const splitConfig: OpConfig = {
   opType: 'Split',
@@ -29,16 +29,21 @@ export const splitConfig: OpConfig = {
     if (split.length !== n) ctx.fail(`split has ${split.length} parts for ${n} outputs`);
     if (split.reduce((s, v) => s + v, 0) !== d) ctx.fail(`split [${split.join(', ')}] does not sum to ${d}`);
     const outer = sizeOf(x.dims.slice(0, axis));
-    const inner = sizeOf(x.dims.slice(axis + 1));
+    const w = wordsPerElement(bytesPerElement(x.dtype));
+    const inner = sizeOf(x.dims.slice(axis + 1)) * w;
     return {
       outputs: split.map((s) => ({ dtype: x.dtype, dims: x.dims.map((v, i) => (i === axis ? s : v)) })),
       run(inputs, outputs) {
-        const a = inputs[0].data;
+        const a = wordsOf(inputs[0].data);
         let off = 0;
         for (let k = 0; k < n; k++) {
           const c = split[k] * inner;
-          const o = outputs[k].data as Float32Array;
-          for (let q = 0; q < outer; q++) copyRange(a, q * d * inner + off, o, q * c, c);
+          if (!outputs[k]) {
+            off += c;
+            continue;
+          }
+          const o = wordsOf(outputs[k].data);
+          for (let q = 0; q < outer; q++) copyWords(a, q * d * inner + off, o, q * c, c);
           off += c;
         }
       },

@@ -1,7 +1,8 @@
 import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { stridesOf } from '../shape-utils.js';
-import { sizeOf } from '../tensor.js';
+import { bytesPerElement, sizeOf } from '../tensor.js';
+import { copyWords, wordsOf, wordsPerElement } from './words.js';
 
 export const transposeConfig: OpConfig = {
   opType: 'Transpose',
@@ -21,9 +22,33 @@ export const transposeConfig: OpConfig = {
     const counter = new Int32Array(r);
     const inner = r > 0 ? dims[r - 1] : 1;
     const innerStride = r > 0 ? src[r - 1] : 0;
+    const w = wordsPerElement(bytesPerElement(x.dtype));
+    // The last axis stays last (e.g. [B,T,H,D] → [B,H,T,D]): copy whole rows of it.
+    const rows = r > 0 && perm[r - 1] === r - 1;
     return {
       outputs: [{ dtype: x.dtype, dims }],
       run(inputs, outputs) {
+        if (rows || w === 2) {
+          const a = wordsOf(inputs[0].data);
+          const o = wordsOf(outputs[0].data);
+          counter.fill(0);
+          let base = 0;
+          for (let out = 0; out < size; out += inner) {
+            if (rows) copyWords(a, base * w, o, out * w, inner * w);
+            else for (let j = 0, s = base; j < inner; j++, s += innerStride) {
+              o[2 * (out + j)] = a[2 * s];
+              o[2 * (out + j) + 1] = a[2 * s + 1];
+            }
+            for (let k = r - 2; k >= 0; k--) {
+              counter[k]++;
+              base += src[k];
+              if (counter[k] < dims[k]) break;
+              base -= src[k] * counter[k];
+              counter[k] = 0;
+            }
+          }
+          return;
+        }
         const a = inputs[0].data as Float32Array;
         const o = outputs[0].data as Float32Array;
         if (r === 0) {
