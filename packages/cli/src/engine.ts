@@ -3,23 +3,24 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { forEachModelTensor, inlineExternalData, isExternal, parseModel, serializeModel, type Model } from '@octet/onnx';
 import { externalDataFromDir } from '@octet/onnx/node';
-import { createSession, type Session } from '@octet/runtime';
+import type { Session } from '@octet/runtime';
+import { createNodeSession } from '@octet/runtime-node';
 import { CliError } from './errors.js';
 import { requireFile } from './model-file.js';
 import type { DataTensor } from './data-folder.js';
 
 export interface EngineOptions {
-  /** worker threads for the kernels (default: the runtime's choice) */
+  /** threads for the WASM kernels (default 1) */
   threads?: number;
 }
 
 export type { Session };
 
 /** Creates a session on Octet's runtime; failures (unsupported ops, bad model) name the file. */
-export async function openSession(path: string, _options: EngineOptions = {}): Promise<Session> {
+export async function openSession(path: string, options: EngineOptions = {}): Promise<Session> {
   requireFile(path, 'model file');
   try {
-    return await createSession(modelBytesForRuntime(path));
+    return await createNodeSession(modelBytesForRuntime(path), { numThreads: options.threads ?? 1 });
   } catch (e) {
     const msg = (e as Error).message;
     throw new CliError(msg.includes(path) ? msg : `${path}: ${msg}`, { cause: e });

@@ -3,7 +3,8 @@
 // listing them as extra graph outputs on a copy of the model.
 import { parseModel, serializeModel, Value } from '@octet/onnx';
 import type { ExecutorSession, Feeds, HostTensor, ModelExecutor } from '@octet/quantizer';
-import { createSession, type Feeds as RuntimeFeeds } from '@octet/runtime';
+import type { Feeds as RuntimeFeeds } from '@octet/runtime';
+import { createNodeSession } from '@octet/runtime-node';
 import { yieldToEventLoop } from './progress.js';
 
 function withOutputs(model: Uint8Array, observe: readonly string[]): Uint8Array {
@@ -14,10 +15,10 @@ function withOutputs(model: Uint8Array, observe: readonly string[]): Uint8Array 
   return serializeModel(m);
 }
 
-export function createOctetExecutor(): ModelExecutor {
+export function createOctetExecutor(options: { threads?: number } = {}): ModelExecutor {
   return {
     async open(model: Uint8Array, observe: readonly string[]): Promise<ExecutorSession> {
-      const session = await createSession(withOutputs(model, observe));
+      const session = await createNodeSession(withOutputs(model, observe), { numThreads: options.threads ?? 1 });
       return {
         inputNames: session.inputNames,
         async run(feeds: Feeds) {

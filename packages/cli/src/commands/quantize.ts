@@ -154,8 +154,8 @@ function modelBytes(model: Model): number {
   return total;
 }
 
-async function createExecutor(name = 'octet'): Promise<ModelExecutor> {
-  if (name === 'octet') return createOctetExecutor();
+async function createExecutor(name = 'octet', threads?: number): Promise<ModelExecutor> {
+  if (name === 'octet') return createOctetExecutor({ threads });
   let ort: OrtLike;
   try {
     const m = (await import(name)) as { default?: OrtLike } & OrtLike;
@@ -163,7 +163,7 @@ async function createExecutor(name = 'octet'): Promise<ModelExecutor> {
   } catch (e) {
     throw new CliError(`--executor ${name}: cannot load ${name} (npm install ${name}): ${(e as Error).message}`);
   }
-  return createOrtExecutor(ort);
+  return createOrtExecutor(ort, threads ? { intraOpNumThreads: threads } : {});
 }
 
 export interface QuantizeSummary {
@@ -207,7 +207,7 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
   if (args.options.calib) {
     const dir = resolvePath(args.options.calib as string, io.cwd);
     options.calibration = calibrationData(dir, inputNames, options.calibrationBatchSize ?? 16);
-    options.executor = await createExecutor(args.options.executor as string | undefined);
+    options.executor = await createExecutor(args.options.executor as string | undefined, args.options.threads as number | undefined);
   }
   if (external) options.external = (t) => external.read(t);
   const progress = createProgress(io, 'quantize', json);
@@ -250,7 +250,7 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
     const threads = args.options.threads as number | undefined;
     floatEval = await evaluateModel(paths.input, dir, { metric, threads, progress: createProgress(io, 'eval float', json) });
     quantEval = await evaluateModel(paths.output, dir, { metric, threads, progress: createProgress(io, 'eval quantized', json) });
-    latency = await compareLatency(paths.input, paths.output, dir);
+    latency = await compareLatency(paths.input, paths.output, dir, 10, 1, threads);
     const drop = higherIsBetter(metric) ? floatEval.value - quantEval.value : quantEval.value - floatEval.value;
     evaluation = {
       metric,
@@ -270,7 +270,7 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
       bytes: { float: inputBytes, quantized: outputBytes },
       evaluation: floatEval && quantEval ? { float: floatEval, quantized: quantEval } : undefined,
       latency,
-      outputs: await compareOutputs(paths.input, paths.output, resolvePath((args.options.eval ?? args.options.calib ?? '') as string, io.cwd)).catch(() => undefined),
+      outputs: await compareOutputs(paths.input, paths.output, resolvePath((args.options.eval ?? args.options.calib ?? '') as string, io.cwd), 256, args.options.threads as number | undefined).catch(() => undefined),
       options: Object.fromEntries(Object.entries(args.options).filter(([k]) => k !== 'json')) as Record<string, string | number | boolean>,
     });
     html = await renderReportHtml(data);

@@ -99,6 +99,13 @@ describe('octet eval', () => {
     expect(r.out).toBe(`accuracy ${metrics('cnn_digits').fp32.toPrecision(4)} (540 samples)\n`);
   });
 
+  it('gives the same value with --threads 2 (the threads build of the kernels)', async () => {
+    const m = metrics('cnn_digits');
+    const r = await octet('eval', fixture('cnn_digits', 'model.onnx'), '--data', fixture('cnn_digits', 'test'), '--metric', 'accuracy', '--threads', '2', '--json');
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out).value).toBeCloseTo(m.fp32, 6);
+  });
+
   it('computes MAE as the mean absolute error', async () => {
     const r = await octet('eval', fixture('mlp_diabetes', 'model.onnx'), '--data', fixture('mlp_diabetes', 'test'), '--metric', 'mae', '--json');
     const out = tensorValues(loadTensor(fixture('mlp_diabetes', 'ref', 'fp32_output_0.pb'))) as Float32Array;
