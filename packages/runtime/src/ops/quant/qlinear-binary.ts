@@ -11,7 +11,7 @@ import { sizeOf } from '../../tensor.js';
 import { planBroadcast } from '../broadcast.js';
 import { planBroadcast as planKernelBroadcast, qlinearBinaryInto, type BroadcastPlan as KernelBroadcastPlan } from '@octet/kernels';
 import { qRange, scalarParam } from './quant-params.js';
-import { inWasm, wasmKernels } from './wasm-bridge.js';
+import { constantInWasm, inWasm, wasmKernels } from './wasm-bridge.js';
 
 const MAGIC = 6755399441055744;
 
@@ -82,6 +82,11 @@ export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
       }
       const kparams = { aScale: sa, aZeroPoint: za, bScale: sb, bZeroPoint: zb, cScale: sc, cZeroPoint: zc, signed };
       const kop = add ? 'add' : 'mul';
+      // Constant operands (a bias, a scale) are copied into WASM memory once.
+      const aConst = k && kplan ? ctx.constant(0) : undefined;
+      const bConst = k && kplan ? ctx.constant(3) : undefined;
+      const aPtr = aConst ? constantInWasm(ctx, k!, 'A', aConst.data) : -1;
+      const bPtr = bConst ? constantInWasm(ctx, k!, 'B', bConst.data) : -1;
       const ia = broadcastIndex(a.dims, plan.outDims, ctx.workspace('ia', 'int32', size) as Int32Array);
       const ib = broadcastIndex(b.dims, plan.outDims, ctx.workspace('ib', 'int32', size) as Int32Array);
       return {
@@ -90,8 +95,8 @@ export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
           const A = inputs[0].data as Uint8Array;
           const B = inputs[3].data as Uint8Array;
           const Y = outputs[0].data as Uint8Array;
-          if (k && kplan && inWasm(k, A, B, Y)) {
-            qlinearBinaryInto(k, kop, A.byteOffset, B.byteOffset, Y.byteOffset, kplan, kparams);
+          if (k && kplan && inWasm(k, Y) && (aPtr >= 0 || inWasm(k, A)) && (bPtr >= 0 || inWasm(k, B))) {
+            qlinearBinaryInto(k, kop, aPtr >= 0 ? aPtr : A.byteOffset, bPtr >= 0 ? bPtr : B.byteOffset, Y.byteOffset, kplan, kparams);
             return;
           }
           for (let i = 0; i < size; i++) {

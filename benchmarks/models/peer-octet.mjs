@@ -1,0 +1,29 @@
+// Peer process: Octet's runtime (@octet/runtime on @octet/kernels, Node, 1 thread). One JSON line out.
+import { readFileSync } from 'node:fs';
+import { loadKernels } from '@octet/kernels';
+import { createSession } from '@octet/runtime';
+import { CASES, feeds, modelPath } from './cases.mjs';
+import { medianMs } from './timing.mjs';
+
+const only = process.argv.includes('--case') ? process.argv[process.argv.indexOf('--case') + 1] : undefined;
+const kernels = await loadKernels({ variant: 'simd' });
+const results = {};
+const sessions = new Map();
+for (const c of CASES) {
+  if (only && !c.id.startsWith(only)) continue;
+  const key = `${c.model}/${c.variant}`;
+  let s = sessions.get(key);
+  if (!s) {
+    s = await createSession(new Uint8Array(readFileSync(modelPath(c.model, c.variant))), { kernels });
+    sessions.set(key, s);
+  }
+  const f = Object.fromEntries(feeds(c.model, c.batch).map((t) => [t.name, { type: t.type, dims: t.dims, data: t.data }]));
+  try {
+    results[c.id] = { ms: await medianMs(() => s.run(f)) };
+  } catch (e) {
+    results[c.id] = { error: String(e?.message ?? e).slice(0, 200) };
+  }
+}
+for (const s of sessions.values()) s.dispose();
+await kernels.dispose();
+process.stdout.write(JSON.stringify({ peer: 'octet-node-1t', variant: kernels.variant, results }) + '\n');
