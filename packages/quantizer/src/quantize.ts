@@ -1,4 +1,5 @@
-import { clone, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { clone, toBinary } from '@bufbuild/protobuf';
+import { decodeModelProto } from '@octet/onnx';
 import { ModelProtoSchema, type ModelProto } from 'onnx-buf';
 import { calibrate } from './calibration/calibrate.js';
 import { EntropyCollector, MseCollector, PercentileCollector } from './calibration/histogram.js';
@@ -51,7 +52,7 @@ function inlineExternalData(model: ModelProto, external: QuantizeOptions['extern
 function toModel(model: ModelProto | Uint8Array): ModelProto {
   if (model instanceof Uint8Array) {
     try {
-      return fromBinary(ModelProtoSchema, model);
+      return decodeModelProto(model); // the strict decoder: dims and payload sizes checked
     } catch (e) {
       throw new QuantizerError(`input is not a valid ONNX model: ${(e as Error).message}`);
     }

@@ -46,7 +46,8 @@ function attributeValue(a: AttributeProto, node: string): AttributeValue {
     case AT.STRINGS:
       return { kind: 'strings', value: a.strings.map((s) => utf8.decode(s)) };
     case AT.TENSOR:
-      return { kind: 'tensor', value: tensorFromProto(a.t!, `attribute '${a.name}' of node '${node}'`) };
+      if (!a.t) throw new InvalidModelError(`attribute '${a.name}' of node '${node}' has type TENSOR but holds no tensor`);
+      return { kind: 'tensor', value: tensorFromProto(a.t, `attribute '${a.name}' of node '${node}'`) };
     case AT.GRAPH:
     case AT.GRAPHS:
       return { kind: 'graph', value: a.g ?? a.graphs };

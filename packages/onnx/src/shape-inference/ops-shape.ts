@@ -6,6 +6,7 @@ import type { TensorProto } from '../proto.js';
 import { broadcast, normAxis, product, type InferContext, type SymValue } from './context.js';
 import { concatShape } from './ops-linear.js';
 import { registerRule } from './registry.js';
+import { unknownDims } from '../limits.js';
 
 const INDEX_TYPES = [DataType.INT32, DataType.INT64];
 
@@ -136,7 +137,7 @@ registerRule('Reshape', (ctx) => {
   else target = ctx.value(1)?.values;
   if (!target) {
     const s = ctx.shape(1);
-    return ctx.setOutput(0, ctx.elemType(0), s && typeof s[0] === 'number' ? Array.from({ length: s[0] }, () => undefined) : undefined);
+    return ctx.setOutput(0, ctx.elemType(0), s && typeof s[0] === 'number' ? unknownDims(s[0]) : undefined);
   }
   const out = reshapeDims(ctx, input, target, ctx.int('allowzero', 0) === 1);
   ctx.setOutput(0, ctx.elemType(0), out);
@@ -236,7 +237,7 @@ registerRule('Expand', (ctx) => {
   const s = ctx.shape(0);
   if (!target) {
     const ts = ctx.shape(1);
-    return ctx.setOutput(0, ctx.elemType(0), ts && typeof ts[0] === 'number' && s ? Array.from({ length: Math.max(ts[0], s.length) }, () => undefined) : undefined);
+    return ctx.setOutput(0, ctx.elemType(0), ts && typeof ts[0] === 'number' && s ? unknownDims(Math.max(ts[0], s.length)) : undefined);
   }
   ctx.setOutput(0, ctx.elemType(0), broadcast(ctx, [s, target]));
 });
@@ -352,7 +353,7 @@ registerRule('ConstantOfShape', (ctx) => {
   const shape = ctx.value(0)?.values;
   if (!shape) {
     const s = ctx.shape(0);
-    return ctx.setOutput(0, dt, s && typeof s[0] === 'number' ? Array.from({ length: s[0] }, () => undefined) : undefined);
+    return ctx.setOutput(0, dt, s && typeof s[0] === 'number' ? unknownDims(s[0]) : undefined);
   }
   ctx.setOutput(0, dt, shape);
   const fill = v ? symValueOfTensor(v) : undefined;

@@ -1,0 +1,87 @@
+// One seeded fuzz campaign: N mutated cases of the seeds through one target in the worker pool.
+// Failing inputs are written to test-data/fuzz-regressions/<target>/ (to be committed) and
+// replayed by every later run (regressions.ts).
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Seed } from './corpus.js';
+import { mutate, type MutatorName } from './mutators.js';
+import type { CaseResult, FuzzPool } from './pool.js';
+import { Rng } from './rng.js';
+import type { TargetName } from './targets.js';
+
+export const REGRESSIONS = fileURLToPath(new URL('../../../test-data/fuzz-regressions/', import.meta.url));
+
+export interface Failure {
+  target: TargetName;
+  file: string;
+  seed: string;
+  ops: MutatorName[];
+  result: CaseResult;
+}
+
+export interface CampaignStats {
+  cases: number;
+  outcomes: Record<string, number>;
+  failures: Failure[];
+  /** Worker heap (bytes, after gc) at the first and last sample. */
+  heapFirst?: number;
+  heapLast?: number;
+  arrayBuffersMax: number;
+}
+
+export function isFailure(r: CaseResult): boolean {
+  return r.status === 'crash' || r.status === 'hang' || r.status === 'worker-died';
+}
+
+export function saveRegression(target: TargetName, bytes: Uint8Array, info: object): string {
+  const dir = `${REGRESSIONS}${target}`;
+  mkdirSync(dir, { recursive: true });
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  const file = `${dir}/${hash}.bin`;
+  writeFileSync(file, bytes);
+  writeFileSync(`${dir}/${hash}.json`, JSON.stringify(info, null, 2) + '\n');
+  return file;
+}
+
+export async function runCampaign(opts: {
+  pool: FuzzPool;
+  target: TargetName;
+  seeds: readonly Seed[];
+  cases: number;
+  seed: number;
+  mutators: readonly MutatorName[];
+  /** gc + heap sample every this many cases. */
+  sampleEvery?: number;
+}): Promise<CampaignStats> {
+  const corpus = opts.seeds.map((s) => s.bytes);
+  const stats: CampaignStats = { cases: 0, outcomes: {}, failures: [], arrayBuffersMax: 0 };
+  const every = opts.sampleEvery ?? 200;
+  for (let i = 0; i < opts.cases; i++) {
+    const rng = new Rng((opts.seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0);
+    const seed = rng.pick(opts.seeds);
+    const { bytes, ops } = mutate(rng, seed.bytes, corpus, opts.mutators);
+    const sample = i > 0 && (i % every === 0 || i === opts.cases - 1);
+    const r = await opts.pool.run(opts.target, bytes, sample);
+    stats.cases++;
+    const key = r.status === 'ok' ? `ok${r.detail ? `:${r.detail}` : ''}` : r.status === 'typed' ? r.error : r.status;
+    stats.outcomes[key] = (stats.outcomes[key] ?? 0) + 1;
+    if (r.arrayBuffers !== undefined) stats.arrayBuffersMax = Math.max(stats.arrayBuffersMax, r.arrayBuffers);
+    if (sample && r.heapUsed !== undefined) {
+      stats.heapFirst ??= r.heapUsed;
+      stats.heapLast = r.heapUsed;
+    }
+    if (isFailure(r)) {
+      const info = { target: opts.target, seed: seed.name, campaignSeed: opts.seed, case: i, ops, result: r };
+      const file = saveRegression(opts.target, bytes, info);
+      stats.failures.push({ target: opts.target, file, seed: seed.name, ops, result: r });
+    }
+  }
+  return stats;
+}
+
+export function describeFailure(f: Failure): string {
+  const r = f.result;
+  const what = r.status === 'crash' ? `${r.error}: ${r.message}\n${r.stack ?? ''}` : r.status === 'hang' ? `no answer after ${r.ms} ms` : r.status === 'worker-died' ? r.message : '';
+  return `${f.target} ${f.file} (seed ${f.seed}, ${f.ops.join('+')}): ${r.status} ${what}`;
+}
