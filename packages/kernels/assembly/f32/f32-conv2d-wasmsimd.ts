@@ -19,13 +19,13 @@ export function f32_conv2d_scratch_bytes(C: i32, group: i32, kh: i32, kw: i32, O
 
 function depthwise(
   x: usize, w: usize, bias: usize, y: usize, N: i32, C: i32, H: i32, W: i32, OC: i32, OH: i32, OW: i32,
-  kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, lo: f32, hi: f32,
+  kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, lo: f32, hi: f32, oc0: i32, oc1: i32,
 ): void {
   const mult = OC / C;
   const lov = f32x4.splat(lo);
   const hiv = f32x4.splat(hi);
   for (let n = 0; n < N; n++) {
-    for (let oc = 0; oc < OC; oc++) {
+    for (let oc = oc0; oc < oc1; oc++) {
       const xc = x + (<usize>((n * C + oc / mult) * H * W) << 2);
       const yc = y + (<usize>((n * OC + oc) * OH * OW) << 2);
       const wc = w + (<usize>(oc * kh * kw) << 2);
@@ -145,15 +145,21 @@ function im2colPacked(
   }
 }
 
+/**
+ * Output channels [oc0, oc1) of the convolution (the whole of it: 0, OC). Threads each take a
+ * range with their own scratch; the clamp comes as f32 bit patterns (the pool passes integers).
+ */
 export function f32_conv2d_wasmsimd(
   x: usize, w: usize, bias: usize, y: usize,
   N: i32, C: i32, H: i32, W: i32, OC: i32, OH: i32, OW: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32,
-  group: i32, lo: f32, hi: f32, scratch: usize,
+  group: i32, loBits: i32, hiBits: i32, scratch: usize, oc0: i32, oc1: i32,
 ): void {
+  const lo = reinterpret<f32>(loBits);
+  const hi = reinterpret<f32>(hiBits);
   const cg = C / group;
   if (cg == 1 && group > 1) {
-    depthwise(x, w, bias, y, N, C, H, W, OC, OH, OW, kh, kw, sh, sw, pt, pl, dh, dw, lo, hi);
+    depthwise(x, w, bias, y, N, C, H, W, OC, OH, OW, kh, kw, sh, sw, pt, pl, dh, dw, lo, hi, oc0, oc1);
     return;
   }
   const ocg = OC / group;
@@ -162,14 +168,18 @@ export function f32_conv2d_wasmsimd(
   const pointwise = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 && OH == H && OW == W;
   for (let n = 0; n < N; n++) {
     for (let g = 0; g < group; g++) {
+      // this group's rows within [oc0, oc1)
+      const r0 = max(oc0 - g * ocg, 0);
+      const r1 = min(oc1 - g * ocg, ocg);
+      if (r0 >= r1) continue;
       const xg = x + (<usize>((n * C + g * cg) * H * W) << 2);
-      const wg = w + (<usize>(g * ocg * kdim) << 2);
-      const yg = y + (<usize>((n * OC + g * ocg) * P) << 2);
-      const bg: usize = bias ? bias + (<usize>(g * ocg) << 2) : 0;
+      const wg = w + (<usize>((g * ocg + r0) * kdim) << 2);
+      const yg = y + (<usize>((n * OC + g * ocg + r0) * P) << 2);
+      const bg: usize = bias ? bias + (<usize>(g * ocg + r0) << 2) : 0;
       for (let p0 = 0; p0 < P; p0 += CHUNK) {
         const np = min(CHUNK, P - p0);
         im2colPacked(xg, cg, H, W, OW, kh, kw, sh, sw, pt, pl, dh, dw, p0, np, scratch, pointwise);
-        f32_gemm_4x8_minmax_wasmsimd(ocg, np, kdim, wg, kdim, scratch, yg + (<usize>p0 << 2), P, bg, bg ? 2 : 0, reinterpret<i32>(lo), reinterpret<i32>(hi));
+        f32_gemm_4x8_minmax_wasmsimd(r1 - r0, np, kdim, wg, kdim, scratch, yg + (<usize>p0 << 2), P, bg, bg ? 2 : 0, loBits, hiBits);
       }
     }
   }

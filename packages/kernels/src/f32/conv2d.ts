@@ -1,6 +1,7 @@
 // fp32 Conv 2-D (NCHW) over the WASM kernels: depthwise direct path, 1×1 packed path, im2col +
 // SGEMM otherwise; bias and a clamp (ReLU / Clip) fused. 1-D convolutions are H = 1.
-import { check, checkDims, f32Out, kernelFn, scoped, type KernelHost } from '../elementwise/host.js';
+import { check, checkDims, f32Out, kernelFn, PARALLEL_MIN_WORK, scoped, splitRange, type KernelHost } from '../elementwise/host.js';
+import { f32Bits } from './sgemm.js';
 
 export interface Conv2dOptions {
   readonly C: number;
@@ -21,9 +22,13 @@ export interface Conv2dOptions {
 
 export interface Conv2d {
   outputShape(N: number, H: number, W: number): [number, number, number, number];
-  /** Scratch bytes runInto needs for an H × W input (0 for depthwise). */
+  /**
+   * Scratch bytes runInto needs for an H × W input (0 for depthwise). With the threads build's
+   * pool, large convolutions split output channels across threads: pass `threadScratch`
+   * (one region of scratchBytes per extra thread) or they run on the caller alone.
+   */
   scratchBytes(H: number, W: number): number;
-  runInto(x: number, y: number, N: number, H: number, W: number, scratch: number): void;
+  runInto(x: number, y: number, N: number, H: number, W: number, scratch: number, threadScratch?: readonly number[]): void;
   run(x: Float32Array, shape: readonly number[]): { data: Float32Array; shape: number[] };
   dispose(): void;
 }
@@ -39,7 +44,7 @@ export function createConv2d(k: KernelHost, o: Conv2dOptions): Conv2d {
   check(kh >= 1 && kw >= 1 && sh >= 1 && sw >= 1 && dh >= 1 && dw >= 1, 'conv2d: kernel, strides and dilations must be ≥ 1');
   check(o.weights.length === o.OC * (o.C / group) * kh * kw, `conv2d: weights have ${o.weights.length} elements, expected [${o.OC}, ${o.C / group}, ${kh}, ${kw}]`);
   check(!o.bias || o.bias.length === o.OC, `conv2d: bias has ${o.bias?.length} elements, expected ${o.OC}`);
-  const [lo, hi] = o.clamp ?? [-Infinity, Infinity];
+  const [lo, hi] = (o.clamp ?? [-Infinity, Infinity]).map(f32Bits);
   const conv = kernelFn(k, 'f32_conv2d_wasmsimd');
   const scratchFn = kernelFn(k, 'f32_conv2d_scratch_bytes');
   const wp = k.heap.put(o.weights);
@@ -55,10 +60,21 @@ export function createConv2d(k: KernelHost, o: Conv2dOptions): Conv2d {
     const [oh, ow] = outHW(H, W);
     return scratchFn(o.C, group, kh, kw, oh, ow);
   };
-  const runInto = (x: number, y: number, N: number, H: number, W: number, scratch: number) => {
+  const runInto = (x: number, y: number, N: number, H: number, W: number, scratch: number, threadScratch: readonly number[] = []) => {
     check(live, 'conv2d: used after dispose()');
     const [oh, ow] = outHW(H, W);
-    conv(x, wp, bp, y, N, o.C, H, W, o.OC, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw, group, lo, hi, scratch);
+    const args = (s: number, oc0: number, oc1: number) => [x, wp, bp, y, N, o.C, H, W, o.OC, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw, group, lo, hi, s, oc0, oc1];
+    const pool = k.pool;
+    const depthwise = o.C / group === 1 && group > 1;
+    const macs = N * o.OC * oh * ow * (o.C / group) * kh * kw;
+    const threads = pool ? Math.min(pool.size, 1 + (depthwise ? pool.size : threadScratch.length)) : 1;
+    if (!pool || threads < 2 || macs < PARALLEL_MIN_WORK || o.OC < 8) {
+      conv(...args(scratch, 0, o.OC));
+      return;
+    }
+    // output-channel ranges (multiples of 4, the GEMM tile), each thread with its own scratch
+    const shares = splitRange(o.OC, threads, 4).map(([c0, c1], t) => args(t === 0 ? scratch : depthwise ? 0 : threadScratch[t - 1], c0, c1));
+    pool.run('f32_conv2d_wasmsimd', shares);
   };
   return {
     outputShape: (N, H, W) => [N, o.OC, ...outHW(H, W)],
@@ -72,8 +88,10 @@ export function createConv2d(k: KernelHost, o: Conv2dOptions): Conv2d {
       return scoped(k, () => {
         const xp = k.heap.put(x);
         const yp = k.heap.alloc(N * o.OC * oh * ow * 4);
-        const sp = k.heap.alloc(Math.max(scratchBytes(H, W), 16));
-        runInto(xp, yp, N, H, W, sp);
+        const bytes = Math.max(scratchBytes(H, W), 16);
+        const sp = k.heap.alloc(bytes);
+        const extra = k.pool ? Array.from({ length: k.pool.size - 1 }, () => k.heap.alloc(bytes)) : [];
+        runInto(xp, yp, N, H, W, sp, extra);
         return { data: f32Out(k, yp, N * o.OC * oh * ow), shape: [N, o.OC, oh, ow] };
       });
     },

@@ -6,6 +6,8 @@ import { rng } from '../reference/random.js';
 import { referenceMatMulNBits } from '../reference/weight-only.js';
 import { createMatMulNBits } from '../weight-only/matmul-nbits.js';
 import { createSgemm } from './sgemm.js';
+import { createConv2d } from './conv2d.js';
+import { referenceConv2d, type Conv2dShape } from '../reference/f32.js';
 
 let one: Kernels;
 let two: Kernels;
@@ -72,6 +74,33 @@ describe('fp32 SGEMM and MatMulNBits split across the threads build\'s pool', ()
       expect(Array.from(got2)).toEqual(Array.from(got1));
       const want = referenceMatMulNBits(a, { M, ...w });
       for (let i = 0; i < want.length; i++) expect(Math.abs(got2[i] - want[i])).toBeLessThan(1e-3);
+    }
+  });
+
+  it('Conv2d: output channels split across threads (GEMM and depthwise paths)', () => {
+    const cases: (Conv2dShape & { exact: boolean })[] = [
+      { N: 1, C: 16, H: 20, W: 21, OC: 24, kh: 3, kw: 3, sh: 1, sw: 1, pads: [1, 1, 1, 1], dh: 1, dw: 1, group: 1, exact: true },
+      { N: 2, C: 32, H: 64, W: 61, OC: 32, kh: 3, kw: 3, sh: 2, sw: 2, pads: [1, 1, 1, 1], dh: 1, dw: 1, group: 32, exact: true },
+      { N: 1, C: 12, H: 18, W: 18, OC: 18, kh: 3, kw: 3, sh: 1, sw: 1, pads: [1, 1, 1, 1], dh: 1, dw: 1, group: 2, exact: false },
+    ];
+    let seed = 70;
+    for (const s of cases) {
+      const x = rand(seed++, s.N * s.C * s.H * s.W);
+      const w = rand(seed++, s.OC * (s.C / s.group) * s.kh * s.kw);
+      const bias = rand(seed++, s.OC);
+      const opts = { C: s.C, OC: s.OC, kernel: [s.kh, s.kw] as [number, number], strides: [s.sh, s.sw] as [number, number], pads: s.pads, group: s.group, weights: w, bias, clamp: [0, 6] as [number, number] };
+      calls.length = 0;
+      const c2 = createConv2d(two, opts);
+      const got2 = c2.run(x, [s.N, s.C, s.H, s.W]).data;
+      c2.dispose();
+      expect(calls.some((c) => c.symbol === 'f32_conv2d_wasmsimd' && c.shares === 2)).toBe(true);
+      const c1 = createConv2d(one, opts);
+      const got1 = c1.run(x, [s.N, s.C, s.H, s.W]).data;
+      c1.dispose();
+      const bad = got1.findIndex((v, i) => !Object.is(v, got2[i]));
+      if (s.exact && bad >= 0) expect.fail(`group ${s.group}: element ${bad}: 1 thread ${got1[bad]}, 2 threads ${got2[bad]}`);
+      const want = referenceConv2d(x, w, bias, s, 0, 6);
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got2[i] - want[i])).toBeLessThanOrEqual(2e-6 * ((s.C / s.group) * s.kh * s.kw + 1));
     }
   });
 });
