@@ -1,6 +1,6 @@
 import { selectDwconvKernels } from '../configs/gemm-config.js';
 import type { KernelContext } from '../gemm/kernel-context.js';
-import { PARALLEL_MIN_MACS } from '../gemm/kernel-context.js';
+import { PARALLEL_MIN_MACS, PARALLEL_MIN_PACK } from '../gemm/kernel-context.js';
 import type { QOutputType } from '../gemm/gemm.js';
 import { PARAMS_BYTES, outputRange, writeParams } from '../gemm/gemm-params.js';
 import { GemmColumns, KernelArgumentError, PackedActivations, copyOut, dispatchGemm, elementSize } from '../gemm/qgemm-impl.js';
@@ -208,13 +208,28 @@ export class QConvImpl implements QConv {
         if (this.method === 'gemm-1x1') {
           this.act.pack(path, xg, oHW, K, 1, H * W, signed, cols.za);
         } else {
-          ex.qu8_conv_im2col_t(xg, Cg, H, W, kH, kW, sH, sW, dH, dW, pT, pL, oH, oW, this.za & 0xff, this.im2col);
+          this.im2colT(xg, Cg, H, W, kH, kW, sH, sW, dH, dW, pT, pL, oH, oW);
           this.act.pack(path, this.im2col, oHW, K, 1, oHW, signed, cols.za);
         }
         const out = r.y + (n * M + gi * Mg) * oHW * es;
         dispatchGemm(this.ctx, path, this.output, oHW, Mg, K, this.act, cols, cols.packedFor(path), out, 1, oHW);
       }
     }
+  }
+
+  /** Transposed im2col of one group, split by input channels across the pool's threads. */
+  private im2colT(x: number, C: number, H: number, W: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pT: number, pL: number, oH: number, oW: number): void {
+    const pool = this.ctx.pool;
+    const rows = kH * kW * oH * oW;
+    const T = pool && C * rows >= PARALLEL_MIN_PACK && C >= pool.size ? pool.size : 1;
+    const shares: number[][] = [];
+    for (let t = 0; t < T; t++) {
+      const c0 = Math.floor((C * t) / T);
+      const c1 = Math.floor((C * (t + 1)) / T);
+      shares.push([x + c0 * H * W, c1 - c0, H, W, kH, kW, sH, sW, dH, dW, pT, pL, oH, oW, this.za & 0xff, this.im2col + c0 * rows]);
+    }
+    if (T === 1) this.ctx.exports.qu8_conv_im2col_t(...shares[0]);
+    else pool!.run('qu8_conv_im2col_t', shares);
   }
 
   runArrays(N: number, x: Uint8Array | Int8Array): Uint8Array | Int8Array | Float32Array | Int32Array {

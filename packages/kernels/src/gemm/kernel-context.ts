@@ -15,3 +15,6 @@ export interface KernelContext {
 
 /** Work below this many multiply-adds runs on the calling thread only. */
 export const PARALLEL_MIN_MACS = 1 << 18;
+
+/** Packing (and im2col) below this many elements runs on the calling thread only. */
+export const PARALLEL_MIN_PACK = 1 << 16;

@@ -1,6 +1,6 @@
 import type { GemmPath } from '../configs/gemm-config.js';
 import type { KernelContext } from './kernel-context.js';
-import { PARALLEL_MIN_MACS } from './kernel-context.js';
+import { PARALLEL_MIN_MACS, PARALLEL_MIN_PACK } from './kernel-context.js';
 import type { QGemm, QGemmOptions, QGemmRunArgs, QOutputType, QEpilogue } from './gemm.js';
 import { PARAMS_BYTES, outputRange, setZa, writeParams } from './gemm-params.js';
 
@@ -194,7 +194,24 @@ export class PackedActivations {
       this.rowTerm = heap.alloc(this.rows * 4);
     }
     const fn = path.kc === 2 ? 'qu8_gemm_pack_a_c2' : 'qu8_gemm_pack_a_c4';
-    this.ctx.exports[fn](a, M, K, rs, cs, signed ? 0x80 : 0, za, path.mr, this.ptr, this.rowTerm);
+    const xor = signed ? 0x80 : 0;
+    const pool = this.ctx.pool;
+    const T = pool && M * K >= PARALLEL_MIN_PACK && mt >= pool.size ? pool.size : 1;
+    if (T === 1) {
+      this.ctx.exports[fn](a, M, K, rs, cs, xor, za, path.mr, this.ptr, this.rowTerm);
+      return;
+    }
+    // whole row tiles per thread: only the last share can end in a padded tile
+    const tileBytes = Math.ceil(K / path.kc) * path.mr * 4;
+    const shares: number[][] = [];
+    for (let t = 0; t < T; t++) {
+      const t0 = Math.floor((mt * t) / T);
+      const t1 = Math.floor((mt * (t + 1)) / T);
+      const m0 = t0 * path.mr;
+      const m1 = Math.min(M, t1 * path.mr);
+      shares.push([a + m0 * rs, m1 - m0, K, rs, cs, xor, za, path.mr, this.ptr + t0 * tileBytes, this.rowTerm + m0 * 4]);
+    }
+    pool!.run(fn, shares);
   }
 
   dispose(): void {

@@ -46,10 +46,25 @@ describe('threads build: worker pool on one shared WebAssembly.Memory', () => {
     }
   });
 
+  it('large activations are packed in parallel too (row tiles split across threads)', () => {
+    let seed = 1300;
+    for (const output of ['u8', 'i32'] as const) {
+      shares = [];
+      const c = randomGemmCase(seed++, { M: 301, K: 300, N: 16 }, { output });
+      const got2 = runGemmCase(two, c);
+      expect(shares).toEqual([2, 2]); // packing, then the GEMM
+      expect(firstMismatch(got2, runGemmCase(one, c))).toBe(-1);
+      expect(firstMismatch(got2, referenceGemmCase(c))).toBe(-1);
+    }
+  });
+
   it('convolution (im2col GEMM and depthwise) is bit-identical to one thread and the reference', () => {
     const shapes = [
       { N: 1, C: 16, H: 20, W: 20, M: 32, k: [3, 3] as [number, number], pads: [1, 1, 1, 1] as [number, number, number, number] },
       { N: 1, C: 64, H: 40, W: 40, M: 64, k: [3, 3] as [number, number], group: 64, pads: [1, 1, 1, 1] as [number, number, number, number] },
+      // large enough that im2col and packing are split across threads as well
+      { N: 1, C: 32, H: 24, W: 24, M: 16, k: [3, 3] as [number, number], pads: [1, 1, 1, 1] as [number, number, number, number] },
+      { N: 2, C: 40, H: 25, W: 27, M: 24, k: [1, 1] as [number, number] },
     ];
     let seed = 1900;
     for (const s of shapes) {
