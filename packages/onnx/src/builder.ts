@@ -46,12 +46,16 @@ export class GraphBuilder {
     return t.name;
   }
 
-  /** A fresh value name based on `base`. */
+  /** A fresh value name based on `base` (`base_0`, `base_1`, ...). */
   fresh(base: string): string {
     let n: string;
     do n = `${base}_${this.counter++}`;
-    while (this.graph.definedNames().has(n) || this.declared.some((d) => d.name === n));
+    while (this.isTaken(n));
     return n;
+  }
+
+  private isTaken(n: string): boolean {
+    return this.graph.producer(n) !== undefined || this.graph.initializers.has(n) || this.graph.isGraphInput(n) || this.declared.some((d) => d.name === n);
   }
 
   /**

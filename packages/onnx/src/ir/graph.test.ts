@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModelBuilder, Node, OnnxValidationError, parseModel, serializeModel } from '../index.js';
+import { Graph, ModelBuilder, Node, OnnxValidationError, makeTensor, parseModel, serializeModel } from '../index.js';
 import { ort, readBytes, runOrt, testData, rng } from '../test-helpers.js';
 import { loadTensor } from '../node.js';
 import { tensorValues, tensorDims } from '../tensor-codec.js';
@@ -71,6 +71,47 @@ describe('Graph IR', () => {
     }
     const r2 = await runOrt(serializeModel(m), feeds);
     expect(Array.from(r2[outName].data as Float32Array)).toEqual(Array.from(ref[outName].data as Float32Array));
+  });
+
+  it('maps updated in place by the helpers equal a fresh rebuild', () => {
+    const m = parseModel(readBytes(encoderPath));
+    const g = m.graph;
+    const r = rng(9);
+    g.producer('x'); // build the index first, so the helpers update it incrementally
+    const values = () => [...g.definedNames()];
+    for (let step = 0; step < 300; step++) {
+      const nodes = g.nodes.filter((n) => n.subgraphs.size === 0);
+      const n = nodes[Math.floor(r() * nodes.length)];
+      const pick = r();
+      if (pick < 0.4) {
+        const out = n.outputs[0];
+        const mid = g.uniqueName(`${out}_pre`);
+        g.setNodeOutput(n, 0, mid);
+        g.addNode(Node.create('Identity', [mid], [out]));
+      } else if (pick < 0.7 && n.inputs.length) {
+        const vs = values();
+        g.setNodeInput(n, Math.floor(r() * n.inputs.length), vs[Math.floor(r() * vs.length)]);
+      } else if (pick < 0.85) {
+        g.addNode(Node.create('Relu', [values()[Math.floor(r() * values().length)]], [g.uniqueName('extra')]));
+      } else {
+        g.addInitializer(makeTensor(g.uniqueName('c'), 'float32', [1], [1]));
+      }
+    }
+    const fresh = Graph.fromProto(g.toProto());
+    const names = new Set([...g.definedNames(), ...g.nodes.flatMap((n) => n.inputs)]);
+    for (const name of names) {
+      expect(g.producer(name)?.outputs, name).toEqual(fresh.producer(name)?.outputs);
+      const a = g.consumers(name).map((c) => g.nodes.indexOf(c)).sort((x, y) => x - y);
+      const b = fresh.consumers(name).map((c) => fresh.nodes.indexOf(c)).sort((x, y) => x - y);
+      expect(a, name).toEqual(b);
+    }
+    // uniqueName never hands out a name twice.
+    const handed = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const u = g.uniqueName('x');
+      expect(handed.has(u) || names.has(u)).toBe(false);
+      handed.add(u);
+    }
   });
 
   it('replaceNode checks that used outputs are still produced', () => {

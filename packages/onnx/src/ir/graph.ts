@@ -14,6 +14,8 @@ interface GraphIndex {
   outerRefs: Set<string>;
   /** Per node: outer names its subgraphs read (the node's implicit inputs). */
   implicit: Map<Node, Set<string>>;
+  /** Names defined in this graph (inputs, initializers, node outputs). */
+  defined: Set<string>;
 }
 
 /**
@@ -109,7 +111,7 @@ export class Graph {
       }
     }
     for (const o of this.outputs) if (o.name && !defined.has(o.name)) outerRefs.add(o.name);
-    this.index = { producer, consumers, outerRefs, implicit };
+    this.index = { producer, consumers, outerRefs, implicit, defined };
     return this.index;
   }
 
@@ -222,20 +224,30 @@ export class Graph {
     this.nodes = this.topologicalOrder();
   }
 
-  /** A name not used by any value or node in this graph (or its parents), based on `base`. */
+  /**
+   * A name not used by any value or node in this graph (or its parents), based on `base`. The
+   * returned name is reserved: later calls never return it again.
+   */
   uniqueName(base: string): string {
-    const used = new Set<string>();
-    for (let g: Graph | undefined = this; g; g = g.parent) {
-      for (const n of g.definedNames()) used.add(n);
-      for (const n of g.nodes) {
-        if (n.name) used.add(n.name);
-        for (const i of n.inputs) used.add(i);
+    if (!this.names) {
+      const used = new Set<string>();
+      for (let g: Graph | undefined = this; g; g = g.parent) {
+        for (const n of g.definedNames()) used.add(n);
+        for (const n of g.nodes) {
+          if (n.name) used.add(n.name);
+          for (const i of n.inputs) used.add(i);
+        }
+        for (const v of g.outputs) used.add(v.name);
+        for (const v of g.valueInfo) used.add(v.name);
       }
-      for (const v of g.outputs) used.add(v.name);
-      for (const v of g.valueInfo) used.add(v.name);
+      this.names = used;
     }
-    if (!used.has(base)) return base;
-    for (let i = 1; ; i++) if (!used.has(`${base}_${i}`)) return `${base}_${i}`;
+    // Names added to the graph by hand since the set was built are caught here too.
+    const taken = (n: string) => this.names!.has(n) || this.idx().defined.has(n);
+    let name = base;
+    for (let i = 1; taken(name); i++) name = `${base}_${i}`;
+    this.names.add(name);
+    return name;
   }
 
   // ---------------------------------------------------------------- rewrites
@@ -282,8 +294,36 @@ export class Graph {
     }
     this.nodes.splice(index, 0, node);
     this.adopt(node);
-    this.invalidate();
+    this.reserve(node);
+    const ix = this.index;
+    if (ix && node.subgraphs.size === 0) {
+      // Update the maps in place: builders and passes add nodes one at a time.
+      for (const o of node.outputs) {
+        if (!o) continue;
+        if (!ix.producer.has(o)) ix.producer.set(o, node);
+        ix.defined.add(o);
+        ix.outerRefs.delete(o);
+      }
+      for (const i of node.inputs) {
+        if (!i) continue;
+        const list = ix.consumers.get(i);
+        if (!list) ix.consumers.set(i, [node]);
+        else if (!list.includes(node)) list.push(node);
+        if (!ix.defined.has(i)) ix.outerRefs.add(i);
+      }
+      this.parent?.invalidate();
+    } else this.invalidate();
     return node;
+  }
+
+  /** Grow-only set of every name seen, so uniqueName stays O(1) per call after the first. */
+  private names: Set<string> | undefined;
+
+  private reserve(node: Node): void {
+    if (!this.names) return;
+    if (node.name) this.names.add(node.name);
+    for (const n of node.inputs) this.names.add(n);
+    for (const n of node.outputs) this.names.add(n);
   }
 
   insertBefore(ref: Node, node: Node): Node {
@@ -347,14 +387,52 @@ export class Graph {
 
   /** Point one input slot of a node at another value. */
   setNodeInput(node: Node, index: number, name: string): void {
+    const old = node.inputs[index];
     node.inputs[index] = name;
-    this.invalidate();
+    this.names?.add(name);
+    const ix = this.index;
+    if (!ix || node.subgraphs.size || node.graph !== this) return this.invalidate();
+    if (old && !node.inputs.includes(old)) {
+      const list = ix.consumers.get(old);
+      if (list) {
+        const k = list.indexOf(node);
+        if (k >= 0) list.splice(k, 1);
+        if (list.length === 0) {
+          ix.consumers.delete(old);
+          ix.outerRefs.delete(old);
+        }
+      }
+    }
+    if (name) {
+      const list = ix.consumers.get(name);
+      if (!list) ix.consumers.set(name, [node]);
+      else if (!list.includes(node)) list.push(node);
+      if (!ix.defined.has(name)) ix.outerRefs.add(name);
+    }
+    this.parent?.invalidate();
   }
 
   /** Rename one output of a node only (its readers keep the old name; see renameValue for all). */
   setNodeOutput(node: Node, index: number, name: string): void {
+    const old = node.outputs[index];
     node.outputs[index] = name;
-    this.invalidate();
+    this.names?.add(name);
+    const ix = this.index;
+    if (!ix || node.graph !== this) return this.invalidate();
+    if (old && ix.producer.get(old) === node && !node.outputs.includes(old)) {
+      // `old` also defined as input/initializer: rebuild rather than guess.
+      if (this.initializers.has(old) || this.isGraphInput(old)) return this.invalidate();
+      ix.producer.delete(old);
+      ix.defined.delete(old);
+      if (ix.consumers.has(old)) ix.outerRefs.add(old);
+      // (A second producer of `old` would be a duplicate output, which the validator reports.)
+    }
+    if (name) {
+      if (!ix.producer.has(name)) ix.producer.set(name, node);
+      ix.defined.add(name);
+      ix.outerRefs.delete(name);
+    }
+    this.parent?.invalidate();
   }
 
   /** Make every reader of `from` read `to` instead (subgraphs too, unless they shadow it). Returns the count. */
@@ -426,7 +504,13 @@ export class Graph {
       throw new OnnxValidationError([{ code: 'duplicate-output', message: `value '${t.name}' is already defined`, where: this.name || 'graph' }]);
     }
     this.initializers.set(t.name, t);
-    this.invalidate();
+    this.names?.add(t.name);
+    const ix = this.index;
+    if (ix) {
+      ix.defined.add(t.name);
+      ix.outerRefs.delete(t.name);
+      this.parent?.invalidate();
+    } else this.invalidate();
   }
 
   /** Remove an initializer (and its graph-input entry, if the model lists initializers as inputs). */
