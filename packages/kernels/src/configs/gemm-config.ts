@@ -15,18 +15,21 @@ export interface GemmPath {
 }
 
 export interface GemmConfig {
-  /** Used when M > smallMaxM. */
+  /** Used when M > fewMaxM. */
   readonly large: GemmPath;
-  /** Used when M ≤ smallMaxM (GEMV-style: weights stay int8). */
+  /** Used when M ≤ smallMaxM (GEMV: weights stay int8). */
   readonly small: GemmPath;
   readonly smallMaxM: number;
+  /** Used when smallMaxM < M ≤ fewMaxM (a few rows sharing the weight loads; same packing as small). */
+  readonly few: GemmPath | null;
+  readonly fewMaxM: number;
 }
 
-function path(op: 'gemm' | 'gemv', relaxed: boolean): GemmPath {
+function path(op: 'gemm' | 'gemv', tile: string, relaxed: boolean): GemmPath {
   const byOut = {} as Record<QOutputType, GemmKernelInfo>;
-  for (const k of GEMM_KERNELS) if (k.op === op && k.relaxed === relaxed) byOut[k.out] = k;
+  for (const k of GEMM_KERNELS) if (k.op === op && k.tile === tile && k.relaxed === relaxed) byOut[k.out] = k;
   const any = byOut.u8;
-  if (!any) throw new Error(`no ${op} kernels for relaxed=${relaxed}`);
+  if (!any) throw new Error(`no ${op} ${tile} kernels for relaxed=${relaxed}`);
   return { kernels: byOut, mr: any.mr, kc: any.kc, packing: `c${any.kc}i${any.esize * 8}` as WeightPacking };
 }
 
@@ -40,7 +43,14 @@ export function selectDwconvKernels(): Readonly<Record<QOutputType, GemmKernelIn
 export function selectGemmConfig(variant: KernelVariant): GemmConfig {
   if (variant === 'relaxed') {
     // GEMM and GEMV share the int8 k-quad packing: weights are packed once for every M.
-    return { large: path('gemm', true), small: path('gemv', true), smallMaxM: 1 };
+    return { large: path('gemm', '6x8c4', true), small: path('gemv', '1x8c4', true), smallMaxM: 1, few: null, fewMaxM: 1 };
   }
-  return { large: path('gemm', false), small: path('gemv', false), smallMaxM: 1 };
+  return { large: path('gemm', '5x8c2', false), small: path('gemv', '1x8c2', false), smallMaxM: 1, few: path('gemv', '3x8c2', false), fewMaxM: 3 };
+}
+
+/** The path a GEMM with M rows takes, among those whose weights were packed. */
+export function pathForRows(cfg: GemmConfig, M: number, packed: (p: GemmPath) => boolean): GemmPath {
+  const order = M <= cfg.smallMaxM ? [cfg.small, cfg.few, cfg.large] : M <= cfg.fewMaxM ? [cfg.few, cfg.large, cfg.small] : [cfg.large, cfg.few, cfg.small];
+  for (const p of order) if (p && packed(p)) return p;
+  throw new Error('internal: no packed weights for any GEMM path');
 }

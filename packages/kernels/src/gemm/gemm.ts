@@ -4,6 +4,8 @@ export type QOutputType = 'u8' | 's8' | 'f32' | 'i32';
 export interface GemmKernelInfo {
   readonly symbol: string;
   readonly op: 'gemm' | 'gemv' | 'dwconv';
+  /** Tile as in the file name, e.g. '5x8c2'. */
+  readonly tile: string;
   readonly out: QOutputType;
   /** Rows per tile. */
   readonly mr: number;

@@ -1,4 +1,4 @@
-import type { GemmPath } from '../configs/gemm-config.js';
+import { pathForRows, type GemmPath } from '../configs/gemm-config.js';
 import type { KernelContext } from './kernel-context.js';
 import { PARALLEL_MIN_MACS, PARALLEL_MIN_PACK } from './kernel-context.js';
 import type { QGemm, QGemmOptions, QGemmRunArgs, QOutputType, QEpilogue } from './gemm.js';
@@ -149,6 +149,10 @@ export class GemmColumns {
     }
   }
 
+  hasPacking(path: GemmPath): boolean {
+    return this.packed.some((x) => x.path.packing === path.packing);
+  }
+
   packedFor(path: GemmPath): PackedWeights {
     const p = this.packed.find((x) => x.path.packing === path.packing);
     if (!p) throw new Error('internal: weights not packed for this path');
@@ -273,7 +277,7 @@ export class QGemmImpl implements QGemm {
   readonly output: QOutputType;
   private readonly cols: GemmColumns;
   private readonly act: PackedActivations;
-  private readonly paths: { small: GemmPath | null; large: GemmPath | null };
+
   private disposed = false;
 
   constructor(
@@ -289,11 +293,7 @@ export class QGemmImpl implements QGemm {
     this.output = o.output;
     const cfg = ctx.gemmConfig;
     const rows = o.rows ?? 'both';
-    this.paths = {
-      small: rows !== 'large' ? cfg.small : null,
-      large: rows !== 'small' ? cfg.large : null,
-    };
-    const want = [this.paths.small, this.paths.large].filter((p): p is GemmPath => p !== null);
+    const want = [rows !== 'large' ? cfg.small : null, rows !== 'small' ? cfg.large : null].filter((p): p is GemmPath => p !== null);
     this.cols = new GemmColumns(
       ctx, K, N, o.weights, o.weights instanceof Int8Array,
       o.transposeB ? 1 : N, o.transposeB ? K : 1,
@@ -306,8 +306,7 @@ export class QGemmImpl implements QGemm {
     if (this.disposed) throw new Error('QGemm used after dispose()');
     const { M } = r;
     checkInt('M', M, 1, 1 << 24);
-    const cfg = this.ctx.gemmConfig;
-    const path = (M <= cfg.smallMaxM ? this.paths.small : this.paths.large) ?? this.paths.small ?? this.paths.large!;
+    const path = pathForRows(this.ctx.gemmConfig, M, (p) => this.cols.hasPacking(p));
     if (r.activationZeroPoint !== undefined) this.cols.setActivationZeroPoint(r.activationZeroPoint);
     if (r.scale !== undefined) this.cols.setScale(r.scale);
     this.act.pack(path, r.a, M, this.K, r.aRowStride ?? this.K, r.aColStride ?? 1, this.o.activationSigned, this.cols.za);

@@ -33,6 +33,18 @@ describe('integer GEMM (baseline SIMD128) against the TypeScript reference', () 
     });
   }
 
+  it('default packing: GEMV for M = 1, few-rows kernel for M = 2…3, GEMM above, all exact', () => {
+    expect(k.gemmConfig.smallMaxM).toBe(1);
+    expect(k.gemmConfig.fewMaxM).toBe(3);
+    for (const M of [1, 2, 3, 4, 5, 9]) {
+      const c = randomGemmCase(600 + M, { M, K: 45, N: 27 });
+      const got = runGemmCase(k, c);
+      const want = referenceGemmCase(c);
+      const i = firstMismatch(got, want);
+      if (i >= 0) expect.fail(describeMismatch(c, got, want, i));
+    }
+  });
+
   it('covers all four sign combinations with zero points at both ends and per-channel scales', () => {
     let seed = 77;
     for (const aSigned of [false, true]) {
