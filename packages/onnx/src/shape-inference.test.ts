@@ -12,6 +12,7 @@ import {
   shapeToString,
   tensorDims,
   tensorValues,
+  makeTensor,
   type Model,
 } from './index.js';
 import { hasShared, ort, readBytes, runOrt, sharedDir, testData } from './test-helpers.js';
@@ -184,5 +185,31 @@ describe('shape inference', () => {
     expect(types.get(y)!.shape).toEqual(['B', 'T', 8, 8]);
     expect(types.get(z)!.shape).toEqual([undefined, 64]);
     expect(types.get(w)!.shape).toEqual(['B', undefined]);
+  });
+});
+
+describe('shape inference on hostile models', () => {
+  it('stays bounded when declared shapes and values disagree or explode', () => {
+    // Concat doubling a small shape tensor 40 times: values stop being tracked past 64 entries.
+    const b = new ModelBuilder();
+    b.input('x', 'float32', [2, 3]);
+    let s = b.op('Shape', ['x']);
+    for (let i = 0; i < 40; i++) s = b.op('Concat', [s, s], { axis: 0 });
+    b.output(s, 'int64');
+    const { types } = inferShapes(b.build({ inferShapes: false }));
+    expect(types.get(s)!.shape).toEqual([2 * 2 ** 40]);
+
+    // A Slice over a 2-value Constant whose value_info claims 1e12 elements: the contradiction is
+    // reported, and the slice does not walk 1e12 positions.
+    const c = new ModelBuilder();
+    c.node('Constant', [], ['v'], { value: makeTensor('', 'int64', [2], [5, 6]) });
+    c.graph.setValueType('v', DataType.INT64, [1e12]);
+    c.initializer('st', 'int64', [1], [0]);
+    c.initializer('en', 'int64', [1], [1e12]);
+    const sl = c.op('Slice', ['v', 'st', 'en']);
+    c.output(sl, 'int64');
+    const r = inferShapes(c.build({ inferShapes: false }), { strict: false });
+    expect(r.issues.map((i) => i.code)).toEqual(['shape-mismatch']);
+    expect(r.types.get(sl)!.shape).toEqual([1e12]);
   });
 });

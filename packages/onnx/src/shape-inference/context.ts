@@ -3,6 +3,9 @@ import type { Node } from '../ir/node.js';
 import type { Dim, Shape, TensorType } from '../ir/types.js';
 import { OnnxShapeError, type ValidationIssue } from '../errors.js';
 
+/** Longest integer tensor whose values are propagated. */
+export const MAX_TRACKED_VALUES = 64;
+
 /**
  * Known values of small integer tensors (shape arithmetic: Shape → Gather → Concat → Reshape).
  * Entries may be symbolic ('N') or unknown (undefined). `scalar` marks rank-0 tensors.
@@ -71,7 +74,9 @@ export class InferContext {
   }
 
   setValue(i: number, values: Dim[], scalar = false): void {
-    if (i >= this.node.outputs.length) return;
+    // Only small tensors are tracked (shape arithmetic); this also bounds what chains of
+    // Concat/Tile-like ops on hostile models could build up.
+    if (i >= this.node.outputs.length || values.length > MAX_TRACKED_VALUES) return;
     this.outValues[i] = { values, scalar };
   }
 

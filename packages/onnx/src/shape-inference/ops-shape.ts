@@ -322,7 +322,7 @@ registerRule('Slice', (ctx) => {
     }
     const len = Math.max(0, Math.ceil((e - b) / step));
     out[a] = len;
-    if (sliced && a === 0 && s.length === 1) {
+    if (sliced && a === 0 && s.length === 1 && d === sliced.length) {
       const picked: Dim[] = [];
       for (let i = 0, p = b; i < len; i++, p += step) picked.push(sliced[p]);
       sliced = picked;
