@@ -4,6 +4,7 @@
 import { LATEST_OPSET } from '../../op-names.js';
 import type { OpConfig } from '../../op-registry.js';
 import { quantizeValue, roundHalfEven } from './quant-params.js';
+import { inWasm, scratchOf, wasmKernels } from './wasm-bridge.js';
 
 export interface DynamicParams {
   scale: number;
@@ -41,6 +42,12 @@ export const dynamicQuantizeLinearConfig: OpConfig = {
     const x = ctx.input(0);
     if (x.dtype !== 'float32') ctx.fail(`input must be float32, got ${x.dtype}`);
     const p: DynamicParams = { scale: 1, zeroPoint: 0 };
+    const k = wasmKernels(ctx);
+    // The SIMD kernel (same ORT formulas) when x and y are in the kernels' memory; 12 bytes of
+    // scratch receive the scale (f32) and zero point (i32).
+    const params = k ? scratchOf(ctx, k, 'dql-params') : undefined;
+    params?.ensure(16);
+    const kernel = k?.exports['f32_dynamic_quantize_linear_u8_wasmsimd'];
     return {
       outputs: [
         { dtype: 'uint8', dims: x.dims },
@@ -49,8 +56,15 @@ export const dynamicQuantizeLinearConfig: OpConfig = {
       ],
       run(inputs, outputs) {
         const xd = inputs[0].data as Float32Array;
-        dynamicQuantParams(xd, xd.length, p);
-        quantizeU8(xd, xd.length, p, outputs[0].data as Uint8Array);
+        const yd = outputs[0].data as Uint8Array;
+        if (k && kernel && params && inWasm(k, xd, yd)) {
+          kernel(xd.byteOffset, yd.byteOffset, xd.length, params.ptr);
+          p.scale = k.heap.f32[params.ptr >> 2];
+          p.zeroPoint = k.heap.i32[(params.ptr >> 2) + 1];
+        } else {
+          dynamicQuantParams(xd, xd.length, p);
+          quantizeU8(xd, xd.length, p, yd);
+        }
         outputs[1].data[0] = p.scale;
         outputs[2].data[0] = p.zeroPoint;
       },

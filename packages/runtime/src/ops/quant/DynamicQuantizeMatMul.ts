@@ -10,6 +10,7 @@ import type { DynamicActivation } from './integer-matmul.js';
 import { combineScales, floatBias } from './MatMulIntegerToFloat.js';
 import { numbersOf, perChannel } from './quant-params.js';
 import { prepareQuantMatMul } from './quant-matmul.js';
+import { inWasm, scratchOf, wasmKernels } from './wasm-bridge.js';
 
 export const dynamicQuantizeMatMulConfig: OpConfig = {
   opType: 'DynamicQuantizeMatMul',
@@ -37,6 +38,11 @@ export const dynamicQuantizeMatMulConfig: OpConfig = {
       epilogue: { output: 'f32', scale, biasF32: floatBias(ctx, 4, N) },
     });
     const n = sizeOf(a.dims);
+    const k = wasmKernels(ctx);
+    const kernel = k?.exports['f32_dynamic_quantize_linear_u8_wasmsimd'];
+    // On the kernels, A is quantized into WASM memory (12 bytes after it: scale and zero point).
+    const aS = k ? scratchOf(ctx, k, 'a-u8') : undefined;
+    aS?.ensure(n + 32);
     const aq = ctx.workspace('a-u8', 'uint8', n) as Uint8Array;
     const p: DynamicParams = { scale: 1, zeroPoint: 0 };
     const dyn: DynamicActivation = { activationZeroPoint: 0, scale };
@@ -44,6 +50,16 @@ export const dynamicQuantizeMatMulConfig: OpConfig = {
       outputs: [{ dtype: 'float32', dims: mm.outDims }],
       run(inputs, outputs) {
         const x = inputs[0].data as Float32Array;
+        if (k && kernel && aS && inWasm(k, x)) {
+          const paramsAt = (aS.ptr + n + 15) & ~15;
+          kernel(x.byteOffset, aS.ptr, n, paramsAt);
+          p.scale = k.heap.f32[paramsAt >> 2];
+          p.zeroPoint = k.heap.i32[(paramsAt >> 2) + 1];
+          combineScales(p.scale, sb, scale);
+          dyn.activationZeroPoint = p.zeroPoint;
+          mm.run(k.heap.u8.subarray(aS.ptr, aS.ptr + n), inputs[1].data, outputs[0].data, dyn);
+          return;
+        }
         dynamicQuantParams(x, n, p);
         quantizeU8(x, n, p, aq);
         combineScales(p.scale, sb, scale);
