@@ -16,7 +16,7 @@ export const benchCommand: CommandSpec = {
   details:
     'Inputs: the first samples of --inputs DIR (--batch-size of them, default all), or synthetic\n' +
     'inputs of --batch-size samples (default 1). --vs runs the peer in its own process on the same\n' +
-    'inputs and prints the ratio of medians.',
+    'inputs and prints the ratio of medians; Octet and the peer alternate in --rounds rounds.',
   options: {
     inputs: { type: 'string', value: 'DIR', help: 'folder of input_K.pb files (default: synthetic inputs)' },
     'batch-size': { type: 'string', value: 'N', help: 'samples per run', integer: { min: 1 } },
@@ -24,6 +24,7 @@ export const benchCommand: CommandSpec = {
     runs: { type: 'string', value: 'N', help: 'timed runs (default 20)', integer: { min: 1, max: 100000 } },
     warmup: { type: 'string', value: 'N', help: 'untimed runs first (default 5)', integer: { min: 0, max: 100000 } },
     vs: { type: 'string', value: 'PEER', help: 'also time this runtime, in a separate process', choices: PEERS },
+    rounds: { type: 'string', value: 'N', help: 'with --vs: alternate Octet and the peer this many times (default 3)', integer: { min: 1, max: 100 } },
     json: jsonOption,
   },
   async run(args, io) {
@@ -38,6 +39,8 @@ export const benchCommand: CommandSpec = {
     let batch: number;
     let octet: LatencyStats;
     let firstRunMs: number;
+    const peerName = args.options.vs as Peer | undefined;
+    let peer: (LatencyStats & { name: Peer; version: string }) | undefined;
     const progress = createProgress(io, 'bench', json);
     try {
       if (args.options.inputs) {
@@ -53,23 +56,32 @@ export const benchCommand: CommandSpec = {
       await runBatch(session, modelPath, feeds);
       firstRunMs = performance.now() - t0;
       for (let i = 1; i < warmup; i++) await runBatch(session, modelPath, feeds);
+      // With a peer, alternate: a share of Octet's runs, then a peer process, and again, so that
+      // both see the same machine load (others' jobs come and go).
+      const rounds = peerName ? Math.min((args.options.rounds as number | undefined) ?? 3, runs) : 1;
       const times: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        t0 = performance.now();
-        await runBatch(session, modelPath, feeds);
-        times.push(performance.now() - t0);
-        progress.update((i + 1) / runs, `octet run ${i + 1}/${runs}`);
+      const peerTimes: number[] = [];
+      let version = 'unknown';
+      for (let r = 0; r < rounds; r++) {
+        const share = Math.floor(runs / rounds) + (r < runs % rounds ? 1 : 0);
+        for (let i = 0; i < share; i++) {
+          t0 = performance.now();
+          await runBatch(session, modelPath, feeds);
+          times.push(performance.now() - t0);
+          progress.update(times.length / runs, `octet run ${times.length}/${runs}`);
+        }
+        if (peerName) {
+          progress.update(undefined, `${peerName} round ${r + 1}/${rounds}`);
+          const res = await benchPeer({ peer: peerName, model: modelPath, feeds, runs: share, warmup, threads });
+          version = res.version;
+          peerTimes.push(...res.times);
+        }
       }
       octet = latencyStats(times);
+      if (peerName) peer = { name: peerName, version, ...latencyStats(peerTimes) };
     } finally {
       progress.done();
       session.dispose();
-    }
-    const peerName = args.options.vs as Peer | undefined;
-    let peer: (LatencyStats & { name: Peer; version: string }) | undefined;
-    if (peerName) {
-      const r = await benchPeer({ peer: peerName, model: modelPath, feeds, runs, warmup, threads });
-      peer = { name: peerName, version: r.version, ...latencyStats(r.times) };
     }
     const result = {
       model: args.positionals[0],
