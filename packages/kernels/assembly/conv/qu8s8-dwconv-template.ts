@@ -3,15 +3,15 @@
 // no bounds checks and padding contributes nothing; then 8 outputs along the row at a time
 // (stride 1 or 2 in width; other strides take the scalar path), i32x4.extmul_*_i16x8_s per tap.
 //   w: i16 [C][kH·kW] weights minus their zero point (prepared by the host)
-//   bias: i32 [C] or 0; scale: f32 [C]; params: zy, qmin, qmax as in gemm-params (i32 words 3..5)
+//   bias: i32 [C] or 0; scale: f32 [C]; params: zy, qmin, qmax and the f32 bias pointer as in gemm-params
 //   scratch: ≥ 2·Hp·(Wp + 16) bytes per calling thread
-import { P_ZY, P_QMIN, P_QMAX } from '../common/gemm-params';
+import { P_ZY, P_QMIN, P_QMAX, P_BIAS_F32 } from '../common/gemm-params';
 
 const MAGIC: f32 = 12582912.0;
 const MAGIC_BITS: i32 = 0x4b400000;
 
 @inline
-function finish8<T>(out: usize, valid: i32, acc0: v128, acc1: v128, scale: f32, params: usize): void {
+function finish8<T>(out: usize, valid: i32, acc0: v128, acc1: v128, scale: f32, fbias: f32, params: usize): void {
   if (isInteger<T>() && sizeof<T>() == 1) {
     const zy = load<i32>(params, P_ZY);
     const lo = f32x4.splat(<f32>(load<i32>(params, P_QMIN) - zy));
@@ -36,6 +36,10 @@ function finish8<T>(out: usize, valid: i32, acc0: v128, acc1: v128, scale: f32, 
       const s = f32x4.splat(scale);
       v0 = f32x4.mul(f32x4.convert_i32x4_s(acc0), s);
       v1 = f32x4.mul(f32x4.convert_i32x4_s(acc1), s);
+      if (load<usize>(params, P_BIAS_F32) != 0) {
+        v0 = f32x4.add(v0, f32x4.splat(fbias));
+        v1 = f32x4.add(v1, f32x4.splat(fbias));
+      }
     }
     if (valid == 8) {
       v128.store(out, v0);
@@ -50,7 +54,7 @@ function finish8<T>(out: usize, valid: i32, acc0: v128, acc1: v128, scale: f32, 
 }
 
 @inline
-function finish1<T>(out: usize, acc: i32, scale: f32, params: usize): void {
+function finish1<T>(out: usize, acc: i32, scale: f32, fbias: f32, params: usize): void {
   if (isInteger<T>() && sizeof<T>() == 1) {
     const zy = load<i32>(params, P_ZY);
     let f = <f32>acc * scale;
@@ -59,7 +63,9 @@ function finish1<T>(out: usize, acc: i32, scale: f32, params: usize): void {
     const q = reinterpret<i32>(f + MAGIC) - (MAGIC_BITS - zy);
     store<u8>(out, <u8>q);
   } else if (isFloat<T>()) {
-    store<f32>(out, <f32>acc * scale);
+    let f = <f32>acc * scale;
+    if (load<usize>(params, P_BIAS_F32) != 0) f += fbias;
+    store<f32>(out, f);
   } else {
     store<i32>(out, acc);
   }
@@ -103,6 +109,8 @@ export function dwconv<T>(
     const wc = w + <usize>(c * taps) * 2;
     const b = bias != 0 ? load<i32>(bias + ((<usize>c) << 2)) : 0;
     const s = load<f32>(scale + ((<usize>c) << 2));
+    const fb = load<usize>(params, P_BIAS_F32);
+    const fbias: f32 = fb != 0 ? load<f32>(fb + ((<usize>c) << 2)) : 0;
     const yc = y + <usize>c * <usize>(oH * oW) * es;
     for (let oh = 0; oh < oH; oh++) {
       const yrow = yc + <usize>(oh * oW) * es;
@@ -122,7 +130,7 @@ export function dwconv<T>(
               acc1 = i32x4.add(acc1, i32x4.extmul_high_i16x8_s(v, wv));
             }
           }
-          finish8<T>(yrow + <usize>ow * es, min(8, oW - ow), acc0, acc1, s, params);
+          finish8<T>(yrow + <usize>ow * es, min(8, oW - ow), acc0, acc1, s, fbias, params);
         }
       } else {
         for (; ow < oW; ow++) {
@@ -133,7 +141,7 @@ export function dwconv<T>(
               acc += <i32>load<i16>(prow + ((<usize>(kw * dW)) << 1)) * <i32>load<i16>(wc + ((<usize>(kh * kW + kw)) << 1));
             }
           }
-          finish1<T>(yrow + <usize>ow * es, acc, s, params);
+          finish1<T>(yrow + <usize>ow * es, acc, s, fbias, params);
         }
       }
     }

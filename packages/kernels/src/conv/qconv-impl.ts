@@ -27,7 +27,7 @@ export class QConvImpl implements QConv {
   private im2col = 0;
   private im2colBytes = 0;
   // depthwise state
-  private dw: { w: number; bias: number; scale: number; params: number; scratch: number[]; scratchBytes: number } | null = null;
+  private dw: { w: number; bias: number; biasF32: number; scale: number; params: number; scratch: number[]; scratchBytes: number } | null = null;
   private za: number;
   private disposed = false;
 
@@ -58,7 +58,8 @@ export class QConvImpl implements QConv {
     const Mg = M / g;
     const K = Cg * kH * kW;
     if (o.weights.length !== M * K) throw new KernelArgumentError(`conv weights: expected M·C/group·kH·kW = ${M * K} values, got ${o.weights.length}`);
-    if (o.biasF32) throw new KernelArgumentError('conv: biasF32 is not supported; use bias (int32)');
+    if (o.biasF32 && o.output !== 'f32') throw new KernelArgumentError('conv: biasF32 needs the f32 output');
+    if (o.biasF32 && o.biasF32.length !== o.M) throw new KernelArgumentError(`conv biasF32: expected ${o.M} values, got ${o.biasF32.length}`);
     this.oH = Math.floor((H + pT + pB - ((kH - 1) * dH + 1)) / sH) + 1;
     this.oW = Math.floor((W + pL + pR - ((kW - 1) * dW + 1)) / sW) + 1;
     if (this.oH < 1 || this.oW < 1) throw new KernelArgumentError(`conv output would be empty (${this.oH}×${this.oW})`);
@@ -89,6 +90,7 @@ export class QConvImpl implements QConv {
             outputMin: o.outputMin,
             outputMax: o.outputMax,
             bias: o.bias?.subarray(m0, m1),
+            biasF32: o.biasF32?.subarray(m0, m1),
           },
           [path],
         ),
@@ -132,8 +134,9 @@ export class QConvImpl implements QConv {
     if ((o.output === 'u8' || o.output === 's8') && !(zy >= tmin && zy <= tmax && qmin >= tmin && qmax <= tmax && qmin <= qmax)) {
       throw new KernelArgumentError(`conv output zero point / range out of the ${o.output} range`);
     }
+    const biasF32 = o.biasF32 ? heap.put(o.biasF32) : 0;
     const params = heap.alloc(PARAMS_BYTES);
-    writeParams(heap, params, { za: 0, biasI32: 0, scale: 0, zy, qmin, qmax, biasF32: 0 });
+    writeParams(heap, params, { za: 0, biasI32: 0, scale: 0, zy, qmin, qmax, biasF32 });
     const [sH, sW] = o.strides ?? [1, 1];
     const [dH, dW] = o.dilations ?? [1, 1];
     const Hp = (this.oH - 1) * sH + (kH - 1) * dH + 1;
@@ -141,7 +144,7 @@ export class QConvImpl implements QConv {
     const scratchBytes = 2 * Hp * Wp;
     const threads = ctx.pool?.size ?? 1;
     const scratch = Array.from({ length: threads }, () => heap.alloc(scratchBytes));
-    this.dw = { w, bias, scale, params, scratch, scratchBytes };
+    this.dw = { w, bias, biasF32, scale, params, scratch, scratchBytes };
     this.checkZa(this.za);
   }
 
@@ -258,6 +261,7 @@ export class QConvImpl implements QConv {
     if (this.dw) {
       heap.free(this.dw.w);
       heap.free(this.dw.bias);
+      heap.free(this.dw.biasF32);
       heap.free(this.dw.scale);
       heap.free(this.dw.params);
       for (const s of this.dw.scratch) heap.free(s);

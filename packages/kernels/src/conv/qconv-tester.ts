@@ -21,7 +21,7 @@ export function randomConvCase(seed: number, s: ConvShape, over: Partial<Referen
   const r = rng(seed);
   const aSigned = r.int(0, 1) === 1;
   const bSigned = r.int(0, 1) === 1;
-  const output = r.pick<QOutputType>(['u8', 's8', 'f32', 'i32']);
+  const output = over.output ?? r.pick<QOutputType>(['u8', 's8', 'f32', 'i32']);
   const g = s.group ?? 1;
   const wCount = s.M * (s.C / g) * s.k[0] * s.k[1];
   const x = aSigned ? new Int8Array(s.N * s.C * s.H * s.W) : new Uint8Array(s.N * s.C * s.H * s.W);
@@ -43,6 +43,7 @@ export function randomConvCase(seed: number, s: ConvShape, over: Partial<Referen
     scale: r.int(0, 1) ? Array.from({ length: s.M }, () => base * sat * (0.5 + r.float())) : base * sat * (0.5 + r.float()),
     outputZeroPoint: output === 'u8' || output === 's8' ? r.int(yLo, yLo + 255) : 0,
     bias: r.int(0, 1) ? Int32Array.from({ length: s.M }, () => r.int(-30000, 30000)) : undefined,
+    biasF32: output === 'f32' && r.int(0, 1) ? Float32Array.from({ length: s.M }, () => r.float() * 8 - 4) : undefined,
     ...over,
   };
 }
@@ -51,7 +52,7 @@ export function runConvCase(k: Kernels, c: ReferenceQConv) {
   const conv = k.createQConv({
     C: c.C, H: c.H, W: c.W, M: c.M, kernelShape: c.kernelShape, group: c.group, strides: c.strides, dilations: c.dilations, pads: c.pads,
     weights: c.w, weightZeroPoint: c.wZeroPoint, activationSigned: c.x instanceof Int8Array, activationZeroPoint: c.xZeroPoint,
-    output: c.output, scale: c.scale, outputZeroPoint: c.outputZeroPoint, outputMin: c.outputMin, outputMax: c.outputMax, bias: c.bias,
+    output: c.output, scale: c.scale, outputZeroPoint: c.outputZeroPoint, outputMin: c.outputMin, outputMax: c.outputMax, bias: c.bias, biasF32: c.biasF32,
   });
   try {
     return { method: conv.method, got: conv.runArrays(c.N, c.x) };

@@ -19,6 +19,8 @@ export interface ReferenceQConv {
   w: Uint8Array | Int8Array;
   wZeroPoint: number | ArrayLike<number>;
   bias?: Int32Array;
+  /** f32 bias per output channel added after dequantization (f32 output). */
+  biasF32?: Float32Array;
   output: QOutputType;
   scale?: number | ArrayLike<number>;
   outputZeroPoint?: number;
@@ -67,7 +69,7 @@ export function referenceQConv(p: ReferenceQConv): Uint8Array | Int8Array | Floa
           }
           const i = ((n * M + m) * oH + oh) * oW + ow;
           if (p.output === 'i32') out[i] = acc;
-          else if (p.output === 'f32') out[i] = dequantize(acc, scale);
+          else if (p.output === 'f32') out[i] = p.biasF32 ? dequantize(acc, scale, p.biasF32[m]) : dequantize(acc, scale);
           else out[i] = requantize(acc, scale, p.outputZeroPoint ?? 0, qmin, qmax);
         }
       }
