@@ -20,7 +20,26 @@ export const qLinearAveragePoolConfig: OpConfig = {
     const zx = scalarParam(ctx, 2, 'x_zero_point');
     const sy = Math.fround(scalarParam(ctx, 3, 'y_scale'));
     const zy = scalarParam(ctx, 4, 'y_zero_point');
-    const floatCtx: OpContext = { ...ctx, input: (i) => (i === 0 ? { dtype: 'float32', dims: x.dims } : ctx.input(i)), inputCount: 1 };
+    // The float AveragePool prepared on a view of this context where X is float32.
+    const floatCtx: OpContext = {
+      get node() {
+        return ctx.node;
+      },
+      opset: 19,
+      attrs: ctx.attrs,
+      inputCount: 1,
+      hasInput: (i) => i === 0,
+      input: (i) => (i === 0 ? { dtype: 'float32', dims: x.dims } : ctx.input(i)),
+      constant: () => undefined,
+      value: (i) => ctx.value(i),
+      cache: ctx.cache,
+      workspace: (key, dtype, length) => ctx.workspace(`pool:${key}`, dtype, length),
+      kernels: undefined,
+      scratchPtr: (key, bytes) => ctx.scratchPtr(`pool:${key}`, bytes),
+      constantPtr: (i) => ctx.constantPtr(i),
+      onDispose: (fn) => ctx.onDispose(fn),
+      fail: (m) => ctx.fail(m),
+    };
     const pool = averagePoolConfig.prepare(floatCtx);
     const outDims = pool.outputs[0].dims;
     const xf = makeTensor('float32', x.dims, ctx.workspace('xf', 'float32', sizeOf(x.dims)));
