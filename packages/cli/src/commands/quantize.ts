@@ -140,9 +140,13 @@ function quantizeOptions(args: ParsedArgs): QuantizeOptions {
 function calibrationData(dir: string, inputNames: readonly string[], batchSize: number): QuantizeOptions['calibration'] {
   const parts = dataParts(dir);
   if (parts.length === 1) return readDataPart(parts[0], inputNames, { labels: 'ignore' }).feeds as unknown as Feeds;
-  return (function* () {
-    for (const p of parts) for (const b of batchesOf(readDataPart(p, inputNames, { labels: 'ignore' }), batchSize)) yield b.feeds as unknown as Feeds;
-  })();
+  // Re-iterable: the quantizer reads calibration data more than once (ranges, then sensitivity),
+  // and each pass streams the subfolders from disk again.
+  return {
+    *[Symbol.iterator]() {
+      for (const p of parts) for (const b of batchesOf(readDataPart(p, inputNames, { labels: 'ignore' }), batchSize)) yield b.feeds as unknown as Feeds;
+    },
+  };
 }
 
 /** Payload bytes of every tensor (to decide whether the output needs external data). */
