@@ -66,6 +66,13 @@ describe('lossless round trip', () => {
     });
   }
 
+  it('a ModelProto without a graph stays without one through the IR', () => {
+    const proto = decodeMessage(ModelProtoSchema, readBytes(testData('fixtures/mlp_diabetes/model.onnx')));
+    delete (proto as { graph?: unknown }).graph;
+    const bytes = encodeMessage(ModelProtoSchema, proto);
+    expect(Buffer.from(serializeModel(parseModel(bytes))).equals(Buffer.from(bytes))).toBe(true);
+  });
+
   it('keeps unknown fields, metadata, functions, doc strings and value_info', () => {
     const bytes = readBytes(testData('fixtures/encoder_sentiment/model.onnx'));
     const proto = decodeMessage(ModelProtoSchema, bytes);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ModelBuilder, Node, OnnxValidationError, assertValid, parseModel, validateModel } from './index.js';
+import { create } from '@bufbuild/protobuf';
+import { ModelBuilder, Node, OnnxValidationError, SparseTensorProtoSchema, assertValid, makeTensor, parseModel, validateModel } from './index.js';
 import { readBytes, testData } from './test-helpers.js';
 
 function small() {
@@ -22,6 +23,18 @@ describe('validator', () => {
       }
     }
     expect(codes(small().b.build())).toEqual([]);
+  });
+
+  it('counts sparse initializers as defined values', () => {
+    const b = new ModelBuilder({ opset: 17 });
+    b.input('x', 'float32', [4]);
+    b.output(b.op('Add', ['x', 'sp']), 'float32', [4]);
+    expect(codes(b.model)).toContain('dangling-input');
+    b.graph.proto.sparseInitializer.push(
+      create(SparseTensorProtoSchema, { values: makeTensor('sp', 'float32', [1], [2]), indices: makeTensor('sp_i', 'int64', [1], [0]), dims: [4n] }),
+    );
+    b.graph.invalidate();
+    expect(validateModel(b.model, { types: false })).toEqual([]);
   });
 
   it('finds dangling inputs', () => {

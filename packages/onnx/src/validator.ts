@@ -43,6 +43,7 @@ function validateGraph(g: Graph, outer: ReadonlySet<string>, domains: ReadonlySe
     define(v.name, 'graph input');
   }
   for (const name of g.initializers.keys()) if (!inputNames.has(name)) define(name, 'initializer');
+  for (const sp of g.proto.sparseInitializer) if (sp.values?.name && !inputNames.has(sp.values.name)) define(sp.values.name, 'sparse initializer');
 
   let sorted = true;
   const producedLater = new Set<string>();

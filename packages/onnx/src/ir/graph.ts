@@ -120,6 +120,8 @@ export class Graph {
     const s = new Set<string>();
     for (const v of this.inputs) s.add(v.name);
     for (const k of this.initializers.keys()) s.add(k);
+    // Sparse initializers stay on the proto, but their names are defined values all the same.
+    for (const sp of this.proto.sparseInitializer) if (sp.values?.name) s.add(sp.values.name);
     for (const n of this.nodes) for (const o of n.outputs) if (o) s.add(o);
     return s;
   }

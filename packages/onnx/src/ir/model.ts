@@ -33,7 +33,10 @@ export class Model {
 
   toProto(): ModelProto {
     const p = shallowClone(this.proto);
-    p.graph = this.graph.toProto();
+    const g = this.graph;
+    // A ModelProto without a graph (e.g. a function library) stays without one.
+    const empty = !g.nodes.length && !g.inputs.length && !g.outputs.length && !g.initializers.size && !g.name;
+    if (this.proto.graph !== undefined || !empty) p.graph = g.toProto();
     return p;
   }
 
