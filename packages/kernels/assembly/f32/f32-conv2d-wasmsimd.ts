@@ -7,6 +7,7 @@
 //     time, then C[OC/g, pixels] = W_g[OC/g, C/g·kh·kw] · B.
 // scratch: f32_conv2d_scratch_bytes(...) bytes (0 for depthwise).
 import { f32_gemm_4x8_minmax_wasmsimd } from './f32-gemm-4x8-minmax-wasmsimd';
+import { fmadd } from './f32-fmadd';
 
 const CHUNK: i32 = 256; // output pixels per im2col block (multiple of 8)
 
@@ -50,7 +51,7 @@ function depthwise(
               const wvv = f32x4.splat(wv);
               for (; ox + 4 <= ox1; ox += 4) {
                 const yo = yr + (<usize>ox << 2);
-                v128.store(yo, f32x4.add(v128.load(yo), f32x4.mul(wvv, v128.load(xr + (<usize>(ox + off) << 2)))));
+                v128.store(yo, fmadd(wvv, v128.load(xr + (<usize>(ox + off) << 2)), v128.load(yo)));
               }
             }
             for (; ox < ox1; ox++) {

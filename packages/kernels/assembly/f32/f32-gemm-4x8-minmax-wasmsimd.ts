@@ -5,6 +5,7 @@
 // bias (biasKind): 0 none; 1 per column [N]; 2 per row [M]; 3 full [M, N] matrix (row stride N).
 // The clamp comes as f32 bit patterns (loBits/hiBits) so every argument is an integer: the thread
 // pool's argument protocol is Int32 (threads split N by offsetting packedB, c and a column bias).
+import { fmadd } from './f32-fmadd';
 
 // @ts-ignore: decorator
 @inline function biasVec(bias: usize, kind: i32, m: i32, n: i32, N: i32): v128 {
@@ -61,17 +62,17 @@ export function f32_gemm_4x8_minmax_wasmsimd(
         const b1 = v128.load(bp, 16);
         const ko = <usize>k << 2;
         let av = v128.load32_splat(a0 + ko);
-        c00 = f32x4.add(c00, f32x4.mul(av, b0));
-        c01 = f32x4.add(c01, f32x4.mul(av, b1));
+        c00 = fmadd(av, b0, c00);
+        c01 = fmadd(av, b1, c01);
         av = v128.load32_splat(a1 + ko);
-        c10 = f32x4.add(c10, f32x4.mul(av, b0));
-        c11 = f32x4.add(c11, f32x4.mul(av, b1));
+        c10 = fmadd(av, b0, c10);
+        c11 = fmadd(av, b1, c11);
         av = v128.load32_splat(a2 + ko);
-        c20 = f32x4.add(c20, f32x4.mul(av, b0));
-        c21 = f32x4.add(c21, f32x4.mul(av, b1));
+        c20 = fmadd(av, b0, c20);
+        c21 = fmadd(av, b1, c21);
         av = v128.load32_splat(a3 + ko);
-        c30 = f32x4.add(c30, f32x4.mul(av, b0));
-        c31 = f32x4.add(c31, f32x4.mul(av, b1));
+        c30 = fmadd(av, b0, c30);
+        c31 = fmadd(av, b1, c31);
         bp += 32;
       }
       const cols = min(8, N - n);
@@ -92,16 +93,16 @@ export function f32_gemm_4x8_minmax_wasmsimd(
       for (; k + 2 <= K; k += 2) {
         const av = v128.load32_splat(a0 + (<usize>k << 2));
         const aw = v128.load32_splat(a0 + (<usize>k << 2), 4);
-        p0 = f32x4.add(p0, f32x4.mul(av, v128.load(bp)));
-        p1 = f32x4.add(p1, f32x4.mul(av, v128.load(bp, 16)));
-        q0 = f32x4.add(q0, f32x4.mul(aw, v128.load(bp, 32)));
-        q1 = f32x4.add(q1, f32x4.mul(aw, v128.load(bp, 48)));
+        p0 = fmadd(av, v128.load(bp), p0);
+        p1 = fmadd(av, v128.load(bp, 16), p1);
+        q0 = fmadd(aw, v128.load(bp, 32), q0);
+        q1 = fmadd(aw, v128.load(bp, 48), q1);
         bp += 64;
       }
       if (k < K) {
         const av = v128.load32_splat(a0 + (<usize>k << 2));
-        p0 = f32x4.add(p0, f32x4.mul(av, v128.load(bp)));
-        p1 = f32x4.add(p1, f32x4.mul(av, v128.load(bp, 16)));
+        p0 = fmadd(av, v128.load(bp), p0);
+        p1 = fmadd(av, v128.load(bp, 16), p1);
       }
       storeRow(c + (<usize>(m * ldc + n) << 2), f32x4.add(p0, q0), f32x4.add(p1, q1), min(8, N - n), bias, biasKind, m, n, N, lov, hiv);
     }

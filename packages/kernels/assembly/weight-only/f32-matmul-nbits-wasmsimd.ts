@@ -10,6 +10,7 @@
 //   w = (q − zp) · scale; bias f32 [N] or null; Y row stride ldy (≥ N: a thread's column slice).
 //   blockSize: power of two in [16, 256].
 //   scratch: f32_matmul_nbits_scratch_bytes(M, K, blockSize) bytes (M = 1: nb floats; else 4 unpacked columns).
+import { fmadd } from '../f32/f32-fmadd';
 
 // @ts-ignore: decorator
 @inline function zeroPoint(zp: usize, zpKind: i32, bits: i32, n: i32, blk: i32, nb: i32): f32 {
@@ -109,10 +110,10 @@ function gemv(a: usize, b: usize, scales: usize, zp: usize, zpKind: i32, bias: u
         const q0 = i16x8.extend_low_i8x16_u(q);
         const q1 = i16x8.extend_high_i8x16_u(q);
         const o = ap + (<usize>k << 2);
-        acc = f32x4.add(acc, f32x4.mul(v128.load(o), f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(q0))));
-        acc = f32x4.add(acc, f32x4.mul(v128.load(o, 16), f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(q0))));
-        acc = f32x4.add(acc, f32x4.mul(v128.load(o, 32), f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(q1))));
-        acc = f32x4.add(acc, f32x4.mul(v128.load(o, 48), f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(q1))));
+        acc = fmadd(v128.load(o), f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(q0)), acc);
+        acc = fmadd(v128.load(o, 16), f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(q0)), acc);
+        acc = fmadd(v128.load(o, 32), f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(q1)), acc);
+        acc = fmadd(v128.load(o, 48), f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(q1)), acc);
       }
       let tail: f32 = 0;
       for (; k < len; k++) {
@@ -170,10 +171,10 @@ export function f32_matmul_nbits_wasmsimd(
       for (; k + 4 <= K; k += 4) {
         const o = <usize>k << 2;
         const av = v128.load(ap + o);
-        c0 = f32x4.add(c0, f32x4.mul(av, v128.load(w0 + o)));
-        c1 = f32x4.add(c1, f32x4.mul(av, v128.load(w1 + o)));
-        c2 = f32x4.add(c2, f32x4.mul(av, v128.load(w2 + o)));
-        c3 = f32x4.add(c3, f32x4.mul(av, v128.load(w3 + o)));
+        c0 = fmadd(av, v128.load(w0 + o), c0);
+        c1 = fmadd(av, v128.load(w1 + o), c1);
+        c2 = fmadd(av, v128.load(w2 + o), c2);
+        c3 = fmadd(av, v128.load(w3 + o), c3);
       }
       let s0 = hsum4(c0), s1 = hsum4(c1), s2 = hsum4(c2), s3 = hsum4(c3);
       for (; k < K; k++) {
