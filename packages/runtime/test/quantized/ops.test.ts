@@ -374,7 +374,7 @@ describe('QuantizeLinear / DequantizeLinear / DynamicQuantizeLinear', () => {
   });
 });
 
-describe('MatMulNBits (com.microsoft, 4-bit blocks)', () => {
+describe.each(PATHS)('MatMulNBits (com.microsoft, 4-bit blocks, %s)', (_label, opts) => {
   it('matches A · dequant(B)ᵀ + bias with packed zero points', () => {
     const r = rng(40);
     const [M, K, N, bs] = [3, 40, 5, 16];
@@ -398,7 +398,7 @@ describe('MatMulNBits (com.microsoft, 4-bit blocks)', () => {
       feeds: { a: t('float32', [M, K], a) },
       consts: { b: t('uint8', [N, blocks, bs / 2], packed), s: t('float32', [N * blocks], scales), z: t('uint8', [N * zRow], zPacked), bias: t('float32', [N], bias) },
       outputs: ['y'],
-    });
+    }, opts());
     const want: number[] = [];
     for (let m = 0; m < M; m++)
       for (let n = 0; n < N; n++) {
