@@ -12,15 +12,17 @@ import type { DataTensor } from './data-folder.js';
 export interface EngineOptions {
   /** threads for the WASM kernels (default 1) */
   threads?: number;
+  /** the model's bytes when they are not (yet) in the file; `path` then only names it in messages */
+  bytes?: Uint8Array;
 }
 
 export type { Session };
 
 /** Creates a session on Octet's runtime; failures (unsupported ops, bad model) name the file. */
 export async function openSession(path: string, options: EngineOptions = {}): Promise<Session> {
-  requireFile(path, 'model file');
+  if (!options.bytes) requireFile(path, 'model file');
   try {
-    return await createNodeSession(modelBytesForRuntime(path), { numThreads: options.threads ?? 1 });
+    return await createNodeSession(options.bytes ?? modelBytesForRuntime(path), { numThreads: options.threads ?? 1 });
   } catch (e) {
     const msg = (e as Error).message;
     throw new CliError(msg.includes(path) ? msg : `${path}: ${msg}`, { cause: e });

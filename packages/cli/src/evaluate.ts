@@ -13,6 +13,8 @@ export interface EvaluateOptions {
   /** model output compared with the labels (default: the first) */
   output?: string;
   progress?: Progress;
+  /** evaluate these bytes (not yet written to `modelPath`) */
+  bytes?: Uint8Array;
 }
 
 export interface Evaluation {
@@ -22,7 +24,7 @@ export interface Evaluation {
 }
 
 export async function evaluateModel(modelPath: string, dataDir: string, options: EvaluateOptions): Promise<Evaluation> {
-  const session = await openSession(modelPath, { threads: options.threads });
+  const session = await openSession(modelPath, { threads: options.threads, bytes: options.bytes });
   try {
     const output = options.output ?? session.outputNames[0];
     if (!session.outputNames.includes(output)) throw new CliError(`${modelPath}: no output named '${output}' (outputs: ${session.outputNames.join(', ')})`);

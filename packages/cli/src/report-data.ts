@@ -75,9 +75,9 @@ export function buildQuantizeReport(r: QuantizeReportInput): ReportData {
 }
 
 /** Float vs quantized outputs on the first `limit` samples of a data folder, for the scatter plot. */
-export async function compareOutputs(floatPath: string, quantPath: string, dataDir: string, limit = 256, threads?: number): Promise<OutputComparison[]> {
+export async function compareOutputs(floatPath: string, quantPath: string, dataDir: string, limit = 256, threads?: number, quantBytes?: Uint8Array): Promise<OutputComparison[]> {
   const f = await openSession(floatPath, { threads });
-  const q = await openSession(quantPath, { threads });
+  const q = await openSession(quantPath, { threads, bytes: quantBytes });
   try {
     const part = readDataPart(dataParts(dataDir)[0], f.inputNames, { labels: 'ignore' });
     const batch = batchesOf(part, limit).next().value!;
@@ -99,9 +99,9 @@ export interface LatencyComparison {
 }
 
 /** Median latency of both models on the first `batch` samples of a data folder (Octet's runtime, alternating runs). */
-export async function compareLatency(floatPath: string, quantPath: string, dataDir: string, runs = 10, batch = 1, threads?: number): Promise<LatencyComparison> {
+export async function compareLatency(floatPath: string, quantPath: string, dataDir: string, runs = 10, batch = 1, threads?: number, quantBytes?: Uint8Array): Promise<LatencyComparison> {
   const f = await openSession(floatPath, { threads });
-  const q = await openSession(quantPath, { threads });
+  const q = await openSession(quantPath, { threads, bytes: quantBytes });
   try {
     const part = readDataPart(dataParts(dataDir)[0], f.inputNames, { labels: 'ignore' });
     const b = batchesOf(part, batch).next().value!;

@@ -195,6 +195,16 @@ describe('octet quantize', () => {
     expect(r.err.trimEnd().split('\n')).toHaveLength(1);
     expect(readFileSync(out, 'utf8')).toBe('previous');
     expect(readdirSync(tmp.path)).toEqual(['q.onnx']);
+    // evaluation data without labels: refused before quantizing
+    const unlabelled = await octet('quantize', fixture('mlp_diabetes', 'model.onnx'), '-o', out, '--eval', fixture('mlp_diabetes', 'calib'), '--metric', 'rmse');
+    expect(unlabelled.code).toBe(1);
+    expect(unlabelled.err).toMatch(/calib: no labels\.pb \(--eval needs labelled data\)\n$/);
+    // evaluation that fails after quantizing (data of another model): still nothing written
+    const mismatch = await octet('quantize', fixture('mlp_diabetes', 'model.onnx'), '-o', out, '--eval', fixture('mlp_breast_cancer', 'test'), '--metric', 'rmse', '--report', join(tmp.path, 'r.html'));
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(readFileSync(out, 'utf8')).toBe('previous');
+    expect(readdirSync(tmp.path)).toEqual(['q.onnx']);
     const missing = await octet('quantize', fixture('mlp_diabetes', 'model.onnx'), '-o', join(tmp.path, 'no', 'such', 'q.onnx'));
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/output folder does not exist/);

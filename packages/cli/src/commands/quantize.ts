@@ -1,7 +1,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Model, inlineExternalData, isExternal, externalDataInfo, forEachModelTensor, rawByteLength, tensorElementCount } from '@octet/onnx';
+import { Model, inlineExternalData, isExternal, serializeModel, externalDataInfo, forEachModelTensor, rawByteLength, tensorElementCount } from '@octet/onnx';
 import { saveModel, writeFileAtomic } from '@octet/onnx/node';
 import { createOrtExecutor, quantize, type Feeds, type ModelExecutor, type OrtLike, type QuantizeOptions, type QuantizeReport } from '@octet/quantizer';
 import { listOption, type CommandSpec, type ParsedArgs } from '../args.js';
@@ -70,6 +70,11 @@ function checkPaths(args: ParsedArgs, io: CliIo): Paths {
   if (report && (sameFile(report, input) || sameFile(report, output))) throw new UsageError(`--report ${args.options.report} would overwrite a model file`);
   if (!existsSync(dirname(output))) throw new CliError(`${dirname(output)}: output folder does not exist`);
   return { input, output, report };
+}
+
+/** Fails fast (before a long quantization) when the evaluation folder has no labels. */
+function checkLabelled(dir: string): void {
+  for (const part of dataParts(dir)) if (!existsSync(join(part, 'labels.pb'))) throw new CliError(`${part}: no labels.pb (--eval needs labelled data)`);
 }
 
 /** OUT.onnx.data must not be a file the input model reads its tensors from. */
@@ -201,6 +206,7 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
     // Accuracy-driven tuning belongs to @octet/quantizer (issue 6); it does not expose it yet.
     throw new CliError('--target-drop: accuracy-driven mixed precision is not available in this version of @octet/quantizer');
   }
+  if (args.options.eval) checkLabelled(resolvePath(args.options.eval as string, io.cwd));
   const model = openModel(paths.input);
   const inputNames = model.graph.inputs.filter((v) => !model.graph.initializers.has(v.name)).map((v) => v.name);
   if (args.options['external-data']) refuseDataCollision(model, paths);
@@ -230,31 +236,36 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
   const out = Model.fromProto(result.model);
   const inputBytes = statSync(paths.input).size;
   const needsExternal = Boolean(args.options['external-data']) || modelBytes(out) > 1.8 * 1024 ** 3;
-  let html: string | undefined;
   let evaluation: QuantizeSummary['eval'];
 
-  // Write the model first (atomically) so evaluation runs the exact bytes the user gets; the
-  // report is rendered before anything of it is written, then written atomically too.
-  // Let a pending Ctrl-C (the bin's SIGINT handler) run before anything is written: the
-  // quantizer's synchronous stretches give it no other chance.
-  await yieldToEventLoop();
-  try {
-    saveModel(out, paths.output, needsExternal ? { externalData: { location: `${basename(paths.output)}.data` } } : undefined);
-  } catch (e) {
-    throw new CliError(`${paths.output}: cannot write the quantized model: ${(e as Error).message}`, { cause: e });
+  // Evaluate and render the report from the bytes in memory, then write the model and the report
+  // (each atomically): a failure anywhere leaves no output behind. Only a model that needs
+  // external data (too large for one buffer) is written first and evaluated from the file.
+  const outBytes = needsExternal ? undefined : serializeModel(out);
+  const writeOutput = () => {
+    try {
+      if (outBytes) writeFileAtomic(paths.output, [outBytes]);
+      else saveModel(out, paths.output, { externalData: { location: `${basename(paths.output)}.data` } });
+    } catch (e) {
+      throw new CliError(`${paths.output}: cannot write the quantized model: ${(e as Error).message}`, { cause: e });
+    }
+  };
+  if (!outBytes) {
+    await yieldToEventLoop();
+    writeOutput();
   }
-  const outputBytes = statSync(paths.output).size + (needsExternal && existsSync(`${paths.output}.data`) ? statSync(`${paths.output}.data`).size : 0);
+  const outputBytes = outBytes ? outBytes.length : statSync(paths.output).size + (existsSync(`${paths.output}.data`) ? statSync(`${paths.output}.data`).size : 0);
 
   let latency: LatencyComparison | undefined;
   let floatEval: Evaluation | undefined;
   let quantEval: Evaluation | undefined;
+  const threads = args.options.threads as number | undefined;
   if (args.options.eval) {
     const dir = resolvePath(args.options.eval as string, io.cwd);
     const metric = args.options.metric as MetricName;
-    const threads = args.options.threads as number | undefined;
     floatEval = await evaluateModel(paths.input, dir, { metric, threads, progress: createProgress(io, 'eval float', json) });
-    quantEval = await evaluateModel(paths.output, dir, { metric, threads, progress: createProgress(io, 'eval quantized', json) });
-    latency = await compareLatency(paths.input, paths.output, dir, 10, 1, threads);
+    quantEval = await evaluateModel(paths.output, dir, { metric, threads, bytes: outBytes, progress: createProgress(io, 'eval quantized', json) });
+    latency = await compareLatency(paths.input, paths.output, dir, 10, 1, threads, outBytes);
     const drop = higherIsBetter(metric) ? floatEval.value - quantEval.value : quantEval.value - floatEval.value;
     evaluation = {
       metric,
@@ -265,7 +276,9 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
       latencyMs: { batch: latency.batch, float: latency.float.medianMs, quantized: latency.quantized.medianMs },
     };
   }
+  let html: string | undefined;
   if (paths.report) {
+    const dataDir = resolvePath((args.options.eval ?? args.options.calib ?? '') as string, io.cwd);
     const data = buildQuantizeReport({
       inputPath: args.positionals[0],
       input: model,
@@ -274,11 +287,17 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
       bytes: { float: inputBytes, quantized: outputBytes },
       evaluation: floatEval && quantEval ? { float: floatEval, quantized: quantEval } : undefined,
       latency,
-      outputs: await compareOutputs(paths.input, paths.output, resolvePath((args.options.eval ?? args.options.calib ?? '') as string, io.cwd), 256, args.options.threads as number | undefined).catch(() => undefined),
+      // the scatter plot is optional: a model the runtime cannot run simply has none
+      outputs: await compareOutputs(paths.input, paths.output, dataDir, 256, threads, outBytes).catch(() => undefined),
       options: Object.fromEntries(Object.entries(args.options).filter(([k]) => k !== 'json')) as Record<string, string | number | boolean>,
     });
     html = await renderReportHtml(data);
-    await yieldToEventLoop();
+  }
+  // A pending Ctrl-C (the bin's SIGINT handler) runs here, before anything is written: the
+  // quantizer's synchronous stretches give it no other chance.
+  await yieldToEventLoop();
+  if (outBytes) writeOutput();
+  if (paths.report && html !== undefined) {
     try {
       writeFileAtomic(paths.report, [new TextEncoder().encode(html)]);
     } catch (e) {
