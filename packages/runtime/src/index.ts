@@ -3,6 +3,7 @@
 export type { Session, SessionOptions, RunOptions, Feeds, ModelSource, ValueMetadata, ProfileEntry } from './session.js';
 export { createSession, createSessionSync } from './session-impl.js';
 export { ModelSignatureError, type SignatureCheckOptions } from './verify-signature.js';
+export { ResourceLimitError, DEFAULT_LIMITS, type RuntimeLimits } from './limits.js';
 export type {
   OpConfig,
   OpContext,

@@ -14,16 +14,20 @@ import { defaultRegistry } from './register-all-ops.js';
 import type { Feeds, ModelSource, ProfileEntry, RunOptions, Session, SessionOptions, ValueMetadata } from './session.js';
 import { isTypedArrayOf, onnxDtypeName, sizeOf, type Tensor, type TensorValue } from './tensor.js';
 import { checkModelSignature } from './verify-signature.js';
+import { checkGraphLimits, checkModelBytes, registryWithLimits, resolveLimits } from './limits.js';
 
 export async function createSession(model: ModelSource, options: SessionOptions = {}): Promise<Session> {
   return createSessionSync(model, options);
 }
 
 export function createSessionSync(model: ModelSource, options: SessionOptions = {}): Session {
+  const limits = resolveLimits(options.limits);
+  checkModelBytes(model, limits);
   checkModelSignature(model, options);
   const graph = model instanceof Uint8Array ? graphFromModel(decodeModel(model)) : model;
+  checkGraphLimits(graph, limits);
   const compiled = compileGraph(graph, {
-    registry: options.registry ?? defaultRegistry(),
+    registry: registryWithLimits(options.registry ?? defaultRegistry(), limits),
     kernels: options.kernels,
     constantFolding: options.constantFolding,
   });

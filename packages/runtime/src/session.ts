@@ -5,6 +5,7 @@ import type { KernelProvider } from './kernel-provider.js';
 import type { OpRegistry } from './op-registry.js';
 import type { TensorValue } from './tensor.js';
 import type { SignatureCheckOptions } from './verify-signature.js';
+import type { RuntimeLimits } from './limits.js';
 
 export interface ValueMetadata {
   readonly name: string;
@@ -22,6 +23,8 @@ export interface SessionOptions extends SignatureCheckOptions {
   kernels?: KernelProvider;
   /** Compile-time constant folding (default true). */
   constantFolding?: boolean;
+  /** Resource limits for untrusted models (defaults: `DEFAULT_LIMITS`). */
+  limits?: Partial<RuntimeLimits>;
 }
 
 export type Feeds = Readonly<Record<string, TensorValue>>;
