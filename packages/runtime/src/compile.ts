@@ -52,8 +52,15 @@ export interface CompileOptions {
   constantFolding?: boolean;
 }
 
-export function compileGraph(graph: RuntimeGraph, options: CompileOptions): CompiledModel {
+export function compileGraph(source: RuntimeGraph, options: CompileOptions): CompiledModel {
   const { registry } = options;
+  // Patterns rewrite nodes in place: work on a copy, never on the caller's graph.
+  const graph: RuntimeGraph = {
+    ...source,
+    opsets: new Map(source.opsets),
+    initializers: new Map(source.initializers),
+    nodes: source.nodes.map((n) => ({ ...n, inputs: [...n.inputs], outputs: [...n.outputs], attributes: new Map(n.attributes) })),
+  };
   applyPatterns(graph, registry, options.kernels);
   const ordered = topologicalOrder(graph);
 

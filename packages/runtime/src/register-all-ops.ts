@@ -3,6 +3,7 @@
 import type { GraphPattern, OpConfig, OpRegistry } from './op-registry.js';
 import { createOpRegistry } from './op-registry-impl.js';
 import { quantOpConfigs } from './ops/quant/index.js';
+import { fuseConvActivationPattern } from './patterns/fuse-conv-activation.js';
 import { graphPatterns } from './patterns/index.js';
 import { absConfig } from './ops/Abs.js';
 import { addConfig } from './ops/Add.js';
@@ -28,6 +29,7 @@ import { expConfig } from './ops/Exp.js';
 import { expandConfig } from './ops/Expand.js';
 import { flattenConfig } from './ops/Flatten.js';
 import { floorConfig } from './ops/Floor.js';
+import { fusedConvConfig } from './ops/FusedConv.js';
 import { gatherConfig } from './ops/Gather.js';
 import { geluConfig } from './ops/Gelu.js';
 import { gemmConfig } from './ops/Gemm.js';
@@ -108,6 +110,7 @@ export const floatOpConfigs: readonly OpConfig[] = [
   expandConfig,
   flattenConfig,
   floorConfig,
+  fusedConvConfig,
   gatherConfig,
   geluConfig,
   gemmConfig,
@@ -168,6 +171,8 @@ export function registerAllOps(registry: OpRegistry): OpRegistry {
   for (const c of floatOpConfigs) registry.register(c);
   for (const c of quantOpConfigs) registry.register(c);
   for (const p of graphPatterns as readonly GraphPattern[]) registry.registerPattern(p);
+  // Float epilogue fusions run after the quantized patterns (which claim QDQ convolutions first).
+  registry.registerPattern(fuseConvActivationPattern);
   return registry;
 }
 

@@ -1,5 +1,5 @@
 import { LATEST_OPSET } from '../op-names.js';
-import type { OpConfig } from '../op-registry.js';
+import type { OpConfig, OpContext, PreparedOp } from '../op-registry.js';
 import { sizeOf } from '../tensor.js';
 import { convGeometry, type ConvGeometry } from './conv-geometry.js';
 import { createConv2d, type Conv2d } from '@octet/kernels';
@@ -13,7 +13,12 @@ export const convConfig: OpConfig = {
   domain: '',
   minOpset: 1,
   maxOpset: LATEST_OPSET,
-  prepare(ctx) {
+  prepare: (ctx) => prepareConv(ctx),
+};
+
+/** Conv with a fused output clamp ([0, ∞) for Relu, [min, max] for Clip): com.microsoft FusedConv. */
+export function prepareConv(ctx: OpContext, clamp?: readonly [number, number]): PreparedOp {
+  {
     const x = ctx.input(0);
     const w = ctx.input(1);
     if (x.dtype !== 'float32') ctx.fail(`${x.dtype} Conv is not supported (use ConvInteger / QLinearConv)`);
@@ -55,6 +60,7 @@ export const convConfig: OpConfig = {
           group,
           weights: constW.data as Float32Array,
           bias: constB ? (constB.data as Float32Array) : null,
+          clamp,
         });
         ctx.cache.set(key, conv);
         const cv = conv;
@@ -100,10 +106,14 @@ export const convConfig: OpConfig = {
             }
           }
         }
+        if (clamp) {
+          const [lo, hi] = clamp;
+          for (let i = 0; i < Y.length; i++) Y[i] = Y[i] < lo ? lo : Y[i] > hi ? hi : Y[i];
+        }
       },
     };
-  },
-};
+  }
+}
 
 /** col[(c·K + kidx), p] = X[c, pos(p, kidx)] or 0 in the padding (N-d). */
 export function im2col(X: Float32Array, xOff: number, channels: number, geo: ConvGeometry, col: Float32Array): void {

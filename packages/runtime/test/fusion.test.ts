@@ -1,0 +1,63 @@
+import { loadKernels } from '@octet/kernels';
+import { describe, expect, it } from 'vitest';
+import { createOpRegistry, createSession, floatOpConfigs, type GraphNode, type RuntimeGraph } from '../src/index.js';
+
+const kernels = await loadKernels({ variant: 'simd' });
+
+// y = Clip(Conv(x, W, b), 0, 6) and z = Relu(Conv(x, W2)); bounds as Constant nodes (opset 13).
+function graph(): RuntimeGraph {
+  const rnd = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 2);
+  const node = (opType: string, inputs: string[], outputs: string[], attributes: GraphNode['attributes'] = new Map()): GraphNode => ({ name: outputs[0], opType, domain: '', inputs, outputs, attributes });
+  const scalar = (v: number) => ({ kind: 'tensor' as const, value: { dtype: 'float32' as const, dims: [], data: Float32Array.from([v]) } });
+  return {
+    opsets: new Map([['', 13]]),
+    inputs: [{ name: 'x', dtype: 'float32', elemType: 1, dims: [null, 3, 9, 9] }],
+    outputs: [
+      { name: 'y', dtype: 'float32', elemType: 1, dims: undefined },
+      { name: 'z', dtype: 'float32', elemType: 1, dims: undefined },
+    ],
+    initializers: new Map([
+      ['W', { dtype: 'float32', dims: [4, 3, 3, 3], data: rnd(108, 1) }],
+      ['b', { dtype: 'float32', dims: [4], data: rnd(4, 2) }],
+      ['W2', { dtype: 'float32', dims: [5, 3, 1, 1], data: rnd(15, 3) }],
+    ]),
+    nodes: [
+      node('Constant', [], ['lo'], new Map([['value', scalar(0)]])),
+      node('Constant', [], ['hi'], new Map([['value', scalar(6)]])),
+      node('Conv', ['x', 'W', 'b'], ['c1'], new Map([['pads', { kind: 'ints', value: [1, 1, 1, 1] }], ['strides', { kind: 'ints', value: [2, 2] }]])),
+      node('Clip', ['c1', 'lo', 'hi'], ['y']),
+      node('Conv', ['x', 'W2'], ['c2']),
+      node('Relu', ['c2'], ['z']),
+    ],
+  };
+}
+
+describe('fuse-conv-activation', () => {
+  const x = { type: 'float32' as const, dims: [2, 3, 9, 9], data: Float32Array.from({ length: 486 }, (_, i) => Math.cos(i) * 5) };
+  const unfused = createOpRegistry();
+  for (const c of floatOpConfigs) unfused.register(c);
+
+  for (const [label, k] of [['WASM kernels', kernels], ['TypeScript', undefined]] as const) {
+    it(`fuses Conv → Clip and Conv → Relu into FusedConv with the same results (${label})`, async () => {
+      const g = graph();
+      const fused = await createSession(g, { kernels: k });
+      const plain = await createSession(graph(), { kernels: k, registry: unfused });
+      fused.startProfiling();
+      await fused.run({ x });
+      const a = await fused.run({ x });
+      const ops = fused.endProfiling().map((e) => e.opType).sort();
+      expect(ops).toEqual(['FusedConv', 'FusedConv']);
+      const b = await plain.run({ x });
+      expect(a.y.dims).toEqual([2, 4, 5, 5]);
+      for (const name of ['y', 'z']) {
+        const p = a[name].data as Float32Array;
+        const q = b[name].data as Float32Array;
+        for (let i = 0; i < q.length; i++) expect(Math.abs(p[i] - q[i])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(q[i])));
+      }
+      expect(Math.max(...(a.y.data as Float32Array))).toBeLessThanOrEqual(6);
+      expect(Math.min(...(a.z.data as Float32Array))).toBe(0);
+      // The caller's graph is left as it was.
+      expect(g.nodes.map((n) => n.opType)).toEqual(['Constant', 'Constant', 'Conv', 'Clip', 'Conv', 'Relu']);
+    });
+  }
+});
