@@ -58,7 +58,7 @@ describe('octet quantize under SIGINT and failure', () => {
   });
 
   it('interrupted part-way (SIGINT at 35, 50, 65 and 80 % of a full run): no output, no temp files, input unchanged', async () => {
-    const codes: (number | null)[] = [];
+    const codes: (number | string | null)[] = [];
     for (const f of [0.35, 0.5, 0.65, 0.8]) {
       const c = setup(`int${f}`);
       const r = await quantize(c.dir, c.model, Math.round(fullMs * f));
