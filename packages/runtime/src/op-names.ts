@@ -80,6 +80,7 @@ export const FLOAT_OP_NAMES = {
   Tile: 'Tile',
   Transpose: 'Transpose',
   Unsqueeze: 'Unsqueeze',
+  Upsample: 'Upsample',
   Where: 'Where',
   Xor: 'Xor',
   Sum: 'Sum',

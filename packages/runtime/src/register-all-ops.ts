@@ -82,6 +82,7 @@ import { tanhConfig } from './ops/Tanh.js';
 import { tileConfig } from './ops/Tile.js';
 import { transposeConfig } from './ops/Transpose.js';
 import { unsqueezeConfig } from './ops/Unsqueeze.js';
+import { upsampleConfig } from './ops/Upsample.js';
 import { whereConfig } from './ops/Where.js';
 import { xorConfig } from './ops/Xor.js';
 
@@ -163,6 +164,7 @@ export const floatOpConfigs: readonly OpConfig[] = [
   tileConfig,
   transposeConfig,
   unsqueezeConfig,
+  upsampleConfig,
   whereConfig,
   xorConfig,
 ];

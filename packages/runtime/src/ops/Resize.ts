@@ -1,5 +1,5 @@
 import { LATEST_OPSET } from '../op-names.js';
-import type { OpConfig, OpContext } from '../op-registry.js';
+import type { OpConfig, OpContext, PreparedOp } from '../op-registry.js';
 import { normalizeAxis, stridesOf } from '../shape-utils.js';
 import { sizeOf, toNumbers } from '../tensor.js';
 
@@ -74,13 +74,29 @@ export const resizeConfig: OpConfig = {
   domain: '',
   minOpset: 10,
   maxOpset: LATEST_OPSET,
-  prepare(ctx) {
+  prepare: (ctx) => prepareResize(ctx),
+};
+
+/**
+ * Upsample (opsets 7–9, removed in 10, still in older exported models): Resize-10 semantics —
+ * asymmetric coordinates, nearest rounds down — with scales from the attribute (7–8) or input 1 (9).
+ */
+export const upsampleConfig: OpConfig = {
+  opType: 'Upsample',
+  domain: '',
+  minOpset: 7,
+  maxOpset: 9,
+  prepare: (ctx) => prepareResize(ctx, ctx.opset < 9 ? [...ctx.attrs.floats('scales')] : undefined),
+};
+
+function prepareResize(ctx: OpContext, attributeScales?: number[]): PreparedOp {
+  {
     const x = ctx.input(0);
     if (x.dtype !== 'float32' && x.dtype !== 'float64' && x.dtype !== 'uint8' && x.dtype !== 'int8') ctx.fail(`${x.dtype} input is not supported`);
     const r = x.dims.length;
     const a = ctx.attrs;
     const mode = a.string('mode', 'nearest');
-    const legacy = ctx.opset < 11;
+    const legacy = ctx.node.opType === 'Upsample' || ctx.opset < 11;
     const ctm = legacy ? 'asymmetric' : a.string('coordinate_transformation_mode', 'half_pixel');
     const nearestMode = legacy ? 'floor' : a.string('nearest_mode', 'round_prefer_floor');
     const cubicA = a.float('cubic_coeff_a', -0.75);
@@ -93,7 +109,8 @@ export const resizeConfig: OpConfig = {
     let scalesIn: number[] | undefined;
     let sizesIn: number[] | undefined;
     let roiIn: number[] | undefined;
-    if (legacy) scalesIn = toNumbers(ctx.value(1));
+    if (attributeScales) scalesIn = attributeScales;
+    else if (legacy) scalesIn = toNumbers(ctx.value(1));
     else {
       if (ctx.hasInput(1) && ctx.input(1).dims.some((d) => d > 0)) roiIn = toNumbers(ctx.value(1));
       if (ctx.hasInput(2) && sizeOf(ctx.input(2).dims) > 0) scalesIn = toNumbers(ctx.value(2));
@@ -231,5 +248,5 @@ export const resizeConfig: OpConfig = {
         }
       },
     };
-  },
-};
+  }
+}

@@ -1,0 +1,1 @@
+export { upsampleConfig } from './Resize.js';
