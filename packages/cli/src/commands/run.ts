@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { makeTensor, type DTypeName } from '@octet/onnx';
 import { saveTensor } from '@octet/onnx/node';
 import type { CommandSpec } from '../args.js';
@@ -56,7 +56,7 @@ export const runCommand: CommandSpec = {
           } catch (e) {
             throw new CliError(`${file}: cannot write output '${n}': ${(e as Error).message}`, { cause: e });
           }
-          written.push({ file: relative(io.cwd ?? process.cwd(), file) || file, name: n, type: t.type, dims: t.dims });
+          written.push({ file: displayPath(file, io.cwd), name: n, type: t.type, dims: t.dims });
         }
       }
     } finally {
@@ -67,3 +67,9 @@ export const runCommand: CommandSpec = {
     else for (const w of written) io.stdout(`${w.file}  ${w.name} ${w.type} [${w.dims.join(', ')}]\n`);
   },
 };
+
+/** Relative to the working directory when the file is inside it, else absolute. */
+function displayPath(file: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
