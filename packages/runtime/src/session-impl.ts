@@ -50,6 +50,8 @@ class SessionImpl implements Session {
   private plan: Plan | undefined;
   private readonly arena: ArenaMemory;
   private readonly feedBuffer: Tensor[];
+  private readonly feedList: Tensor[];
+  private readonly inputSet: ReadonlySet<string>;
   private profile: Profile | undefined;
 
   constructor(compiled: CompiledModel) {
@@ -64,6 +66,8 @@ class SessionImpl implements Session {
       if (!i.dtype) throw new InvalidModelError(`model input '${i.name}' has type ${onnxDtypeName(i.elemType)}, which the runtime does not support`);
     }
     this.feedBuffer = g.inputs.map(() => ({ dtype: 'float32', dims: [], data: new Float32Array(0) }) as Tensor);
+    this.feedList = [...this.feedBuffer];
+    this.inputSet = new Set(this.inputNames);
   }
 
   get arenaBytes(): number {
@@ -90,10 +94,11 @@ class SessionImpl implements Session {
     }
     const wanted = options?.outputs;
     const result: Record<string, TensorValue> = {};
-    this.outputNames.forEach((name, i) => {
-      if (wanted && !wanted.includes(name)) return;
+    for (let i = 0; i < this.outputNames.length; i++) {
+      const name = this.outputNames[i];
+      if (wanted && !wanted.includes(name)) continue;
       result[name] = { type: outputs[i].dtype, dims: outputs[i].dims, data: outputs[i].data };
-    });
+    }
     if (wanted) for (const w of wanted) if (!(w in result)) throw new InvalidModelError(`requested output '${w}' is not a model output`);
     return result;
   }
@@ -116,39 +121,45 @@ class SessionImpl implements Session {
     this.arena.dispose();
   }
 
+  /** Validates feeds into the session's reusable feed list (no allocation when they are valid). */
   private checkFeeds(graph: RuntimeGraph, feeds: Feeds): Tensor[] {
-    for (const name of Object.keys(feeds)) {
-      if (!this.inputNames.includes(name)) throw new UnknownFeedError(name, this.inputNames);
+    for (const name in feeds) {
+      if (!this.inputSet.has(name)) throw new UnknownFeedError(name, this.inputNames);
     }
-    return graph.inputs.map((info, i) => {
-      const f = feeds[info.name];
-      if (f === undefined || f === null) throw new MissingFeedError(info.name);
-      const dtype = info.dtype!;
-      if (f.type !== dtype) throw new FeedTypeError(info.name, dtype, String(f.type));
-      if (!isTypedArrayOf(dtype, f.data)) throw new FeedTypeError(info.name, `${dtype} data`, `${(f.data as object)?.constructor?.name}`);
-      const dims = f.dims;
-      if (!Array.isArray(dims) || dims.some((d) => !Number.isInteger(d) || d < 0)) {
-        throw new FeedShapeError(info.name, `dims must be non-negative integers, got [${String(dims)}]`);
+    for (let i = 0; i < graph.inputs.length; i++) this.feedList[i] = this.checkFeed(graph.inputs[i], i, feeds);
+    return this.feedList;
+  }
+
+  private checkFeed(info: ValueInfo, i: number, feeds: Feeds): Tensor {
+    const f = feeds[info.name];
+    if (f === undefined || f === null) throw new MissingFeedError(info.name);
+    const dtype = info.dtype!;
+    if (f.type !== dtype) throw new FeedTypeError(info.name, dtype, String(f.type));
+    if (!isTypedArrayOf(dtype, f.data)) throw new FeedTypeError(info.name, `${dtype} data`, `${(f.data as object)?.constructor?.name}`);
+    const dims = f.dims;
+    if (!Array.isArray(dims)) throw new FeedShapeError(info.name, `dims must be an array, got ${String(dims)}`);
+    for (let k = 0; k < dims.length; k++) {
+      if (!Number.isInteger(dims[k]) || dims[k] < 0) throw new FeedShapeError(info.name, `dims must be non-negative integers, got [${String(dims)}]`);
+    }
+    if (info.dims) {
+      if (dims.length !== info.dims.length) {
+        throw new FeedShapeError(info.name, `rank ${dims.length} given, the model expects rank ${info.dims.length} [${info.dims.map((d) => d ?? '?').join(', ')}]`);
       }
-      if (info.dims) {
-        if (dims.length !== info.dims.length) {
-          throw new FeedShapeError(info.name, `rank ${dims.length} given, the model expects rank ${info.dims.length} [${info.dims.map((d) => d ?? '?').join(', ')}]`);
+      for (let k = 0; k < dims.length; k++) {
+        const d = info.dims[k];
+        if (typeof d === 'number' && d !== dims[k]) {
+          throw new FeedShapeError(info.name, `dimension ${k} is ${dims[k]}, the model expects ${d}`);
         }
-        info.dims.forEach((d, k) => {
-          if (typeof d === 'number' && d !== dims[k]) {
-            throw new FeedShapeError(info.name, `dimension ${k} is ${dims[k]}, the model expects ${d}`);
-          }
-        });
       }
-      if (f.data.length !== sizeOf(dims)) {
-        throw new FeedShapeError(info.name, `data has ${f.data.length} elements, dims [${dims.join(', ')}] need ${sizeOf(dims)}`);
-      }
-      const t = this.feedBuffer[i] as { dtype: string; dims: readonly number[]; data: unknown };
-      t.dtype = dtype;
-      t.dims = dims;
-      t.data = f.data;
-      return t as Tensor;
-    });
+    }
+    if (f.data.length !== sizeOf(dims)) {
+      throw new FeedShapeError(info.name, `data has ${f.data.length} elements, dims [${dims.join(', ')}] need ${sizeOf(dims)}`);
+    }
+    const t = this.feedBuffer[i] as { dtype: string; dims: readonly number[]; data: unknown };
+    t.dtype = dtype;
+    t.dims = dims;
+    t.data = f.data;
+    return t as Tensor;
   }
 }
 
