@@ -2,7 +2,8 @@
 // Owned by the quantized-ops work; see packages/runtime/README.md, "Adding ops".
 
 import type { GraphPattern } from '../op-registry.js';
+import { dqMatMulNBitsPattern } from './dq-matmul-nbits.js';
 import { dynamicMatMulPattern } from './dynamic-matmul.js';
 import { qdqFusionPattern } from './qdq-fusion.js';
 
-export const graphPatterns: readonly GraphPattern[] = [qdqFusionPattern, dynamicMatMulPattern];
+export const graphPatterns: readonly GraphPattern[] = [dqMatMulNBitsPattern, qdqFusionPattern, dynamicMatMulPattern];

@@ -466,3 +466,32 @@ describe('QDQ patterns', () => {
     expect(maxDiff(fused, plain)).toBeLessThanOrEqual(0.05 * Math.max(...plain.map(Math.abs)));
   });
 });
+
+describe('weight-only QDQ: blocked int4 DequantizeLinear → MatMul', () => {
+  const floatOnly = () => {
+    const reg = createOpRegistry();
+    for (const c of [...floatOpConfigs, ...quantOpConfigs]) reg.register(c);
+    return reg;
+  };
+  const r = rng(60);
+  const [M, K, N, bs] = [3, 40, 6, 16];
+  const blocks = Math.ceil(K / bs);
+  for (const dtype of ['int4', 'uint4'] as const) {
+    const [lo, hi] = dtype === 'int4' ? [-8, 7] : [0, 15];
+    const spec: GraphSpec = {
+      nodes: [
+        { op: 'DequantizeLinear', inputs: ['w', 's', 'z'], outputs: ['wd'], attrs: { axis: 0, block_size: bs } },
+        { op: 'MatMul', inputs: ['x', 'wd'], outputs: ['y'] },
+      ],
+      feeds: { x: t('float32', [M, K], r.floats(M * K, -1, 1)) },
+      consts: { w: t(dtype, [K, N], r.ints(K * N, lo, hi)), s: t('float32', [blocks, N], r.floats(blocks * N, 0.01, 0.1)), z: t(dtype, [blocks, N], r.ints(blocks * N, lo, hi)) },
+      outputs: ['y'],
+    };
+    it(`${dtype}: becomes MatMulNBits and computes what the float graph computes`, () => {
+      const ops = compileGraph(buildGraph(spec), { registry: defaultRegistry() }).nodes.map((s) => `${s.node.domain}:${s.node.opType}`);
+      expect(ops).toEqual(['ai.octet:MatMulNBits']);
+      const plain = out0(runGraph(spec, { registry: floatOnly() }));
+      for (const [, opts] of PATHS) expect(maxDiff(out0(runGraph(spec, opts())), plain)).toBeLessThanOrEqual(1e-5);
+    });
+  }
+});

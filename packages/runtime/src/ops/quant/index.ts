@@ -47,7 +47,7 @@ const qOperatorConfigs: readonly OpConfig[] = [
 ];
 
 /** The ops the QDQ patterns emit (ai.octet domain). */
-export const fusedOpConfigs: readonly OpConfig[] = [...qOperatorConfigs, matMulIntegerToFloatConfig, dynamicQuantizeMatMulConfig].map(inOctetDomain);
+export const fusedOpConfigs: readonly OpConfig[] = [...qOperatorConfigs, matMulIntegerToFloatConfig, dynamicQuantizeMatMulConfig, matMulNBitsConfig].map(inOctetDomain);
 
 export const quantOpConfigs: readonly OpConfig[] = [
   quantizeLinearConfig,
