@@ -9,6 +9,8 @@ import { loadKernels } from '../src/load-kernels.js';
 import { rng } from '../src/reference/random.js';
 import { dynamicQuantizeLinear, quantizeLinear, quantLayout } from '../src/quant/quant.js';
 import { layerNorm, qlinearBinary, softmax, unary } from '../src/elementwise/elementwise.js';
+import { planBroadcast } from '../src/elementwise/broadcast.js';
+import { broadcastIndices, referenceQLinear } from '../src/reference/elementwise.js';
 import { maxPool2d, qlinearAveragePool2d, qlinearGlobalAveragePool } from '../src/pool/pool.js';
 import { createMatMulNBits } from '../src/weight-only/matmul-nbits.js';
 
@@ -36,15 +38,18 @@ const dt = (signed: boolean) => (signed ? 'int8' : 'uint8');
 const size = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
 
 describe('QLinearAdd / QLinearMul match ORT bit for bit', () => {
-  const shapes: [number[], number[]][] = [[[2, 3, 37], [2, 3, 37]], [[4, 45], [1]], [[1], [3, 33]], [[2, 8, 5, 5], [1, 8, 1, 1]], [[6, 21], [21]]];
+  const shapes: [number[], number[]][] = [
+    [[2, 3, 37], [2, 3, 37]], [[4, 45], [1]], [[1], [3, 33]], [[2, 8, 5, 5], [1, 8, 1, 1]], [[6, 21], [21]],
+    [[1], [1]], [[7, 1], [1, 19]], [[3, 1, 17], [1, 4, 1]],
+  ];
   for (const op of ['QLinearAdd', 'QLinearMul'] as const) {
     for (const signed of [false, true]) {
       it(`${op} ${dt(signed)}`, async () => {
         let seed = 11;
         let compared = 0;
         const zs = signed ? [-128, 127, 3] : [0, 255, 128];
-        for (const [pi, [sa, sb, sc]] of [[0.02, 0.013, 0.03], [0.5, 0.9, 0.01], [0.0071, 0.05, 0.2]].entries()) {
-          const p = { signed, aScale: sa, aZeroPoint: zs[pi], bScale: sb, bZeroPoint: zs[(pi + 1) % 3], cScale: sc, cZeroPoint: zs[(pi + 2) % 3] };
+        for (const [pi, [sa, sb, sc]] of [[0.02, 0.013, 0.03], [0.5, 0.9, 0.01], [0.0071, 0.05, 0.2], [0.1, 0.3, 0.2], [0.25, 0.5, 0.125], [0.02, 0.02, 0.04]].entries()) {
+          const p = { signed, aScale: sa, aZeroPoint: zs[pi % 3], bScale: sb, bZeroPoint: zs[(pi + 1) % 3], cScale: sc, cZeroPoint: zs[(pi + 2) % 3] };
           for (const [as, bs] of shapes) {
             const a = q8(seed++, size(as), signed);
             const b = q8(seed++, size(bs), signed);
@@ -64,7 +69,12 @@ describe('QLinearAdd / QLinearMul match ORT bit for bit', () => {
             expect(ours.shape).toEqual(out.c.dims);
             const theirs = out.c.data as Uint8Array;
             const bad = Array.from(ours.data).findIndex((v, i) => v !== theirs[i]);
-            if (bad >= 0) expect.fail(`${op} ${JSON.stringify({ as, bs, p, bad, ours: ours.data[bad], ort: theirs[bad], n: ours.data.length })}`);
+            if (bad >= 0) {
+              const plan = planBroadcast(as, bs);
+              const [ia, ib] = broadcastIndices(as, bs, plan.outShape);
+              const ref = referenceQLinear(op === 'QLinearAdd' ? 'add' : 'mul', a[ia[bad]], b[ib[bad]], p, plan.aStrides[3] === 0, plan.bStrides[3] === 0);
+              expect.fail(`${op} ${JSON.stringify({ as, bs, p, bad, ours: ours.data[bad], ort: theirs[bad], ref, av: a[ia[bad]], bv: b[ib[bad]], plan })}`);
+            }
             compared += ours.data.length;
           }
         }

@@ -1,12 +1,14 @@
 // QLinearAdd / QLinearMul (com.microsoft), u8 or s8, per-tensor scales and zero points,
-// bit-exact with ONNX Runtime's x86-64 CPU kernels (MLAS AVX2 for add, SSE2 for mul; checked
+// bit-exact with ONNX Runtime's x86-64 CPU kernels (MLAS AVX2 for add; checked
 // against onnxruntime-node in test/ort-parity.test.ts):
-//   add: rA = sA/sC, rB = sB/sC, fixed = f32(zC) − (rA·f32(zA) + rB·f32(zB));
+//   add: rA = sA/sC, rB = sB/sC, fixed = f32(zC) − fma(zA, rA, rB·zB) (the compiler's contraction);
 //        vector–vector: c = fma(a, rA, fma(b, rB, fixed));
-//        a side that is scalar over the span is folded first: fixed' = fixed + f32(s)·r_s (separate
-//        multiply and add), c = fma(v, r_v, fixed'). FMAs are emulated exactly through f64.
+//        a side that is scalar over the span is folded first: fixed' = fma(s, r_s, fixed), then
+//        c = fma(v, r_v, fixed'); ORT swaps the operands when A is the scalar, so then
+//        fixed = f32(zC) − fma(zB, rB, rA·zA). FMAs are emulated exactly through f64.
 //        saturate(round_half_even(c)).
-//   mul: r = (sA·sB)/sC; c = saturate(round_half_even(f32((a − zA)·(b − zB))·r) + zC).
+//   mul: ratio = (sA·sB)/sC, c = saturate(round_half_even(f32((a − zA)(b − zB))·ratio + f32(zC)))
+//        (multiply, then add the zero point in fp32, then round — matched against onnxruntime-node).
 // Broadcasting as f32_binary_wasmsimd: y contiguous [d0, d1, d2, d3], element strides per input and
 // dim, innermost stride 0 or 1 (ORT's spans: vector–vector, vector–scalar, scalar–vector).
 
@@ -72,7 +74,7 @@ export const QLINEAR_MUL: i32 = 1;
 // @ts-ignore: decorator
 @inline function addSpan(
   signed: i32, a: usize, sa: i32, b: usize, sb: i32, y: usize, n: i32,
-  rA: f32, rB: f32, fixed: f32,
+  rA: f32, rB: f32, fixed: f32, fixedBA: f32,
 ): void {
   let i = 0;
   if (sa == 1 && sb == 1) {
@@ -93,12 +95,12 @@ export const QLINEAR_MUL: i32 = 1;
     }
     return;
   }
-  // One side is a scalar over the span (both: A is taken as the scalar, as ORT's broadcaster does):
-  // fold it with a separate multiply and add, then c = fma(v, r_v, fixed').
+  // One side is a scalar over the span (both: A is taken as the scalar, as ORT's broadcaster does,
+  // which then swaps the operands): fold it, fixed' = fma(s, r_s, fixed), then c = fma(v, r_v, fixed').
   const aIsScalar = sa == 0;
   const v = aIsScalar ? b : a;
   const rv = aIsScalar ? rB : rA;
-  const fx1: f32 = aIsScalar ? fixed + <f32>ldScalar(a, signed) * rA : fixed + <f32>ldScalar(b, signed) * rB;
+  const fx1: f32 = aIsScalar ? fma1(ldScalar(a, signed), rA, fixedBA) : fma1(ldScalar(b, signed), rB, fixed);
   const vstride = aIsScalar ? sb : sa;
   if (vstride == 1) {
     const fx = f32x4.splat(fx1);
@@ -119,10 +121,11 @@ export const QLINEAR_MUL: i32 = 1;
   signed: i32, a: usize, sa: i32, b: usize, sb: i32, y: usize, n: i32,
   zA: i32, zB: i32, ratio: f32, zC: i32,
 ): void {
+  // ORT x64: c = saturate(round_half_even(f32(f32((a − zA)(b − zB))·ratio) + f32(zC)))
   const za = i32x4.splat(zA);
   const zb = i32x4.splat(zB);
-  const zc = i32x4.splat(zC);
   const rv = f32x4.splat(ratio);
+  const zcf = f32x4.splat(<f32>zC);
   let i = 0;
   if (sa == 1 || sb == 1) {
     const sca = sa == 0 ? i32x4.splat(ldScalar(a, signed) - zA) : i32x4.splat(0);
@@ -139,15 +142,14 @@ export const QLINEAR_MUL: i32 = 1;
         b0 = i32x4.sub(lo32(vb), zb);
         b1 = i32x4.sub(hi32(vb), zb);
       }
-      const r0 = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(f32x4.convert_i32x4_s(i32x4.mul(a0, b0)), rv))), zc);
-      const r1 = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(f32x4.convert_i32x4_s(i32x4.mul(a1, b1)), rv))), zc);
+      const r0 = round4(f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.mul(a0, b0)), rv), zcf));
+      const r1 = round4(f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(i32x4.mul(a1, b1)), rv), zcf));
       store8(y + <usize>i, r0, r1, signed);
     }
   }
   for (; i < n; i++) {
     const p = (ldScalar(a + <usize>(i * sa), signed) - zA) * (ldScalar(b + <usize>(i * sb), signed) - zB);
-    const r = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.splat(<f32>p * ratio))), zc);
-    store1(y + <usize>i, r, signed);
+    store1(y + <usize>i, round4(f32x4.splat(<f32>p * ratio + <f32>zC)), signed);
   }
 }
 
@@ -158,7 +160,10 @@ export function q8_qlinear_binary_wasmsimd(
 ): void {
   const rA = sA / sC;
   const rB = sB / sC;
-  const fixed = <f32>zC - (rA * <f32>zA + rB * <f32>zB);
+  // ORT's x64 build contracts rA·zA + rB·zB into an FMA on the first product; with the operands
+  // swapped (A scalar) the first product is B's.
+  const fixed = <f32>zC - fma1(zA, rA, rB * <f32>zB);
+  const fixedBA = <f32>zC - fma1(zB, rB, rA * <f32>zA);
   const ratio = sA * sB / sC;
   let out = y;
   for (let i0 = 0; i0 < d0; i0++) {
@@ -166,7 +171,7 @@ export function q8_qlinear_binary_wasmsimd(
       for (let i2 = 0; i2 < d2; i2++) {
         const ao = a + <usize>(i0 * sa0 + i1 * sa1 + i2 * sa2);
         const bo = b + <usize>(i0 * sb0 + i1 * sb1 + i2 * sb2);
-        if (op == QLINEAR_ADD) addSpan(signed, ao, sa3, bo, sb3, out, d3, rA, rB, fixed);
+        if (op == QLINEAR_ADD) addSpan(signed, ao, sa3, bo, sb3, out, d3, rA, rB, fixed, fixedBA);
         else mulSpan(signed, ao, sa3, bo, sb3, out, d3, zA, zB, ratio, zC);
         out += <usize>d3;
       }

@@ -143,7 +143,7 @@ export interface QLinearParams {
 
 /**
  * One output of QLinearAdd / QLinearMul with ONNX Runtime's x86-64 formulas (MLAS AVX2 add with
- * FMAs, SSE2 mul). `aScalar` / `bScalar` say which side is a scalar over the innermost broadcast
+ * FMAs; mul: f32(integer product · (sA·sB/sC)) + zC, then round and saturate). `aScalar` / `bScalar` say which side is a scalar over the innermost broadcast
  * span (ORT folds that side first; both scalar: A is the folded one).
  */
 export function referenceQLinear(op: 'add' | 'mul', a: number, b: number, p: QLinearParams, aScalar = false, bScalar = false): number {
@@ -155,14 +155,17 @@ export function referenceQLinear(op: 'add' | 'mul', a: number, b: number, p: QLi
   if (op === 'add') {
     const rA = f(f(p.aScale) / f(p.cScale));
     const rB = f(f(p.bScale) / f(p.cScale));
-    const fixed = f(p.cZeroPoint - f(f(rA * p.aZeroPoint) + f(rB * p.bZeroPoint)));
-    if (aScalar) r = fma(b, rB, f(fixed + f(a * rA)));
-    else if (bScalar) r = fma(a, rA, f(fixed + f(b * rB)));
-    else r = fma(a, rA, fma(b, rB, fixed));
+    // ORT's x64 build: rA·zA + rB·zB contracted into an FMA on the first product; operands swapped
+    // when A is the span's scalar
+    const fixedAB = f(p.cZeroPoint - fma(p.aZeroPoint, rA, f(rB * p.bZeroPoint)));
+    const fixedBA = f(p.cZeroPoint - fma(p.bZeroPoint, rB, f(rA * p.aZeroPoint)));
+    if (aScalar) r = fma(b, rB, fma(a, rA, fixedBA));
+    else if (bScalar) r = fma(a, rA, fma(b, rB, fixedAB));
+    else r = fma(a, rA, fma(b, rB, fixedAB));
     r = roundHalfEven(r);
   } else {
     const ratio = f(f(f(p.aScale) * f(p.bScale)) / f(p.cScale));
-    r = roundHalfEven(f(f((a - p.aZeroPoint) * (b - p.bZeroPoint)) * ratio)) + p.cZeroPoint;
+    r = roundHalfEven(f(f((a - p.aZeroPoint) * (b - p.bZeroPoint) * ratio) + p.cZeroPoint));
   }
   return Math.min(hi, Math.max(lo, r)) | 0; // | 0: no −0
 }
