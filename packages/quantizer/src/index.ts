@@ -32,3 +32,4 @@ export { calibrate, type CalibrationResult } from './calibration/calibrate.js';
 export { batches, sampleCount, type CalibrationData } from './calibration/data.js';
 export { DEFAULT_STATIC_OPS, SUPPORTED_STATIC_OPS } from './modes/op-classes.js';
 export { PREPARATION_PASSES, prepare, type Pass } from './passes/pipeline.js';
+export { createOctetExecutor, type OctetRuntimeLike } from './executor/octet-executor.js';

@@ -178,18 +178,27 @@ async function quantizeStatic(model: ModelProto, options: QuantizeOptions, repor
   };
 
   let floatTensors = new Set<string>();
+  let built: { model: ModelProto; result: ReturnType<typeof insertQdq> } | undefined;
   if (options.autoFallback ?? true) {
     progress({ stage: 'sensitivity', message: 'checking quantization sensitivity on calibration data' });
     const fb = await autoFallback(model, floatBytes, cal, qdqOptions, options, (f) =>
       progress({ stage: 'sensitivity', fraction: f, message: 'sensitivity' }),
     );
     floatTensors = fb.floatTensors;
+    built = fb.built;
     report.fallback = fb.fallback;
     report.outputSqnrDb = fb.outputSqnrDb;
   }
 
   progress({ stage: 'quantize', message: `inserting QDQ (${format})` });
-  const r = insertQdq(model, cal.ranges, cal.types, { ...qdqOptions, floatTensors });
+  let r: ReturnType<typeof insertQdq>;
+  if (built) {
+    // the fallback search already built exactly this model
+    model.graph = built.model.graph;
+    model.opsetImport = built.model.opsetImport;
+    model.irVersion = built.model.irVersion;
+    r = built.result;
+  } else r = insertQdq(model, cal.ranges, cal.types, { ...qdqOptions, floatTensors });
   report.quantizedNodes = r.quantizedNodes;
   report.activations = [...r.activations].map(([tensor, p]) => ({
     tensor,

@@ -11,11 +11,13 @@ import type { CalibrationResult } from './calibration/calibrate.js';
 import { batches, type CalibrationData } from './calibration/data.js';
 import type { Feeds, HostTensor, ModelExecutor } from './executor/executor.js';
 import { GraphIndex } from './model/graph.js';
-import { insertQdq, type QdqOptions } from './modes/qdq.js';
+import { insertQdq, type QdqOptions, type QdqResult } from './modes/qdq.js';
 import type { QuantizeOptions } from './options.js';
 
 export interface FallbackResult {
   floatTensors: Set<string>;
+  /** the quantized model for `floatTensors`, already built (saves rebuilding it) */
+  built?: { model: ModelProto; result: QdqResult };
   fallback: { tensor: string; sqnrDb: number }[];
   outputSqnrDb?: { before: number; after: number };
 }
@@ -73,11 +75,11 @@ export async function autoFallback(
   const build = (keep: Set<string>) => {
     const m = clone(ModelProtoSchema, model);
     const r = insertQdq(m, cal.ranges, cal.types, { ...qdq, floatTensors: keep, weightCache });
-    return { bytes: toBinary(ModelProtoSchema, m), activations: [...r.activations.keys()], model: m };
+    return { bytes: toBinary(ModelProtoSchema, m), activations: [...r.activations.keys()], model: m, result: r };
   };
   let current = build(floatTensors);
   const candidates = current.activations;
-  if (!candidates.length) return { floatTensors, fallback };
+  if (!candidates.length) return { floatTensors, fallback, built: { model: current.model, result: current.result } };
   const fp = await runAll(executor, floatBytes, candidates, feeds);
 
   const evaluate = async (bytes: Uint8Array, acts: string[]) => {
@@ -155,7 +157,12 @@ export async function autoFallback(
     current = choice.c;
   }
   onProgress(1);
-  return { floatTensors, fallback, outputSqnrDb: { before: round1(before), after: round1(best) } };
+  return {
+    floatTensors,
+    fallback,
+    outputSqnrDb: { before: round1(before), after: round1(best) },
+    built: { model: current.model, result: current.result },
+  };
 }
 
 function round1(x: number) {
