@@ -95,3 +95,17 @@ describe('dynamic models fuse MatMulInteger → Cast → Mul into MatMulIntegerT
     });
   }
 });
+
+describe('quantized sessions give their WASM memory back on dispose', () => {
+  for (const [name, variant] of [['mobilenetv2_digits', 'ort_qdq'], ['encoder_sentiment', 'ort_qop'], ['encoder_sentiment', 'ort_dynamic']] as const) {
+    it(`${name} ${variant}`, async () => {
+      const f = loadQuantizedFixture(name, variant);
+      const before = kernels.heap.allocated;
+      const s = await createSession(f.model, { kernels });
+      await runInSlices(s, { ...f, inputs: f.inputs.map((t) => ({ ...t, dims: [8, ...t.dims.slice(1)], data: t.data.slice(0, (t.data.length / t.dims[0]) * 8) })) });
+      expect(kernels.heap.allocated).toBeGreaterThan(before);
+      s.dispose();
+      expect(kernels.heap.allocated).toBe(before);
+    });
+  }
+});

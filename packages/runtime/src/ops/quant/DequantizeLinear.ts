@@ -25,7 +25,8 @@ export const dequantizeLinearConfig: OpConfig = {
     const zp = ctx.hasInput(2) ? ctx.input(2) : undefined;
     if (zp && zp.dtype !== x.dtype) ctx.fail(`x_zero_point is ${zp.dtype}, x is ${x.dtype}`);
     const layout = quantAxisLayout(ctx, x.dims, scale, zp);
-    const k = wasmKernels(ctx);
+    // Not for compile-time folding (all inputs constant): nothing to keep in WASM memory then.
+    const k = ctx.constant(0) ? undefined : wasmKernels(ctx);
     const kType = KERNEL_TYPES[x.dtype];
     const sc = ctx.constant(1);
     const zc = zp ? ctx.constant(2) : undefined;

@@ -38,7 +38,8 @@ export const quantizeLinearConfig: OpConfig = {
     const layout = quantAxisLayout(ctx, x.dims, scale, ctx.hasInput(2) ? ctx.input(2) : undefined);
     const [qmin, qmax] = qRange(outType);
     // WASM kernel for 8/16-bit outputs with constant parameters (int4 stays unpacked, in TypeScript).
-    const k = wasmKernels(ctx);
+    // Not for compile-time folding (all inputs constant): nothing to keep in WASM memory then.
+    const k = ctx.constant(0) ? undefined : wasmKernels(ctx);
     const kType = KERNEL_TYPES[outType];
     const sc = ctx.constant(1);
     const zp = ctx.hasInput(2) ? ctx.constant(2) : undefined;

@@ -77,6 +77,8 @@ export function prepareIntegerConv(ctx: OpContext, xDims: readonly number[], spe
         biasF32: spec.biasF32,
       });
       ctx.cache.set(key, conv);
+      const made = conv;
+      ctx.onDispose(() => made.dispose());
     }
     const xs = scratchOf(ctx, k, 'conv-x');
     const ys = scratchOf(ctx, k, 'conv-y');

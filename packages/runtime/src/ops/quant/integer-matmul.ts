@@ -45,6 +45,8 @@ export interface IntegerMatMul {
   run(M: number, a: Int8Array | Uint8Array, aOff: number, out: TypedArray, outOff: number, dyn?: DynamicActivation): void;
   /** Sizes scratch memory for M rows at prepare time (kernel path). */
   reserve(M: number): void;
+  /** Frees the packed weights (kernel path). */
+  dispose(): void;
 }
 
 export function outputRange(output: QOutputType, e: IntegerEpilogue): [number, number] {
@@ -194,6 +196,9 @@ export function createIntegerMatMul(
           else copyOut(k, op, out.subarray(outOff, outOff + M * N) as TypedArray, M * N);
         }
       },
+      dispose() {
+        g.dispose();
+      },
       reserve(M) {
         // One run on scratch memory now: the kernels size their own packing buffers on first use
         // for a given M, and memory must not grow during a plan's run (arena views would detach).
@@ -207,6 +212,7 @@ export function createIntegerMatMul(
   let acc = new Int32Array(0);
   return {
     onKernels: false,
+    dispose() {},
     reserve(M) {
       if (acc.length < M * N) acc = new Int32Array(M * N);
     },

@@ -74,6 +74,8 @@ export function prepareQuantMatMul(ctx: OpContext, s: QuantMatMulSpec): Prepared
         k ? { a: scratchOf(ctx, k, 'mm-a'), out: scratchOf(ctx, k, 'mm-out') } : undefined,
       );
       ctx.cache.set(key, mm);
+      const made = mm;
+      ctx.onDispose(() => made.dispose());
     }
     const prepared = mm;
     prepared.reserve(Mall);

@@ -23,6 +23,12 @@ export class WasmScratch {
   bytes = 0;
   constructor(private readonly k: Kernels) {}
 
+  free(): void {
+    if (this.ptr !== 0) this.k.heap.free(this.ptr);
+    this.ptr = 0;
+    this.bytes = 0;
+  }
+
   ensure(bytes: number): number {
     if (bytes > this.bytes) {
       if (this.ptr !== 0) this.k.heap.free(this.ptr);
@@ -39,6 +45,8 @@ export function scratchOf(ctx: OpContext, k: Kernels, key: string): WasmScratch 
   if (!s) {
     s = new WasmScratch(k);
     ctx.cache.set(id, s);
+    const made = s;
+    ctx.onDispose(() => made.free());
   }
   return s;
 }
@@ -78,6 +86,8 @@ export function constantInWasm(ctx: OpContext, k: Kernels, key: string, data: Ar
   if (p === undefined) {
     p = k.heap.put(data);
     ctx.cache.set(id, p);
+    const made = p;
+    ctx.onDispose(() => k.heap.free(made));
   }
   return p;
 }
