@@ -6,7 +6,7 @@
 //   general: im2col written straight into the GEMM's packed-B layout, CHUNK output pixels at a
 //     time, then C[OC/g, pixels] = W_g[OC/g, C/g·kh·kw] · B.
 // scratch: f32_conv2d_scratch_bytes(...) bytes (0 for depthwise).
-import { f32_gemm_4x8_minmax_wasmsimd } from './f32-gemm-4x8-minmax-wasmsimd';
+import { gemm } from './f32-gemm-4x8-minmax-wasmsimd';
 import { fmadd } from './f32-fmadd';
 
 const CHUNK: i32 = 256; // output pixels per im2col block (multiple of 8)
@@ -180,7 +180,7 @@ export function f32_conv2d_wasmsimd(
       for (let p0 = 0; p0 < P; p0 += CHUNK) {
         const np = min(CHUNK, P - p0);
         im2colPacked(xg, cg, H, W, OW, kh, kw, sh, sw, pt, pl, dh, dw, p0, np, scratch, pointwise);
-        f32_gemm_4x8_minmax_wasmsimd(r1 - r0, np, kdim, wg, kdim, scratch, yg + (<usize>p0 << 2), P, bg, bg ? 2 : 0, loBits, hiBits);
+        gemm(r1 - r0, np, kdim, wg, kdim, scratch, yg + (<usize>p0 << 2), P, bg, bg ? 2 : 0, lo, hi);
       }
     }
   }

@@ -3,8 +3,9 @@
 // 4×8 register tile (8 accumulators) for full row quads; remaining rows (and M = 1, the GEMV
 // case) use a 1×8 tile with two k-streams so the adds do not serialise.
 // bias (biasKind): 0 none; 1 per column [N]; 2 per row [M]; 3 full [M, N] matrix (row stride N).
-// The clamp comes as f32 bit patterns (loBits/hiBits) so every argument is an integer: the thread
-// pool's argument protocol is Int32 (threads split N by offsetting packedB, c and a column bias).
+// f32_gemm_4x8_minmax_bits_wasmsimd takes the clamp as f32 bit patterns so every argument is an
+// integer: the thread pool's argument protocol is Int32 (threads split N by offsetting packedB, c
+// and a column bias).
 import { fmadd } from './f32-fmadd';
 
 // @ts-ignore: decorator
@@ -39,10 +40,23 @@ function storeRow(c: usize, v0: v128, v1: v128, cols: i32, bias: usize, kind: i3
 
 export function f32_gemm_4x8_minmax_wasmsimd(
   M: i32, N: i32, K: i32, a: usize, lda: i32, packedB: usize, c: usize, ldc: i32,
+  bias: usize, biasKind: i32, lo: f32, hi: f32,
+): void {
+  gemm(M, N, K, a, lda, packedB, c, ldc, bias, biasKind, lo, hi);
+}
+
+/** The same kernel with the clamp as f32 bit patterns: every argument an integer (thread pool). */
+export function f32_gemm_4x8_minmax_bits_wasmsimd(
+  M: i32, N: i32, K: i32, a: usize, lda: i32, packedB: usize, c: usize, ldc: i32,
   bias: usize, biasKind: i32, loBits: i32, hiBits: i32,
 ): void {
-  const lo = reinterpret<f32>(loBits);
-  const hi = reinterpret<f32>(hiBits);
+  gemm(M, N, K, a, lda, packedB, c, ldc, bias, biasKind, reinterpret<f32>(loBits), reinterpret<f32>(hiBits));
+}
+
+export function gemm(
+  M: i32, N: i32, K: i32, a: usize, lda: i32, packedB: usize, c: usize, ldc: i32,
+  bias: usize, biasKind: i32, lo: f32, hi: f32,
+): void {
   const lov = f32x4.splat(lo);
   const hiv = f32x4.splat(hi);
   const panelBytes = <usize>K << 5;

@@ -29,7 +29,7 @@ const out = {};
   const [a, A] = f32(M * K), [b, B] = f32(K * N);
   const packed = alloc(Math.ceil(N / 8) * 8 * K * 4), c = alloc(M * N * 4);
   e.f32_gemm_pack_b(b, N, K, N, 0, packed);
-  e.f32_gemm_4x8_minmax_wasmsimd(M, N, K, a, K, packed, c, N, 0, 0, bits(-Infinity), bits(Infinity));
+  e.f32_gemm_4x8_minmax_wasmsimd(M, N, K, a, K, packed, c, N, 0, 0, -Infinity, Infinity);
   const C = view(c, M * N);
   let err = 0;
   for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) { let s = 0; for (let k = 0; k < K; k++) s += A[m * K + k] * B[k * N + n]; err = Math.max(err, Math.abs(C[m * N + n] - s)); }

@@ -39,7 +39,7 @@ describe('fp32 SGEMM and MatMulNBits split across the threads build\'s pool', ()
       const g2 = createSgemm(two, { K, N, b: c.b, bias: c.bias, clamp: [c.lo, c.hi] });
       const got2 = g2.run(c.a, M);
       g2.dispose();
-      expect(calls.some((x) => x.symbol === 'f32_gemm_4x8_minmax_wasmsimd' && x.shares === 2)).toBe(true);
+      expect(calls.some((x) => x.symbol === 'f32_gemm_4x8_minmax_bits_wasmsimd' && x.shares === 2)).toBe(true);
       const g1 = createSgemm(one, { K, N, b: c.b, bias: c.bias, clamp: [c.lo, c.hi] });
       const got1 = g1.run(c.a, M);
       g1.dispose();

@@ -44,7 +44,7 @@ export function packBInto(k: KernelHost, b: number, ldb: number, K: number, N: n
 const BIAS_KIND = { col: 1, row: 2, full: 3 } as const;
 
 const bitsView = new DataView(new ArrayBuffer(4));
-/** The kernel takes its clamp as f32 bit patterns (the thread pool passes only integers). */
+/** An f32 as its bit pattern: the kernels the thread pool runs take floats this way (it passes integers). */
 export function f32Bits(v: number): number {
   bitsView.setFloat32(0, v, true);
   return bitsView.getInt32(0, true);
@@ -55,7 +55,8 @@ export function createSgemm(k: KernelHost, o: SgemmOptions): Sgemm {
   check(Number.isInteger(K) && K >= 1 && Number.isInteger(N) && N >= 1, `sgemm: K and N must be positive integers, got K=${K} N=${N}`);
   check(o.b.length === K * N, `sgemm: B has ${o.b.length} elements, expected ${K} × ${N}`);
   if (o.bias?.kind === 'col') check(o.bias.data.length === N, `sgemm: column bias has ${o.bias.data.length} elements, expected ${N}`);
-  const [lo, hi] = (o.clamp ?? [-Infinity, Infinity]).map(f32Bits);
+  const [lo, hi] = o.clamp ?? [-Infinity, Infinity];
+  const [loBits, hiBits] = [lo, hi].map(f32Bits);
   const gemm = kernelFn(k, 'f32_gemm_4x8_minmax_wasmsimd');
   const packed = k.heap.alloc(packedBFloats(K, N) * 4);
   scoped(k, () => packBInto(k, k.heap.put(o.b), o.transB ? K : N, K, N, !!o.transB, packed));
@@ -73,9 +74,9 @@ export function createSgemm(k: KernelHost, o: SgemmOptions): Sgemm {
     }
     // threads take 8-column panels: offset B's panels, C's columns and a column bias
     const shares = splitRange(N, pool.size, 8).map(([n0, n1]) => [
-      M, n1 - n0, K, a, lda, packed + (n0 / 8) * K * 32, c + n0 * 4, ldc, biasKind === 1 ? biasPtr + n0 * 4 : biasPtr, biasKind, lo, hi,
+      M, n1 - n0, K, a, lda, packed + (n0 / 8) * K * 32, c + n0 * 4, ldc, biasKind === 1 ? biasPtr + n0 * 4 : biasPtr, biasKind, loBits, hiBits,
     ]);
-    pool.run('f32_gemm_4x8_minmax_wasmsimd', shares);
+    pool.run('f32_gemm_4x8_minmax_bits_wasmsimd', shares);
   };
   return {
     K,
@@ -126,5 +127,5 @@ export function matmulInto(k: KernelHost, m: MatMulIntoArgs): void {
   const transB = !!m.transB;
   packBInto(k, m.b, m.ldb ?? (transB ? m.K : m.N), m.K, m.N, transB, m.scratch);
   const [lo, hi] = m.clamp ?? [-Infinity, Infinity];
-  kernelFn(k, 'f32_gemm_4x8_minmax_wasmsimd')(m.M, m.N, m.K, m.a, m.lda ?? m.K, m.scratch, m.c, m.ldc ?? m.N, 0, 0, f32Bits(lo), f32Bits(hi));
+  kernelFn(k, 'f32_gemm_4x8_minmax_wasmsimd')(m.M, m.N, m.K, m.a, m.lda ?? m.K, m.scratch, m.c, m.ldc ?? m.N, 0, 0, lo, hi);
 }
