@@ -1,4 +1,5 @@
-// Peer process: Octet's runtime (@octet/runtime on @octet/kernels, Node, 1 thread). One JSON line out.
+// Peer process: Octet's runtime (@octet/runtime on @octet/kernels, Node; `--threads N`, default 1:
+// the baseline SIMD build, N > 1: the threads build and a worker pool). One JSON line out.
 import { readFileSync } from 'node:fs';
 import { loadKernels } from '@octet/kernels';
 import { createSession } from '@octet/runtime';
@@ -6,7 +7,8 @@ import { CASES, feeds, modelPath } from './cases.mjs';
 import { medianMs } from './timing.mjs';
 
 const only = process.argv.includes('--case') ? process.argv[process.argv.indexOf('--case') + 1] : undefined;
-const kernels = await loadKernels({ variant: 'simd' });
+const threads = process.argv.includes('--threads') ? Number(process.argv[process.argv.indexOf('--threads') + 1]) : 1;
+const kernels = await loadKernels(threads > 1 ? { threads } : { variant: 'simd' });
 const results = {};
 const sessions = new Map();
 for (const c of CASES) {
@@ -26,4 +28,4 @@ for (const c of CASES) {
 }
 for (const s of sessions.values()) s.dispose();
 await kernels.dispose();
-process.stdout.write(JSON.stringify({ peer: 'octet-node-1t', variant: kernels.variant, results }) + '\n');
+process.stdout.write(JSON.stringify({ peer: `octet-node-${threads}t`, variant: kernels.variant, results }) + '\n');

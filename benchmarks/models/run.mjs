@@ -1,6 +1,6 @@
 // Model benchmark (issue 4; not a test): end-to-end latency per inference at batch 1 and 32 for
 // the fixture models mobilenetv2_digits and encoder_sentiment — fp32 and ORT-quantized variants
-// (QDQ, QOperator, dynamic) — on Octet (Node, 1 thread) beside onnxruntime-web 1.30 (wasm, 1
+// (QDQ, QOperator, dynamic) — on Octet (Node, 1 and 2 threads) beside onnxruntime-web 1.30 (wasm, 1
 // thread, same model) and onnxruntime-node 1.30 (CPU, 1 thread). Each peer runs in its own
 // process and the processes alternate over rounds (design.md §4); medians are reported.
 //
@@ -22,6 +22,7 @@ const caseArgs = only ? ['--case', only] : [];
 
 const PEERS = [
   { id: 'octet-node-1t', args: ['peer-octet.mjs', ...caseArgs] },
+  { id: 'octet-node-2t', args: ['peer-octet.mjs', '--threads', '2', ...caseArgs] },
   { id: 'ort-web', args: ['peer-ort.mjs', '--ort', 'web', ...caseArgs] },
   { id: 'ort-node', args: ['peer-ort.mjs', '--ort', 'node', ...caseArgs] },
 ];
@@ -68,10 +69,15 @@ for (const r of rows) {
 }
 
 const fmt = (v, d = 2) => (v === undefined ? '—' : v.toFixed(d));
-console.log(`| case | Octet (ms) | ort-web wasm 1t (ms) | ort-node 1t (ms) | ort-web / Octet | Octet fp32 / int8 |`);
-console.log(`|---|---:|---:|---:|---:|---:|`);
 for (const r of rows) {
-  console.log(`| ${r.case} | ${fmt(r.ms['octet-node-1t'])} | ${fmt(r.ms['ort-web'])} | ${fmt(r.ms['ort-node'])} | ${fmt(r.speedupVsOrtWeb)}× | ${r.variant === 'fp32' ? '' : `${fmt(r.int8VsFp32)}×`} |`);
+  const one = r.ms['octet-node-1t'];
+  const two = r.ms['octet-node-2t'];
+  r.twoThreadSpeedup = one && two ? one / two : undefined;
+}
+console.log(`| case | Octet 1t (ms) | Octet 2t (ms) | ort-web wasm 1t (ms) | ort-node 1t (ms) | ort-web / Octet 1t | Octet fp32 / int8 | 2t / 1t |`);
+console.log(`|---|---:|---:|---:|---:|---:|---:|---:|`);
+for (const r of rows) {
+  console.log(`| ${r.case} | ${fmt(r.ms['octet-node-1t'])} | ${fmt(r.ms['octet-node-2t'])} | ${fmt(r.ms['ort-web'])} | ${fmt(r.ms['ort-node'])} | ${fmt(r.speedupVsOrtWeb)}× | ${r.variant === 'fp32' ? '' : `${fmt(r.int8VsFp32)}×`} | ${fmt(r.twoThreadSpeedup)}× |`);
 }
 if (Object.keys(errors).length) console.log('errors:', JSON.stringify(errors, null, 1));
 
