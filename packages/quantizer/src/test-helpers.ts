@@ -49,8 +49,12 @@ export function refOutput(f: Fixture, variant: string): HostTensor {
 }
 
 /** Runs a model in onnxruntime-node (CPU, one thread) on the fixture's test inputs. */
-export async function runOrt(model: Uint8Array, feeds: Feeds): Promise<HostTensor> {
-  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, executionProviders: ['cpu'] });
+export async function runOrt(model: Uint8Array, feeds: Feeds, opts: { optimize?: boolean } = {}): Promise<HostTensor> {
+  const session = await ort.InferenceSession.create(model, {
+    intraOpNumThreads: 1,
+    executionProviders: ['cpu'],
+    ...(opts.optimize === false ? { graphOptimizationLevel: 'disabled' as const } : {}),
+  });
   try {
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [k, t] of Object.entries(feeds)) ortFeeds[k] = new ort.Tensor(t.type as 'float32', t.data as Float32Array, t.dims);
@@ -151,9 +155,9 @@ export function randn(n: number, seed = 1, scale = 1): Float32Array {
   return a;
 }
 
-export async function runModel(model: ModelProto | Uint8Array, feeds: Feeds): Promise<Float32Array> {
+export async function runModel(model: ModelProto | Uint8Array, feeds: Feeds, opts: { optimize?: boolean } = {}): Promise<Float32Array> {
   const bytes = model instanceof Uint8Array ? model : toBinary(MPS, model);
-  return (await runOrt(bytes, feeds)).data as Float32Array;
+  return (await runOrt(bytes, feeds, opts)).data as Float32Array;
 }
 
 export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
