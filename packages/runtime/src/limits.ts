@@ -3,7 +3,7 @@
 // elements), so a model cannot make the runtime allocate without bound. @octet/onnx's decoder
 // already rejects malformed bytes, negative/overflowing dims, payloads that do not match their
 // dims, messages nested deeper than 256 and external data outside the model's folder.
-import { OctetRuntimeError } from './errors.js';
+import { OctetRuntimeError, OpError } from './errors.js';
 import type { AttributeValue, RuntimeGraph } from './graph.js';
 import type { OpConfig, OpContext, OpRegistry, PreparedOp } from './op-registry.js';
 import type { GraphProto } from '@octet/onnx';
@@ -74,8 +74,8 @@ function elements(dims: readonly number[]): number {
 }
 
 /**
- * A registry whose ops check `maxTensorElements` on every output they declare and every
- * workspace they request, before anything is allocated. Errors surface as the node's
+ * A registry whose ops check `maxTensorElements` (and that dims are non-negative integers) on
+ * every output they declare and every workspace they request, before anything is allocated. Errors surface as the node's
  * NodeExecutionError with a ResourceLimitError cause.
  */
 export function registryWithLimits(registry: OpRegistry, limits: RuntimeLimits): OpRegistry {
@@ -98,6 +98,9 @@ export function registryWithLimits(registry: OpRegistry, limits: RuntimeLimits):
         };
         const prepared = config.prepare(guarded);
         prepared.outputs.forEach((o, k) => {
+          // An op fed contradictory attributes can compute NaN or negative sizes: refuse them here,
+          // before the arena adds them up.
+          if (!o.dims.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new OpError(`output ${k} has invalid dims [${o.dims.join(', ')}]`);
           const n = elements(o.dims);
           if (n > max) throw new ResourceLimitError('maxTensorElements', n, max, `output ${k} [${o.dims.join(', ')}] elements`);
         });

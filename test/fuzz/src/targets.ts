@@ -8,7 +8,7 @@ export type TargetName = 'decode' | 'validate' | 'session' | 'quantize';
 
 export type Outcome =
   | { status: 'ok'; detail?: string }
-  | { status: 'typed'; error: string }
+  | { status: 'typed'; error: string; message: string }
   | { status: 'crash'; error: string; message: string; stack?: string };
 
 const typedFor: Record<TargetName, (e: unknown) => boolean> = {
@@ -92,7 +92,7 @@ export async function runCase(target: TargetName, bytes: Uint8Array, ctx: Target
     const detail = await runTarget(target, bytes, ctx);
     return { status: 'ok', detail };
   } catch (e) {
-    if (typedFor[target](e)) return { status: 'typed', error: (e as Error).name };
+    if (typedFor[target](e)) return { status: 'typed', error: (e as Error).name, message: (e as Error).message.slice(0, 300) };
     const err = e as Error;
     return { status: 'crash', error: err?.name ?? typeof e, message: String(err?.message ?? e).slice(0, 500), stack: err?.stack?.split('\n').slice(0, 8).join('\n') };
   }

@@ -155,7 +155,8 @@ export class QdqFusion {
   private conv(n: GraphNode): Rewrite | undefined {
     const x = this.activationDq(n.inputs[0]);
     const wInit = this.ix.dq(n.inputs[1]);
-    const w = wInit ? this.weightDq(n.inputs[1], 0, this.ix.initializer(wInit.value)!.dims.length) : undefined;
+    const wTensor = wInit ? this.ix.initializer(wInit.value) : undefined; // absent in a malformed model
+    const w = wTensor ? this.weightDq(n.inputs[1], 0, wTensor.dims.length) : undefined;
     if (!x || !w || w.dtype !== 'int8' && w.dtype !== 'uint8') return undefined;
     const hasBias = (n.inputs[2] ?? '') !== '';
     const b = hasBias ? this.biasDq(n.inputs[2]) : undefined;
