@@ -79,6 +79,7 @@ describe('Graph IR', () => {
     const r = rng(9);
     g.producer('x'); // build the index first, so the helpers update it incrementally
     const values = () => [...g.definedNames()];
+    const removed: string[] = []; // names of removed nodes: stale map entries would show here
     for (let step = 0; step < 300; step++) {
       const nodes = g.nodes.filter((n) => n.subgraphs.size === 0);
       const n = nodes[Math.floor(r() * nodes.length)];
@@ -91,14 +92,21 @@ describe('Graph IR', () => {
       } else if (pick < 0.7 && n.inputs.length) {
         const vs = values();
         g.setNodeInput(n, Math.floor(r() * n.inputs.length), vs[Math.floor(r() * vs.length)]);
-      } else if (pick < 0.85) {
+      } else if (pick < 0.8) {
         g.addNode(Node.create('Relu', [values()[Math.floor(r() * values().length)]], [g.uniqueName('extra')]));
+      } else if (pick < 0.9) {
+        // Remove a node nobody reads.
+        const dead = g.nodes.find((d) => d.subgraphs.size === 0 && d.outputs.every((o) => !g.consumers(o).length && !g.isGraphOutput(o)));
+        if (dead) {
+          g.removeNode(dead);
+          removed.push(...dead.outputs, ...dead.inputs);
+        }
       } else {
         g.addInitializer(makeTensor(g.uniqueName('c'), 'float32', [1], [1]));
       }
     }
     const fresh = Graph.fromProto(g.toProto());
-    const names = new Set([...g.definedNames(), ...g.nodes.flatMap((n) => n.inputs)]);
+    const names = new Set([...g.definedNames(), ...g.nodes.flatMap((n) => n.inputs), ...removed]);
     for (const name of names) {
       expect(g.producer(name)?.outputs, name).toEqual(fresh.producer(name)?.outputs);
       const a = g.consumers(name).map((c) => g.nodes.indexOf(c)).sort((x, y) => x - y);

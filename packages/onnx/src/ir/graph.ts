@@ -360,7 +360,26 @@ export class Graph {
     }
     this.nodes.splice(i, 1);
     node.graph = undefined;
-    this.invalidate();
+    const ix = this.index;
+    if (!ix || node.subgraphs.size || opts.force) return this.invalidate();
+    for (const o of node.outputs) {
+      if (!o || ix.producer.get(o) !== node) continue;
+      // Defined elsewhere too (input, initializer, a duplicate producer): rebuild instead.
+      if (this.initializers.has(o) || this.isGraphInput(o)) return this.invalidate();
+      ix.producer.delete(o);
+      ix.defined.delete(o);
+    }
+    for (const inp of node.inputs) {
+      const list = inp ? ix.consumers.get(inp) : undefined;
+      if (!list) continue;
+      const k = list.indexOf(node);
+      if (k >= 0) list.splice(k, 1);
+      if (list.length === 0) {
+        ix.consumers.delete(inp);
+        if (!this.isGraphOutput(inp)) ix.outerRefs.delete(inp);
+      }
+    }
+    this.parent?.invalidate();
   }
 
   /**
@@ -401,7 +420,7 @@ export class Graph {
         if (k >= 0) list.splice(k, 1);
         if (list.length === 0) {
           ix.consumers.delete(old);
-          ix.outerRefs.delete(old);
+          if (!this.isGraphOutput(old)) ix.outerRefs.delete(old);
         }
       }
     }
