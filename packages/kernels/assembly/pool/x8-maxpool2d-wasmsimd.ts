@@ -4,7 +4,6 @@
 // dtype: 2 = u8, 3 = s8, 1 = f32 (ONNX codes).
 // Each output row accumulates tap by tap (y[ox] = max(y[ox], x[iy, ox·sw + kx·dw − pl])) over the
 // in-image range of ox; stride 1 and 2 take SIMD paths (stride 2 de-interleaves with a shuffle).
-// (File name kept from the first, scalar version; the symbol is the exported name.)
 
 // @ts-ignore: decorator
 @inline function ld(p: usize, dtype: i32): f32 {
@@ -78,7 +77,7 @@
   }
 }
 
-export function x8_maxpool2d_scalar(
+export function x8_maxpool2d_wasmsimd(
   dtype: i32, x: usize, y: usize, nc: i32, h: i32, w: i32, oh: i32, ow: i32,
   kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32,
 ): void {

@@ -62,7 +62,7 @@ const DTYPE = { f32: 1, u8: 2, s8: 3 } as const;
 export type PoolType = keyof typeof DTYPE;
 
 export function maxPool2dInto(k: KernelHost, type: PoolType, x: number, y: number, g: Pool2dGeometry): void {
-  kernelFn(k, 'x8_maxpool2d_scalar')(DTYPE[type], x, y, g.nc, g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw);
+  kernelFn(k, 'x8_maxpool2d_wasmsimd')(DTYPE[type], x, y, g.nc, g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.pt, g.pl, g.dh, g.dw);
 }
 
 export function averagePool2dInto(k: KernelHost, x: number, y: number, g: Pool2dGeometry, countIncludePad: boolean): void {
