@@ -63,7 +63,7 @@ registerRule('Shape', (ctx) => {
   const r = s?.length;
   let start = ctx.int('start', 0);
   let end = ctx.int('end', r ?? 0);
-  if (r === undefined) return ctx.setOutput(0, DataType.INT64, ctx.node.hasAttribute('start') || ctx.node.hasAttribute('end') ? [undefined] : [undefined]);
+  if (r === undefined) return ctx.setOutput(0, DataType.INT64, [undefined]);
   if (!ctx.node.hasAttribute('end')) end = r;
   start = Math.min(Math.max(start < 0 ? start + r : start, 0), r);
   end = Math.min(Math.max(end < 0 ? end + r : end, 0), r);
