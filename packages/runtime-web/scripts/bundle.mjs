@@ -1,6 +1,6 @@
 // One ESM file with @octet/runtime, @octet/onnx and @octet/kernels inlined, and the kernels'
 // .wasm next to it in dist/wasm/ (where the loader fetches them by default).
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -23,7 +23,11 @@ export async function bundle(outdir = `${here}dist`, { minify = true } = {}) {
     logLevel: 'error',
   });
   mkdirSync(`${outdir}/wasm`, { recursive: true });
-  const wasmDir = [`${packages}kernels/dist/wasm`, `${packages}kernels/build`].find((d) => existsSync(d));
+  // The newest kernel build (asc writes build/, the package build copies it to dist/wasm/): the
+  // .wasm must match the kernel wrappers bundled from source.
+  const wasmDir = [`${packages}kernels/dist/wasm`, `${packages}kernels/build`]
+    .filter((d) => existsSync(`${d}/octet-kernels-simd.wasm`))
+    .sort((a, b) => statSync(`${b}/octet-kernels-simd.wasm`).mtimeMs - statSync(`${a}/octet-kernels-simd.wasm`).mtimeMs)[0];
   if (!wasmDir) throw new Error('kernels are not built: run `npm run build -w @octet/kernels`');
   for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) copyFileSync(`${wasmDir}/${f}`, `${outdir}/wasm/${f}`);
   return `${outdir}/octet-runtime-web.js`;

@@ -4,6 +4,7 @@ import type { GraphPattern, OpConfig, OpRegistry } from './op-registry.js';
 import { createOpRegistry } from './op-registry-impl.js';
 import { quantOpConfigs } from './ops/quant/index.js';
 import { fuseConvActivationPattern } from './patterns/fuse-conv-activation.js';
+import { fuseMatMulBiasPattern } from './patterns/fuse-matmul-bias.js';
 import { graphPatterns } from './patterns/index.js';
 import { absConfig } from './ops/Abs.js';
 import { addConfig } from './ops/Add.js';
@@ -46,7 +47,7 @@ import { lessConfig } from './ops/Less.js';
 import { lessOrEqualConfig } from './ops/LessOrEqual.js';
 import { logConfig } from './ops/Log.js';
 import { logSoftmaxConfig } from './ops/LogSoftmax.js';
-import { matMulConfig } from './ops/MatMul.js';
+import { matMulAddConfig, matMulConfig } from './ops/MatMul.js';
 import { maxPoolConfig } from './ops/MaxPool.js';
 import { mulConfig } from './ops/Mul.js';
 import { negConfig } from './ops/Neg.js';
@@ -129,6 +130,7 @@ export const floatOpConfigs: readonly OpConfig[] = [
   logConfig,
   logSoftmaxConfig,
   matMulConfig,
+  matMulAddConfig,
   maxPoolConfig,
   mulConfig,
   negConfig,
@@ -175,6 +177,7 @@ export function registerAllOps(registry: OpRegistry): OpRegistry {
   for (const p of graphPatterns as readonly GraphPattern[]) registry.registerPattern(p);
   // Float epilogue fusions run after the quantized patterns (which claim QDQ convolutions first).
   registry.registerPattern(fuseConvActivationPattern);
+  registry.registerPattern(fuseMatMulBiasPattern);
   return registry;
 }
 

@@ -61,3 +61,49 @@ describe('fuse-conv-activation', () => {
     });
   }
 });
+
+describe('fuse-matmul-bias', () => {
+  const rnd = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 7.31 + seed));
+  const node = (opType: string, inputs: string[], outputs: string[]): GraphNode => ({ name: outputs[0], opType, domain: '', inputs, outputs, attributes: new Map() });
+  // y = A·W + b (bias second) and z = c + A·W2 (bias first); u = A·W2 stays unfused (two consumers).
+  const graph = (): RuntimeGraph => ({
+    opsets: new Map([['', 17]]),
+    inputs: [{ name: 'a', dtype: 'float32', elemType: 1, dims: [null, 3, 4] }],
+    outputs: ['y', 'z', 'u'].map((name) => ({ name, dtype: 'float32' as const, elemType: 1, dims: undefined })),
+    initializers: new Map([
+      ['W', { dtype: 'float32', dims: [4, 5], data: rnd(20, 1) }],
+      ['b', { dtype: 'float32', dims: [5], data: rnd(5, 2) }],
+      ['W2', { dtype: 'float32', dims: [4, 6], data: rnd(24, 3) }],
+      ['c', { dtype: 'float32', dims: [1, 6], data: rnd(6, 4) }],
+    ]),
+    nodes: [
+      node('MatMul', ['a', 'W'], ['aw']),
+      node('Add', ['aw', 'b'], ['y']),
+      node('MatMul', ['a', 'W2'], ['aw2']),
+      node('Add', ['c', 'aw2'], ['z']),
+      node('Relu', ['aw2'], ['u']),
+    ],
+  });
+  const unfused = createOpRegistry();
+  for (const c of floatOpConfigs) unfused.register(c);
+  const a = { type: 'float32' as const, dims: [2, 3, 4], data: rnd(24, 5) };
+
+  for (const [label, k] of [['WASM kernels', kernels], ['TypeScript', undefined]] as const) {
+    it(`adds the bias in the GEMM with the same results (${label})`, async () => {
+      const fused = await createSession(graph(), { kernels: k });
+      const plain = await createSession(graph(), { kernels: k, registry: unfused });
+      await fused.run({ a });
+      fused.startProfiling();
+      const x = await fused.run({ a });
+      const ops = fused.endProfiling().map((e) => e.opType).sort();
+      expect(ops).toEqual(['MatMul', 'MatMulAdd', 'Relu', 'Add'].sort());
+      const y = await plain.run({ a });
+      for (const name of ['y', 'z', 'u']) {
+        expect(x[name].dims).toEqual(y[name].dims);
+        const p = x[name].data as Float32Array;
+        const q = y[name].data as Float32Array;
+        for (let i = 0; i < q.length; i++) expect(Math.abs(p[i] - q[i])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(q[i])));
+      }
+    });
+  }
+});

@@ -18,101 +18,99 @@ export const convConfig: OpConfig = {
 
 /** Conv with a fused output clamp ([0, ∞) for Relu, [min, max] for Clip): com.microsoft FusedConv. */
 export function prepareConv(ctx: OpContext, clamp?: readonly [number, number]): PreparedOp {
-  {
-    const x = ctx.input(0);
-    const w = ctx.input(1);
-    if (x.dtype !== 'float32') ctx.fail(`${x.dtype} Conv is not supported (use ConvInteger / QLinearConv)`);
-    const [batch, c] = x.dims;
-    const m = w.dims[0];
-    const group = ctx.attrs.int('group', 1);
-    const cg = c / group;
-    if (!Number.isInteger(cg) || w.dims[1] !== cg || m % group !== 0) {
-      ctx.fail(`weights [${w.dims.join(', ')}] do not match input channels ${c} with group ${group}`);
-    }
-    const kernel = ctx.attrs.has('kernel_shape') ? [...ctx.attrs.ints('kernel_shape')] : w.dims.slice(2);
-    const geo = convGeometry(ctx, x.dims.slice(2), kernel);
-    const mg = m / group;
-    const ck = cg * sizeOf(kernel);
-    const inPlane = sizeOf(geo.inSpatial);
-    const outPlane = sizeOf(geo.outSpatial);
-    const pointwise = kernel.every((k) => k === 1) && geo.strides.every((s) => s === 1) && geo.padBegin.every((p) => p === 0) && geo.padEnd.every((p) => p === 0);
-    const depthwise2d = geo.inSpatial.length === 2 && cg === 1 && mg === 1;
-    const hasBias = ctx.hasInput(2);
-    const kern = ctx.kernels;
-    const constW = ctx.constant(1);
-    const constB = hasBias ? ctx.constant(2) : undefined;
-    const sp = geo.inSpatial.length;
-    if (kern && constW && (!hasBias || constB) && (sp === 1 || sp === 2)) {
-      // 1-D convolutions run as H = 1.
-      const two = <T>(v: T[], one: T): [T, T] => (sp === 2 ? [v[0], v[1]] : [one, v[0]]);
-      const key = 'conv2d';
-      let conv = ctx.cache.get(key) as Conv2d | undefined;
-      if (!conv) {
-        const [pt, pl] = two(geo.padBegin, 0);
-        const [pb, pr] = two(geo.padEnd, 0);
-        conv = createConv2d(kern, {
-          C: c,
-          OC: m,
-          kernel: two(kernel, 1),
-          strides: two(geo.strides, 1),
-          dilations: two(geo.dilations, 1),
-          pads: [pt, pl, pb, pr],
-          group,
-          weights: constW.data as Float32Array,
-          bias: constB ? (constB.data as Float32Array) : null,
-          clamp,
-        });
-        ctx.cache.set(key, conv);
-        const cv = conv;
-        ctx.onDispose(() => cv.dispose());
-      }
+  const x = ctx.input(0);
+  const w = ctx.input(1);
+  if (x.dtype !== 'float32') ctx.fail(`${x.dtype} Conv is not supported (use ConvInteger / QLinearConv)`);
+  const [batch, c] = x.dims;
+  const m = w.dims[0];
+  const group = ctx.attrs.int('group', 1);
+  const cg = c / group;
+  if (!Number.isInteger(cg) || w.dims[1] !== cg || m % group !== 0) {
+    ctx.fail(`weights [${w.dims.join(', ')}] do not match input channels ${c} with group ${group}`);
+  }
+  const kernel = ctx.attrs.has('kernel_shape') ? [...ctx.attrs.ints('kernel_shape')] : w.dims.slice(2);
+  const geo = convGeometry(ctx, x.dims.slice(2), kernel);
+  const mg = m / group;
+  const ck = cg * sizeOf(kernel);
+  const inPlane = sizeOf(geo.inSpatial);
+  const outPlane = sizeOf(geo.outSpatial);
+  const pointwise = kernel.every((k) => k === 1) && geo.strides.every((s) => s === 1) && geo.padBegin.every((p) => p === 0) && geo.padEnd.every((p) => p === 0);
+  const depthwise2d = geo.inSpatial.length === 2 && cg === 1 && mg === 1;
+  const hasBias = ctx.hasInput(2);
+  const kern = ctx.kernels;
+  const constW = ctx.constant(1);
+  const constB = hasBias ? ctx.constant(2) : undefined;
+  const sp = geo.inSpatial.length;
+  if (kern && constW && (!hasBias || constB) && (sp === 1 || sp === 2)) {
+    // 1-D convolutions run as H = 1.
+    const two = <T>(v: T[], one: T): [T, T] => (sp === 2 ? [v[0], v[1]] : [one, v[0]]);
+    const key = 'conv2d';
+    let conv = ctx.cache.get(key) as Conv2d | undefined;
+    if (!conv) {
+      const [pt, pl] = two(geo.padBegin, 0);
+      const [pb, pr] = two(geo.padEnd, 0);
+      conv = createConv2d(kern, {
+        C: c,
+        OC: m,
+        kernel: two(kernel, 1),
+        strides: two(geo.strides, 1),
+        dilations: two(geo.dilations, 1),
+        pads: [pt, pl, pb, pr],
+        group,
+        weights: constW.data as Float32Array,
+        bias: constB ? (constB.data as Float32Array) : null,
+        clamp,
+      });
+      ctx.cache.set(key, conv);
       const cv = conv;
-      const [H, W] = two(geo.inSpatial, 1);
-      const scratch = ctx.scratchPtr('conv2d', cv.scratchBytes(H, W));
-      const xp = inputPtr(ctx, 0);
-      return {
-        outputs: [{ dtype: 'float32', dims: [batch, m, ...geo.outSpatial] }],
-        run: (inputs, outputs) => cv.runInto(xp(inputs[0]), outputPtr(outputs[0]), batch, H, W, scratch),
-      };
+      ctx.onDispose(() => cv.dispose());
     }
-    const col = pointwise || depthwise2d ? undefined : (ctx.workspace('im2col', 'float32', ck * outPlane) as Float32Array);
+    const cv = conv;
+    const [H, W] = two(geo.inSpatial, 1);
+    const scratch = ctx.scratchPtr('conv2d', cv.scratchBytes(H, W));
+    const xp = inputPtr(ctx, 0);
     return {
       outputs: [{ dtype: 'float32', dims: [batch, m, ...geo.outSpatial] }],
-      run(inputs, outputs) {
-        const X = inputs[0].data as Float32Array;
-        const W = inputs[1].data as Float32Array;
-        const Y = outputs[0].data as Float32Array;
-        for (let b = 0; b < batch; b++) {
-          if (depthwise2d) {
-            depthwise(X, b * c * inPlane, W, Y, b * m * outPlane, c, geo);
-          } else {
-            for (let g = 0; g < group; g++) {
-              const xOff = (b * c + g * cg) * inPlane;
-              const yOff = (b * m + g * mg) * outPlane;
-              if (pointwise) {
-                gemmTS(mg, outPlane, cg, W, g * mg * ck, ck, X, xOff, inPlane, Y, yOff, outPlane, false);
-              } else {
-                im2col(X, xOff, cg, geo, col!);
-                gemmTS(mg, outPlane, ck, W, g * mg * ck, ck, col!, 0, outPlane, Y, yOff, outPlane, false);
-              }
-            }
-          }
-          if (hasBias) {
-            const B = inputs[2].data as Float32Array;
-            for (let o = 0; o < m; o++) {
-              const base = (b * m + o) * outPlane;
-              const bv = B[o];
-              for (let p = 0; p < outPlane; p++) Y[base + p] += bv;
-            }
-          }
-        }
-        if (clamp) {
-          const [lo, hi] = clamp;
-          for (let i = 0; i < Y.length; i++) Y[i] = Y[i] < lo ? lo : Y[i] > hi ? hi : Y[i];
-        }
-      },
+      run: (inputs, outputs) => cv.runInto(xp(inputs[0]), outputPtr(outputs[0]), batch, H, W, scratch),
     };
   }
+  const col = pointwise || depthwise2d ? undefined : (ctx.workspace('im2col', 'float32', ck * outPlane) as Float32Array);
+  return {
+    outputs: [{ dtype: 'float32', dims: [batch, m, ...geo.outSpatial] }],
+    run(inputs, outputs) {
+      const X = inputs[0].data as Float32Array;
+      const W = inputs[1].data as Float32Array;
+      const Y = outputs[0].data as Float32Array;
+      for (let b = 0; b < batch; b++) {
+        if (depthwise2d) {
+          depthwise(X, b * c * inPlane, W, Y, b * m * outPlane, c, geo);
+        } else {
+          for (let g = 0; g < group; g++) {
+            const xOff = (b * c + g * cg) * inPlane;
+            const yOff = (b * m + g * mg) * outPlane;
+            if (pointwise) {
+              gemmTS(mg, outPlane, cg, W, g * mg * ck, ck, X, xOff, inPlane, Y, yOff, outPlane, false);
+            } else {
+              im2col(X, xOff, cg, geo, col!);
+              gemmTS(mg, outPlane, ck, W, g * mg * ck, ck, col!, 0, outPlane, Y, yOff, outPlane, false);
+            }
+          }
+        }
+        if (hasBias) {
+          const B = inputs[2].data as Float32Array;
+          for (let o = 0; o < m; o++) {
+            const base = (b * m + o) * outPlane;
+            const bv = B[o];
+            for (let p = 0; p < outPlane; p++) Y[base + p] += bv;
+          }
+        }
+      }
+      if (clamp) {
+        const [lo, hi] = clamp;
+        for (let i = 0; i < Y.length; i++) Y[i] = Y[i] < lo ? lo : Y[i] > hi ? hi : Y[i];
+      }
+    },
+  };
 }
 
 /** col[(c·K + kidx), p] = X[c, pos(p, kidx)] or 0 in the padding (N-d). */
