@@ -1,6 +1,8 @@
 // Node-only entry (`@octet/quantizer/node`): files in, files out.
-import { realpathSync, existsSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { closeSync, openSync, readSync, realpathSync, existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { externalDataInfo } from '@octet/onnx';
+import type { TensorProto } from 'onnx-buf';
 import { externalDataFromDir, loadModelProto, saveModel } from '@octet/onnx/node';
 import { QuantizerError } from './errors.js';
 import { quantize, type QuantizeResult } from './quantize.js';
@@ -44,10 +46,45 @@ export async function quantizeFile(inPath: string, outPath: string, options: Qua
       }
     }
   }
-  const result = await quantize(proto, { ...options, external: options.external ?? ((t) => reader.read(t)) });
+  const result = await quantize(proto, {
+    ...options,
+    external: options.external ?? ((t) => reader.read(t)),
+    streamingExternal: options.streamingExternal ?? (usesExternal ? scratchReader(dirname(resolve(inPath))) : undefined),
+  });
   let approx = 0;
   for (const t of result.model.graph!.initializer) approx += t.rawData.length;
   const external = options.externalData ?? (usesExternal || approx > 1.8e9);
   saveModel(result.model, outPath, { externalData: external ? { location: dataName } : false, source: reader });
   return result;
+}
+
+/**
+ * External-data reader with one reusable buffer (grown to the largest tensor): the bytes it returns
+ * are valid until the next call. Files must be regular files inside the model's folder.
+ */
+function scratchReader(dir: string): (t: TensorProto) => Uint8Array {
+  let buf = new Uint8Array(0);
+  const root = realpathSync(dir);
+  return (t) => {
+    const info = externalDataInfo(t);
+    const path = join(dir, info.location);
+    const real = realpathSync(path);
+    if (!real.startsWith(root.endsWith(sep) ? root : root + sep) || !statSync(real).isFile()) {
+      throw new QuantizerError(`external data '${info.location}' of tensor '${t.name}' is not a regular file inside the model's folder`);
+    }
+    const length = info.length ?? 0;
+    if (buf.length < length) buf = new Uint8Array(length);
+    const fd = openSync(real, 'r');
+    try {
+      let done = 0;
+      while (done < length) {
+        const n = readSync(fd, buf, done, length - done, info.offset + done);
+        if (n <= 0) throw new QuantizerError(`external data '${info.location}' ends before tensor '${t.name}' (${done} of ${length} bytes)`);
+        done += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return buf.subarray(0, length);
+  };
 }

@@ -43,7 +43,7 @@ export interface QuantizeOptions {
   excludeNodes?: readonly string[];
   /** static: find tensors whose quantization breaks the model and keep them in float (default true). */
   autoFallback?: boolean;
-  /** output SQNR (dB, on calibration data) the automatic fallback aims for (default 30). */
+  /** output SQNR (dB, on calibration data) below which the automatic fallback searches (default 20). */
   targetSqnrDb?: number;
   /** dynamic: 'integer' = DynamicQuantizeLinear + MatMulInteger (ONNX Runtime's default), 'fused' = com.microsoft DynamicQuantizeMatMul. */
   dynamicMatMul?: 'integer' | 'fused';
@@ -59,6 +59,11 @@ export interface QuantizeOptions {
   skipPreparation?: boolean;
   /** reader for tensors in external data (set by quantizeFile). */
   external?: ExternalLoader;
+  /**
+   * Optional reader whose bytes stay valid only until its next call (one reusable buffer); used by
+   * steps that handle one weight at a time (weight-only), so memory stays at one tensor.
+   */
+  streamingExternal?: ExternalLoader;
   onProgress?: (e: ProgressEvent) => void;
 }
 

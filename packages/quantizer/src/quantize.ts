@@ -109,7 +109,7 @@ export async function quantize(input: ModelProto | Uint8Array, options: Quantize
         symmetric: options.symmetric ?? true,
         format: options.weightOnlyFormat ?? 'matmulnbits',
         excludeNodes: new Set(options.excludeNodes ?? []),
-        external: options.external,
+        external: options.streamingExternal ?? options.external,
         onProgress: (f) => progress({ stage: 'quantize', fraction: f, message: 'weight-only quantization' }),
       });
       report.quantizedNodes = r.quantizedNodes;

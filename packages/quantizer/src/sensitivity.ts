@@ -65,9 +65,9 @@ export async function autoFallback(
   onProgress: (f: number) => void,
 ): Promise<FallbackResult> {
   const executor = options.executor!;
-  const target = options.targetSqnrDb ?? 30;
+  const target = options.targetSqnrDb ?? 20;
   const outputs = model.graph!.output.map((o) => o.name);
-  const feeds = await collectFeeds(options.calibration!, 32, options.calibrationBatchSize ?? 16);
+  const feeds = await collectFeeds(options.calibration!, 16, options.calibrationBatchSize ?? 16);
   const floatTensors = new Set<string>();
   const fallback: { tensor: string; sqnrDb: number }[] = [];
 
@@ -126,13 +126,14 @@ export async function autoFallback(
   }
   const dbs = [...localDb.values()].sort((a, b) => a - b);
   const median = dbs.length ? dbs[Math.floor(dbs.length / 2)] : 0;
-  const suspects = [...damage.keys()]
-    .filter((t) => damage.get(t)! >= 0.02 || localDb.get(t)! < median - 12)
-    .sort((a, b) => damage.get(b)! - damage.get(a)! || localDb.get(a)! - localDb.get(b)!);
+  // structurally damaged tensors first (most damaged first), then the unusually noisy ones
+  const damaged = [...damage.keys()].filter((t) => damage.get(t)! >= 0.02).sort((a, b) => damage.get(b)! - damage.get(a)!);
+  const noisy = [...localDb.keys()].filter((t) => !damaged.includes(t) && localDb.get(t)! < median - 12).sort((a, b) => localDb.get(a)! - localDb.get(b)!);
+  const suspects = [...damaged, ...noisy];
 
   const before = await evaluate(current.bytes, candidates);
   let best = before;
-  const maxTrials = 24;
+  const maxTrials = 12;
   let trials = 0;
   while (best < target && suspects.length && trials < maxTrials) {
     onProgress(trials / maxTrials);

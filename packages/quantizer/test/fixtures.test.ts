@@ -38,6 +38,7 @@ const MODES: { label: string; ref: string; opts: QuantizeOptions }[] = [
   { label: 'static QDQ per-channel MinMax', ref: 'ort_qdq', opts: { mode: 'static' } },
   { label: 'static QOperator per-tensor', ref: 'ort_qop', opts: { mode: 'static', format: 'qoperator', perChannel: false } },
   { label: 'static QDQ Percentile', ref: 'ort_qdq_percentile', opts: { mode: 'static', calibrationMethod: 'percentile' } },
+  { label: 'static QDQ Entropy', ref: 'ort_qdq_entropy', opts: { mode: 'static', calibrationMethod: 'entropy' } },
   { label: 'dynamic', ref: 'ort_dynamic', opts: { mode: 'dynamic' } },
   { label: 'weight-only int8 (MatMulNBits)', ref: 'fp32', opts: { mode: 'weight-only', bits: 8, blockSize: 32 } },
   { label: 'float16', ref: 'fp32', opts: { mode: 'float16' } },
