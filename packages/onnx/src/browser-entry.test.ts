@@ -19,4 +19,11 @@ it('the main entry bundles for the browser (no Node built-ins) and works from th
   const m = mod.parseModel(readBytes(testData('fixtures/cnn_digits/model.onnx')));
   expect(m.graph.nodes.map((n: { opType: string }) => n.opType)).toContain('Conv');
   expect(mod.validateModel(m)).toEqual([]);
+  // Inference rules must survive tree shaking (the package is `sideEffects: false`).
+  for (const v of m.graph.valueInfo) v.info.type = undefined;
+  m.graph.outputs[0].info.type = undefined;
+  const { types } = mod.inferShapes(m);
+  expect(mod.shapeToString(types.get(m.graph.outputs[0].name).shape)).toBe('[batch, 10]');
+  const ops: string[] = mod.supportedInferenceOps();
+  for (const op of [':Relu', ':MatMul', ':Reshape', ':LayerNormalization', ':QuantizeLinear', 'com.microsoft:QLinearAdd']) expect(ops).toContain(op);
 });

@@ -2,10 +2,7 @@
 // registered for each op (shape-inference/ops-*.ts), merges with declared value_info, and
 // propagates small integer values (Shape → Gather → Concat → Reshape) so dynamic-batch exports
 // keep their symbolic dims.
-import './shape-inference/ops-elementwise.js';
-import './shape-inference/ops-linear.js';
-import './shape-inference/ops-shape.js';
-import './shape-inference/ops-norm-quant.js';
+import { registerAllRules } from './shape-inference/register-all-rules.js';
 import { DataType } from './dtypes.js';
 import { OnnxShapeError, OnnxValidationError, type ValidationIssue } from './errors.js';
 import type { Graph } from './ir/graph.js';
@@ -17,7 +14,13 @@ import { InferContext, mergeDim, type SymValue } from './shape-inference/context
 import { ruleFor } from './shape-inference/registry.js';
 import { symValueOfTensor } from './shape-inference/ops-shape.js';
 
-export { supportedInferenceOps } from './shape-inference/registry.js';
+import { supportedInferenceOps as registeredOps } from './shape-inference/registry.js';
+
+/** Ops with an inference rule, as `domain:op` ('' = the default ONNX domain). */
+export function supportedInferenceOps(): string[] {
+  registerAllRules();
+  return registeredOps();
+}
 
 export interface InferOptions {
   /** Throw on the first inconsistency (OnnxShapeError) instead of recording it (default true). */
@@ -43,6 +46,7 @@ interface Scope {
 }
 
 export function inferShapes(model: Model, opts: InferOptions = {}): InferResult {
+  registerAllRules();
   const o = { strict: opts.strict ?? true, writeValueInfo: opts.writeValueInfo ?? true, fillOutputs: opts.fillOutputs ?? true, inputShapes: opts.inputShapes };
   const issues: ValidationIssue[] = [];
   const opsetOf = (domain: string) => model.opset(domain) ?? (domain === '' ? 1 : 1);

@@ -1,7 +1,18 @@
 // Elementwise ops: unary (same shape and type), binary/variadic with broadcasting, comparisons.
 import { DataType } from '../dtypes.js';
 import { broadcast, type InferContext } from './context.js';
-import { registerRule } from './registry.js';
+import { registerRule as register } from './registry.js';
+
+// Rules are collected when this module loads and registered by register-all-rules.ts: an explicit
+// call keeps bundlers (this package is `sideEffects: false`) from dropping the module.
+const pending: Parameters<typeof register>[] = [];
+const registerRule = (...args: Parameters<typeof register>): void => {
+  pending.push(args);
+};
+
+export function registerElementwiseRules(): void {
+  for (const args of pending) register(...args);
+}
 
 const UNARY = [
   'Abs', 'Acos', 'Acosh', 'Asin', 'Asinh', 'Atan', 'Atanh', 'Ceil', 'Cos', 'Cosh', 'Elu', 'Erf', 'Exp',

@@ -2,7 +2,18 @@
 import { DataType } from '../dtypes.js';
 import type { Dim, Shape } from '../ir/types.js';
 import { broadcast, mergeDim, type InferContext } from './context.js';
-import { registerRule } from './registry.js';
+import { registerRule as register } from './registry.js';
+
+// Rules are collected when this module loads and registered by register-all-rules.ts: an explicit
+// call keeps bundlers (this package is `sideEffects: false`) from dropping the module.
+const pending: Parameters<typeof register>[] = [];
+const registerRule = (...args: Parameters<typeof register>): void => {
+  pending.push(args);
+};
+
+export function registerLinearRules(): void {
+  for (const args of pending) register(...args);
+}
 
 const QTYPES = [DataType.UINT8, DataType.INT8];
 const FLOATS = [DataType.FLOAT, DataType.FLOAT16, DataType.BFLOAT16, DataType.DOUBLE];

@@ -5,7 +5,18 @@ import { tensorDims, tensorValues } from '../tensor-codec.js';
 import type { TensorProto } from '../proto.js';
 import { broadcast, normAxis, product, type InferContext, type SymValue } from './context.js';
 import { concatShape } from './ops-linear.js';
-import { registerRule } from './registry.js';
+import { registerRule as register } from './registry.js';
+
+// Rules are collected when this module loads and registered by register-all-rules.ts: an explicit
+// call keeps bundlers (this package is `sideEffects: false`) from dropping the module.
+const pending: Parameters<typeof register>[] = [];
+const registerRule = (...args: Parameters<typeof register>): void => {
+  pending.push(args);
+};
+
+export function registerShapeRules(): void {
+  for (const args of pending) register(...args);
+}
 import { unknownDims } from '../limits.js';
 
 const INDEX_TYPES = [DataType.INT32, DataType.INT64];
