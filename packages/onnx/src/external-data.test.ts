@@ -64,6 +64,10 @@ describe('external data', () => {
     const out = Object.keys(ref)[0];
     expect(Array.from(got[out].data as Float32Array)).toEqual(Array.from(ref[out].data as Float32Array));
 
+    // Nothing over the threshold: no data file is left behind.
+    saveModel(src, join(dir, 'small.onnx'), { externalData: { threshold: 1e9 } });
+    expect(readdirSync(dir).filter((f) => f.startsWith('small'))).toEqual(['small.onnx']);
+
     // Saving again without externalData inlines everything: byte-identical to the original.
     const inl = join(dir, 'enc-inline.onnx');
     saveModel(back, inl);

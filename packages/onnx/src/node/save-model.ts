@@ -96,7 +96,8 @@ export function saveModel(model: Model | ModelProto, path: string, opts: SaveMod
     const file = new FileSink(path);
     sinks.push(file);
     encodeMessageTo(ModelProtoSchema, out, (c) => file.write(c), { chunkSize: opts.chunkSize });
-    for (const s of sinks) s.commit();
+    // A data file nobody points to is not written at all.
+    for (const s of sinks) (s === file || s.pos > 0 ? s.commit() : s.abort());
     return size;
   } catch (e) {
     for (const s of sinks) s.abort();
