@@ -25,7 +25,10 @@ const PEERS = [
   { id: 'octet-node-2t', args: ['peer-octet-node.mjs', '--threads', '2'] },
   { id: 'ort-node', args: ['peer-ort.mjs', '--ort', 'node'] },
   ...(withChromium ? [{ id: 'chromium', args: ['peer-chromium.mjs'] }] : []),
+  { id: 'paired-ort-web', args: ['peer-paired.mjs', '--vs', 'ort-web'] },
+  { id: 'paired-threads', args: ['peer-paired.mjs', '--vs', 'threads'] },
 ];
+const paired = {}; // paired[peerId][caseId] = [ratio per round]
 
 function runPeer(p) {
   const out = execFileSync(process.execPath, p.args, { cwd: here, encoding: 'utf8', timeout: 900_000, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -48,7 +51,9 @@ for (let round = 0; round < rounds; round++) {
     process.stderr.write(`round ${round + 1}/${rounds}: ${p.id}\n`);
     const r = runPeer(p);
     for (const c of CASES) {
-      if (p.id.startsWith('octet-node')) {
+      if (p.id.startsWith('paired')) {
+        ((paired[p.id] ??= {})[c.id] ??= []).push(r.results[c.id].ratio);
+      } else if (p.id.startsWith('octet-node')) {
         add(p.id, c.id, r.results[c.id]);
         if (r.results[c.id].msI32 !== undefined) add(`${p.id}-i32`, c.id, { ms: r.results[c.id].msI32, minMs: r.results[c.id].minMsI32, ghz: r.results[c.id].ghzI32 });
       } else if (p.id === 'chromium') {
@@ -133,10 +138,16 @@ console.log('\nfastest samples, GOPS:');
 for (const col of cols) {
   console.log(pad(col, 28) + CASES.map((c) => pad(summary[col][c.id] ? `${(ops(c) / summary[col][c.id].msBest / 1e6).toFixed(1)} (${summary[col][c.id].msBest.toFixed(3)} ms)` : '-', 24)).join(''));
 }
+console.log('\npaired in one process, alternating batches (robust to contention from other processes), median over rounds:');
+const pairedSummary = {};
+for (const [label, id] of [['octet 1t vs ort-web QLinear (paired)', 'paired-ort-web'], ['octet 2t vs octet 1t (paired)', 'paired-threads']]) {
+  pairedSummary[label] = Object.fromEntries(CASES.map((c) => [c.id, paired[id]?.[c.id] ? median(paired[id][c.id]) : NaN]));
+  console.log(pad(label, 40) + CASES.map((c) => pad(Number.isNaN(pairedSummary[label][c.id]) ? '-' : `${pairedSummary[label][c.id].toFixed(2)}×`, 24)).join(''));
+}
 const mismatches = Object.entries(agree).flatMap(([id, m]) => Object.entries(m).filter(([, ok]) => !ok).map(([col]) => `${col} ${id}`));
 console.log(mismatches.length ? `\nOUTPUT MISMATCH vs ort-web: ${mismatches.join(', ')}` : '\nall u8 outputs are bit-identical to onnxruntime-web QLinearMatMul/QLinearConv');
 
-const result = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, ghz: GHz, ghzRounds: ghz, rounds, cases: CASES, chromium: chromiumInfo, summary, ratios, bestRatios, outputsAgree: agree };
+const result = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, ghz: GHz, ghzRounds: ghz, rounds, cases: CASES, chromium: chromiumInfo, summary, ratios, bestRatios, paired: pairedSummary, outputsAgree: agree };
 const outDir = join(here, '..', 'results');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'kernels.json.tmp'), JSON.stringify(result, null, 2));

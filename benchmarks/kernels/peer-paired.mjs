@@ -1,0 +1,74 @@
+// Paired measurement for a shared, busy machine: two contenders in ONE process, alternating short
+// batches of the same case so both see the same contention; reports the median over pairs of
+// (time of the second / time of the first).
+//   --vs ort-web : Octet (Node, 1 thread) vs onnxruntime-web (wasm, 1 thread). onnxruntime-node is
+//                  never loaded here (design.md §4: it would share onnxruntime-common).
+//   --vs threads : Octet with 2 threads vs Octet with 1 thread.
+import { loadKernels } from '@octet/kernels';
+import * as ort from 'onnxruntime-web';
+import { CASES, Q, activations, depth, weights, yScale } from './cases.mjs';
+import { qlinearConvModel, qlinearMatMulModel } from './models.mjs';
+
+ort.env.wasm.numThreads = 1;
+const vs = process.argv.includes('--vs') ? process.argv[process.argv.indexOf('--vs') + 1] : 'ort-web';
+const k = await loadKernels({ variant: 'simd' });
+const k2 = vs === 'threads' ? await loadKernels({ threads: 2 }) : null;
+const f32 = Math.fround;
+const PAIRS = 41;
+const results = {};
+for (const c of CASES) {
+  const w = weights(c);
+  const x = activations(c);
+  const common = {
+    weights: w, weightZeroPoint: Q.wZp, activationSigned: false, activationZeroPoint: Q.aZp,
+    output: 'u8', scale: f32(f32(Q.aScale * Q.wScale) / f32(yScale(depth(c)))), outputZeroPoint: Q.yZp,
+  };
+  const octetOn = (kk) => {
+    const px = kk.heap.put(x);
+    if (c.kind === 'gemm') {
+      const g = kk.createQGemm({ K: c.K, N: c.N, ...common, rows: c.M === 1 ? 'small' : 'large' });
+      const py = kk.heap.alloc(c.M * c.N);
+      return () => g.run({ M: c.M, a: px, out: py });
+    }
+    const conv = kk.createQConv({ C: c.C, H: c.H, W: c.W, M: c.M, kernelShape: [c.k, c.k], pads: [c.pad, c.pad, c.pad, c.pad], group: c.group, ...common });
+    const py = kk.heap.alloc(conv.outputShape.reduce((a, b) => a * b, 1));
+    return () => conv.run({ N: 1, x: px, y: py });
+  };
+  const octet = octetOn(k);
+  let s = null;
+  let peer;
+  if (k2) {
+    peer = octetOn(k2);
+  } else {
+    s = await ort.InferenceSession.create(c.kind === 'gemm' ? qlinearMatMulModel(c, w) : qlinearConvModel(c, w), { executionProviders: ['wasm'] });
+    const feeds = { [c.kind === 'gemm' ? 'a' : 'x']: new ort.Tensor('uint8', x, c.kind === 'gemm' ? [c.M, c.K] : [1, c.C, c.H, c.W]) };
+    peer = () => s.run(feeds);
+  }
+  // warm-up both, then size a batch to ~10 ms of Octet work
+  let t0 = performance.now();
+  let n = 0;
+  while (performance.now() - t0 < 300) { octet(); await peer(); n++; }
+  t0 = performance.now();
+  octet();
+  const reps = Math.max(1, Math.ceil(10 / (performance.now() - t0)));
+  const ratios = [];
+  const octetMs = [];
+  const peerMs = [];
+  for (let p = 0; p < PAIRS; p++) {
+    t0 = performance.now();
+    for (let i = 0; i < reps; i++) octet();
+    const a = (performance.now() - t0) / reps;
+    t0 = performance.now();
+    for (let i = 0; i < reps; i++) await peer();
+    const b = (performance.now() - t0) / reps;
+    ratios.push(b / a);
+    octetMs.push(a);
+    peerMs.push(b);
+  }
+  const med = (xs) => [...xs].sort((u, v) => u - v)[Math.floor(xs.length / 2)];
+  // ort-web: ratio = ort-web / Octet; threads: speed-up of 2 threads = 1T / 2T
+  results[c.id] = { ratio: k2 ? med(ratios.map((r) => 1 / r)) : med(ratios), octetMs: med(octetMs), peerMs: med(peerMs), octetMinMs: Math.min(...octetMs), peerMinMs: Math.min(...peerMs) };
+  await s?.release();
+}
+await k2?.dispose();
+process.stdout.write(JSON.stringify({ peer: `paired-${vs}`, results }) + '\n');
