@@ -12,7 +12,6 @@
 // depth-first). Where each payload comes from (location/offset/length) is part of M.
 // Hashing first and signing the digest lets external data stream through (models > 2 GB) and
 // keeps Ed25519's two passes over the message to 83 bytes.
-import { sha512 } from '@noble/hashes/sha2.js';
 import {
   Model,
   OnnxError,
@@ -24,6 +23,7 @@ import {
   type TensorProto,
 } from '@octet/onnx';
 import { concatBytes, u64le } from './bytes.js';
+import { createSha512, sha512Of } from './digest.js';
 import { SignatureError } from './errors.js';
 
 /** The metadata_props key an embedded signature is stored under. */
@@ -74,7 +74,11 @@ export function withoutSignature(proto: ModelProto): ModelProto {
   return copy;
 }
 
-export function canonicalize(model: ModelInput, opts: CanonicalOptions = {}): CanonicalModel {
+/**
+ * Emits the canonical byte stream (see the header) piece by piece to `sink`; returns the decoded
+ * model and its signature records.
+ */
+function canonicalStream(model: ModelInput, opts: CanonicalOptions, sink: (bytes: Uint8Array) => void): { proto: ModelProto; signatures: string[] } {
   const proto = toModelProto(model, opts.file);
   const reader = opts.externalData ?? (model instanceof Model ? model.externalData : undefined);
   const signatures = proto.metadataProps.filter((e) => e.key === SIGNATURE_KEY).map((e) => e.value);
@@ -84,11 +88,10 @@ export function canonicalize(model: ModelInput, opts: CanonicalOptions = {}): Ca
   forEachModelTensor(proto, (t) => {
     if (t.dataLocation === EXTERNAL) external.push(t);
   });
-  const h = sha512.create();
-  h.update(DOMAIN_BYTES);
-  h.update(u64le(encoded.length));
-  h.update(encoded);
-  h.update(u64le(external.length));
+  sink(DOMAIN_BYTES);
+  sink(u64le(encoded.length));
+  sink(encoded);
+  sink(u64le(external.length));
   for (const t of external) {
     if (!reader) {
       throw new SignatureError('invalid-model', `tensor '${t.name}' is in external data, but no external data reader was given (externalData option)`);
@@ -100,9 +103,24 @@ export function canonicalize(model: ModelInput, opts: CanonicalOptions = {}): Ca
       const why = e instanceof OnnxError || e instanceof Error ? e.message : String(e);
       throw new SignatureError('invalid-model', `cannot read external data of tensor '${t.name}': ${why}`, { cause: e });
     }
-    h.update(u64le(bytes.length));
-    h.update(bytes);
+    sink(u64le(bytes.length));
+    sink(bytes);
   }
+  return { proto, signatures };
+}
+
+/** The canonical digest and signed message, synchronously (payloads are hashed as they are read). */
+export function canonicalize(model: ModelInput, opts: CanonicalOptions = {}): CanonicalModel {
+  const h = createSha512();
+  const { proto, signatures } = canonicalStream(model, opts, (b) => h.update(b));
   const digest = h.digest();
+  return { proto, signatures, digest, message: concatBytes(DOMAIN_BYTES, digest) };
+}
+
+/** `canonicalize`, free to use WebCrypto's digest (browsers); same result. */
+export async function canonicalizeAsync(model: ModelInput, opts: CanonicalOptions = {}): Promise<CanonicalModel> {
+  const parts: Uint8Array[] = [];
+  const { proto, signatures } = canonicalStream(model, opts, (b) => parts.push(b));
+  const digest = await sha512Of(parts);
   return { proto, signatures, digest, message: concatBytes(DOMAIN_BYTES, digest) };
 }

@@ -17,7 +17,8 @@ export {
   type PrivateKeyInput,
   type PublicKeyInput,
 } from './keys.js';
-export { SIGNATURE_KEY, SIGNATURE_DOMAIN, canonicalize, type CanonicalModel, type CanonicalOptions, type ModelInput } from './canonical.js';
+export { SIGNATURE_KEY, SIGNATURE_DOMAIN, canonicalize, canonicalizeAsync, type CanonicalModel, type CanonicalOptions, type ModelInput } from './canonical.js';
 export { formatRecord, parseRecord, type SignatureRecord } from './record.js';
 export { SignatureError, type SignatureFailure } from './errors.js';
 export { useWebCrypto } from './ed25519.js';
+export { useNativeDigest } from './digest.js';

@@ -2,7 +2,7 @@
 // a record (record.ts) in metadata_props or returned for a detached .sig file.
 import { create } from '@bufbuild/protobuf';
 import { StringStringEntryProtoSchema, encodeModelProto } from '@octet/onnx';
-import { SIGNATURE_KEY, canonicalize, withoutSignature, type CanonicalModel, type CanonicalOptions, type ModelInput } from './canonical.js';
+import { SIGNATURE_KEY, canonicalize, canonicalizeAsync, withoutSignature, type CanonicalModel, type CanonicalOptions, type ModelInput } from './canonical.js';
 import * as ed25519 from './ed25519.js';
 import { SignatureError, type SignatureFailure } from './errors.js';
 import { toPrivateKey, toPublicKey, type PrivateKey, type PrivateKeyInput, type PublicKey, type PublicKeyInput } from './keys.js';
@@ -37,7 +37,7 @@ function finishSign(c: CanonicalModel, key: PrivateKey, sig: Uint8Array): SignRe
 /** Signs a model (WebCrypto Ed25519 where available, else @noble/ed25519). */
 export async function sign(model: ModelInput, privateKey: PrivateKeyInput, opts: SignOptions = {}): Promise<SignResult> {
   const key = toPrivateKey(privateKey);
-  const c = canonicalize(model, opts);
+  const c = await canonicalizeAsync(model, opts);
   return finishSign(c, key, await ed25519.signAsync(c.message, key.seed));
 }
 
@@ -59,15 +59,8 @@ type Prepared = { done: VerifyResult } | { pending: Pending };
 
 const fail = (reason: SignatureFailure, message: string): { done: VerifyResult } => ({ done: { valid: false, reason, message } });
 
-function prepare(model: ModelInput, publicKey: PublicKeyInput, opts: VerifyOptions): Prepared {
-  const key = toPublicKey(publicKey);
-  let c: CanonicalModel;
-  try {
-    c = canonicalize(model, opts);
-  } catch (e) {
-    if (e instanceof SignatureError) return fail(e.reason, e.message);
-    throw e;
-  }
+function prepare(c: CanonicalModel | SignatureError, key: PublicKey, opts: VerifyOptions): Prepared {
+  if (c instanceof SignatureError) return fail(c.reason, c.message);
   const detached = opts.signature !== undefined;
   let text: string;
   if (detached) {
@@ -85,6 +78,12 @@ function prepare(model: ModelInput, publicKey: PublicKeyInput, opts: VerifyOptio
     throw e;
   }
   return { pending: { record, message: c.message, key, detached } };
+}
+
+/** A SignatureError is a verdict (returned); anything else is a defect (rethrown). */
+function signatureErrorOr(e: unknown): SignatureError {
+  if (e instanceof SignatureError) return e;
+  throw e;
 }
 
 function conclude(p: Pending, ok: boolean): VerifyResult {
@@ -105,17 +104,25 @@ function conclude(p: Pending, ok: boolean): VerifyResult {
  * when the key itself is unusable.
  */
 export async function verify(model: ModelInput, publicKey: PublicKeyInput, opts: VerifyOptions = {}): Promise<VerifyResult> {
-  const p = prepare(model, publicKey, opts);
+  const key = toPublicKey(publicKey);
+  const p = prepare(await canonicalizeAsync(model, opts).catch(signatureErrorOr), key, opts);
   if ('done' in p) return p.done;
-  const { record, message, key } = p.pending;
+  const { record, message } = p.pending;
   return conclude(p.pending, await ed25519.verifyAsync(record.signature, message, key.bytes));
 }
 
 /** `verify`, synchronously (@noble/ed25519). */
 export function verifySync(model: ModelInput, publicKey: PublicKeyInput, opts: VerifyOptions = {}): VerifyResult {
-  const p = prepare(model, publicKey, opts);
+  const key = toPublicKey(publicKey);
+  let c: CanonicalModel | SignatureError;
+  try {
+    c = canonicalize(model, opts);
+  } catch (e) {
+    c = signatureErrorOr(e);
+  }
+  const p = prepare(c, key, opts);
   if ('done' in p) return p.done;
-  const { record, message, key } = p.pending;
+  const { record, message } = p.pending;
   return conclude(p.pending, ed25519.verifySync(record.signature, message, key.bytes));
 }
 

@@ -17,6 +17,7 @@ import {
   privateKeyFromSeed,
   sign,
   signSync,
+  useNativeDigest,
   useWebCrypto,
   verify,
   verifySync,
@@ -53,15 +54,18 @@ describe('sign / verify (embedded)', () => {
     expect(encodeModelProto(p)).toEqual(modelBytes);
   });
 
-  it('sync and async, WebCrypto and @noble/ed25519 give the same bytes', async () => {
+  it('sync and async, WebCrypto and @noble/ed25519, native and @noble SHA-512 give the same bytes', async () => {
     const a = await sign(modelBytes, alice);
     useWebCrypto(false);
+    useNativeDigest(false); // @noble/hashes SHA-512 instead of node:crypto
     try {
       const b = await sign(modelBytes, alice);
       expect(b.model).toEqual(a.model);
       expect(await verify(a.model, alice.publicKey)).toMatchObject({ valid: true });
+      expect(signSync(modelBytes, alice).model).toEqual(a.model);
     } finally {
       useWebCrypto(true);
+      useNativeDigest(true);
     }
     expect(signSync(modelBytes, alice).model).toEqual(a.model);
     expect(verifySync(a.model, alice.publicKey)).toMatchObject({ valid: true });

@@ -64,13 +64,17 @@ describe('@octet/signature in Chromium', () => {
         const web = await s.sign(b(modelB64), key);
         const webcrypto = !!(await crypto.subtle.importKey('raw', key.publicKey.bytes, { name: 'Ed25519' }, false, ['verify']).catch(() => null));
         s.useWebCrypto(false);
+        s.useNativeDigest(false);
         const noble = await s.sign(b(modelB64), key);
         const nobleVerify = await s.verify(b(nodeSigned), key.publicKey);
+        const syncSig = s.signSync(b(modelB64), key).signature;
         s.useWebCrypto(true);
+        s.useNativeDigest(true);
         return {
           webcrypto,
           web: web.signature,
           noble: noble.signature,
+          syncSig,
           verify: await s.verify(b(nodeSigned), key.publicKey),
           nobleVerify,
           tampered: await s.verify(b(tamperedB64), key.publicKey),
@@ -88,6 +92,7 @@ describe('@octet/signature in Chromium', () => {
     expect(result.webcrypto).toBe(true);
     expect(result.web).toBe(node.signature);
     expect(result.noble).toBe(node.signature);
+    expect(result.syncSig).toBe(node.signature);
     expect(result.verify).toMatchObject({ valid: true, keyId: key.publicKey.keyId });
     expect(result.nobleVerify).toMatchObject({ valid: true });
     expect(result.tampered).toMatchObject({ valid: false, reason: 'tampered' });
