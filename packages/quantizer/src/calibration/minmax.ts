@@ -28,6 +28,12 @@ export class MinMaxCollector implements RangeCollector {
       if (v > hi) hi = v;
     }
     if (lo === Infinity) return; // empty or all-NaN batch (nanmin ignores it)
+    this.observeRange(name, lo, hi);
+  }
+
+  /** One batch's extremes, when the engine already reduced the tensor (ReduceMin/ReduceMax). */
+  observeRange(name: string, lo: number, hi: number): void {
+    if (!(lo <= hi)) return;
     let s = this.state.get(name);
     if (!s) {
       s = { min: lo, max: hi, sumMin: 0, sumMax: 0, batches: 0 };

@@ -14,9 +14,17 @@ export type Feeds = Record<string, HostTensor>;
  */
 export interface ModelExecutor {
   /** Compile `model` so that `observe` (intermediate tensor names) can be read on every run. */
-  open(model: Uint8Array, observe: readonly string[]): Promise<ExecutorSession>;
+  open(model: Uint8Array, observe: readonly string[], opts?: OpenOptions): Promise<ExecutorSession>;
   /** Element types ('float32', 'int64', …) of the named tensors, without running the model. */
   describe?(model: Uint8Array, names: readonly string[]): Promise<Map<string, string>>;
+}
+
+export interface OpenOptions {
+  /**
+   * Compute exactly what the graph says (no engine rewrites such as operator fusion), as ONNX
+   * Runtime's own calibrator does; calibration asks for it so ranges match the reference tool.
+   */
+  exact?: boolean;
 }
 
 export interface ExecutorSession {

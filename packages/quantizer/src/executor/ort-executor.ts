@@ -1,6 +1,6 @@
 import { fromBinary, toBinary, create } from '@bufbuild/protobuf';
 import { ModelProtoSchema, ValueInfoProtoSchema } from 'onnx-buf';
-import type { ExecutorSession, Feeds, HostTensor, ModelExecutor } from './executor.js';
+import type { ExecutorSession, Feeds, HostTensor, ModelExecutor, OpenOptions } from './executor.js';
 
 /** The part of onnxruntime-common's API the executor uses (onnxruntime-node, -web, or any backend). */
 export interface OrtLike {
@@ -39,10 +39,14 @@ export function createOrtExecutor(ort: OrtLike, sessionOptions: Record<string, u
       await session.release();
       return types;
     },
-    async open(model: Uint8Array, observe: readonly string[]): Promise<ExecutorSession> {
+    async open(model: Uint8Array, observe: readonly string[], opts: OpenOptions = {}): Promise<ExecutorSession> {
       const bytes = withOutputs(model, observe);
-      // Requested outputs survive ONNX Runtime's graph optimizations, so they stay on for speed.
-      const session = await ort.InferenceSession.create(bytes, { ...sessionOptions });
+      // Requested outputs survive ONNX Runtime's graph optimizations, so they stay on for speed,
+      // except when the caller needs the graph's exact arithmetic (calibration).
+      const session = await ort.InferenceSession.create(bytes, {
+        ...(opts.exact ? { graphOptimizationLevel: 'disabled' } : {}),
+        ...sessionOptions,
+      });
       return {
         inputNames: session.inputNames,
         async run(feeds: Feeds) {

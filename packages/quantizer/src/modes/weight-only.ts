@@ -50,12 +50,12 @@ export function quantizeWeightOnly(model: ModelProto, o: WeightOnlyOptions): { q
     const w = idx.constant(n.input[1])!;
     const [K, N] = dimsOf(w);
     let data: Float32Array | undefined = toFloat32(w, o.external);
-    const q = quantizeBlockwise(data, K, N, o.bits, o.blockSize, o.symmetric);
+    const q = quantizeBlockwise(data, K, N, o.bits, o.blockSize, o.symmetric, o.format === 'matmulnbits');
     data = undefined;
     const base = n.input[1];
     if (o.format === 'matmulnbits') {
       const blob = (o.blockSize * o.bits) / 8;
-      const packed = o.bits === 4 ? packNibbles(q.codes) : q.codes;
+      const packed = q.codes; // already two per byte for 4-bit
       const bName = idx.addInitializer(u8Tensor(idx.unique(`${base}_Q${o.bits}`), [N, q.blocks, blob], packed));
       const sName = idx.addInitializer(floatTensor(idx.unique(`${base}_scales`), [N * q.blocks], q.scales));
       const inputs = [n.input[0], bName, sName];

@@ -17,11 +17,28 @@ export interface BlockQuantized {
  * 2^(bits−1) either way.
  * Asymmetric widens [min, max] to include 0 and rounds the zero point.
  */
-export function quantizeBlockwise(w: Float32Array, K: number, N: number, bits: 4 | 8, blockSize: number, symmetric: boolean): BlockQuantized {
+export function quantizeBlockwise(
+  w: Float32Array,
+  K: number,
+  N: number,
+  bits: 4 | 8,
+  blockSize: number,
+  symmetric: boolean,
+  /** 4-bit only: write codes two per byte (low nibble first) straight away, halving the buffer. */
+  packNibbles = false,
+): BlockQuantized {
   const blocks = Math.ceil(K / blockSize);
   const qmax = (1 << bits) - 1;
   const mid = 1 << (bits - 1);
-  const codes = new Uint8Array(N * blocks * blockSize);
+  const packed = packNibbles && bits === 4;
+  const codes = new Uint8Array(packed ? (N * blocks * blockSize) >> 1 : N * blocks * blockSize);
+  const put = packed
+    ? (i: number, q: number) => {
+        codes[i >> 1] = i & 1 ? (codes[i >> 1] & 0x0f) | (q << 4) : (codes[i >> 1] & 0xf0) | q;
+      }
+    : (i: number, q: number) => {
+        codes[i] = q;
+      };
   const scales = new Float32Array(N * blocks);
   const zeroPoints = new Uint8Array(N * blocks);
   for (let n = 0; n < N; n++) {
@@ -56,9 +73,9 @@ export function quantizeBlockwise(w: Float32Array, K: number, N: number, bits: 4
       const inv = scale === 0 ? 0 : 1 / scale;
       for (let k = k0; k < k1; k++) {
         const q = roundHalfEven(w[k * N + n] * inv) + zp;
-        codes[base + (k - k0)] = q < 0 ? 0 : q > qmax ? qmax : q;
+        put(base + (k - k0), q < 0 ? 0 : q > qmax ? qmax : q);
       }
-      for (let k = k1; k < k0 + blockSize; k++) codes[base + (k - k0)] = zp; // padding dequantizes to 0
+      for (let k = k1; k < k0 + blockSize; k++) put(base + (k - k0), zp); // padding dequantizes to 0
     }
   }
   return { codes, scales, zeroPoints, blocks };
