@@ -33,3 +33,4 @@ export { batches, sampleCount, type CalibrationData } from './calibration/data.j
 export { DEFAULT_STATIC_OPS, SUPPORTED_STATIC_OPS } from './modes/op-classes.js';
 export { PREPARATION_PASSES, prepare, type Pass } from './passes/pipeline.js';
 export { createOctetExecutor, type OctetRuntimeLike } from './executor/octet-executor.js';
+export * from './analysis/index.js';
