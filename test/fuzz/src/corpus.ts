@@ -56,3 +56,9 @@ export function sessionSeeds(): Seed[] {
 export function quantizerSeeds(): Seed[] {
   return fixtureSeeds(['mlp_diabetes', 'mlp_breast_cancer'], ['model.onnx']);
 }
+
+/** Tensor files: the fixtures' test and calibration batches (float32 and int64), labels. */
+export function tensorSeeds(): Seed[] {
+  const files = ['mlp_diabetes/test/input_0.pb', 'mlp_breast_cancer/test/labels.pb', 'encoder_sentiment/test/input_0.pb', 'encoder_sentiment/test/input_1.pb', 'cnn_digits/calib/input_0.pb'];
+  return files.map((f) => ({ name: f, bytes: read(`fixtures/${f}`) }));
+}

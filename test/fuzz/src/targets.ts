@@ -1,10 +1,10 @@
 // What each fuzz target runs on one input, and which errors count as "typed" (a clear refusal)
 // rather than a crash. Everything else — TypeError, RangeError, a plain Error — is a bug.
-import { OnnxError, decodeModelProto, inferShapes, parseModel, validateModel } from '@octet/onnx';
+import { OnnxError, decodeModelProto, decodeTensorProto, inferShapes, parseModel, tensorValues, validateModel } from '@octet/onnx';
 import { OctetRuntimeError, createSessionSync, type KernelProvider, type TensorValue } from '@octet/runtime';
 import { QuantizerError, quantize } from '@octet/quantizer';
 
-export type TargetName = 'decode' | 'validate' | 'session' | 'quantize';
+export type TargetName = 'decode' | 'tensor' | 'validate' | 'session' | 'quantize';
 
 export type Outcome =
   | { status: 'ok'; detail?: string }
@@ -13,6 +13,7 @@ export type Outcome =
 
 const typedFor: Record<TargetName, (e: unknown) => boolean> = {
   decode: (e) => e instanceof OnnxError,
+  tensor: (e) => e instanceof OnnxError,
   validate: (e) => e instanceof OnnxError,
   session: (e) => e instanceof OctetRuntimeError,
   quantize: (e) => e instanceof QuantizerError || e instanceof OnnxError,
@@ -59,6 +60,12 @@ async function runTarget(target: TargetName, bytes: Uint8Array, ctx: TargetConte
     case 'decode':
       decodeModelProto(bytes);
       return;
+    case 'tensor': {
+      // Data files (calibration / evaluation input_K.pb) are user input too.
+      const t = decodeTensorProto(bytes);
+      tensorValues(t);
+      return;
+    }
     case 'validate': {
       const model = parseModel(bytes);
       validateModel(model, { types: true });

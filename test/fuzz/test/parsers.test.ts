@@ -2,7 +2,7 @@
 // parseModel + validateModel + inferShapes. Only OnnxError subclasses may come out.
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeFailure, isFailure, runCampaign } from '../src/campaign.js';
-import { parserSeeds } from '../src/corpus.js';
+import { parserSeeds, tensorSeeds } from '../src/corpus.js';
 import { byteMutators, treeMutators, type MutatorName } from '../src/mutators.js';
 import { FuzzPool } from '../src/pool.js';
 import { regressionCases } from '../src/regressions.js';
@@ -10,9 +10,10 @@ import { FUZZ_SEED, HEAP_GROWTH_LIMIT, cases } from '../src/settings.js';
 
 const pool = new FuzzPool({ timeoutMs: 20_000, maxHeapMb: 1024 });
 afterAll(() => pool.close());
-const seeds = parserSeeds();
+const seedsFor = { decode: parserSeeds(), validate: parserSeeds(), tensor: tensorSeeds() };
+const casesFor = { decode: 3000, validate: 1000, tensor: 1000 };
 
-describe.each(['decode', 'validate'] as const)('%s fuzzing', (target) => {
+describe.each(['decode', 'tensor', 'validate'] as const)('%s fuzzing', (target) => {
   it('replays every saved regression without a crash or hang', async () => {
     for (const c of regressionCases(target)) {
       const r = await pool.run(target, c.bytes);
@@ -20,9 +21,9 @@ describe.each(['decode', 'validate'] as const)('%s fuzzing', (target) => {
     }
   });
 
-  it(`${target === 'decode' ? 3000 : 1000} seeded mutations end in success or a typed error`, async () => {
-    const mutators = (target === 'decode' ? Object.keys(byteMutators) : Object.keys(treeMutators)) as MutatorName[];
-    const stats = await runCampaign({ pool, target, seeds, cases: cases(target === 'decode' ? 3000 : 1000), seed: FUZZ_SEED, mutators });
+  it(`${casesFor[target]} seeded mutations end in success or a typed error`, async () => {
+    const mutators = (target === 'validate' ? Object.keys(treeMutators) : target === 'tensor' ? [...Object.keys(byteMutators), ...Object.keys(treeMutators)] : Object.keys(byteMutators)) as MutatorName[];
+    const stats = await runCampaign({ pool, target, seeds: seedsFor[target], cases: cases(casesFor[target]), seed: FUZZ_SEED, mutators });
     console.log(`${target}: ${stats.cases} cases`, stats.outcomes);
     expect(stats.failures.map(describeFailure)).toEqual([]);
     // Both outcomes must actually occur, or the campaign tests nothing.
