@@ -5,8 +5,9 @@ import { runCommand } from './run.js';
 import { evalCommand } from './eval.js';
 import { benchCommand } from './bench.js';
 import { quantizeCommand } from './quantize.js';
+import { explainCommand } from './explain.js';
 import { keygenCommand } from './keygen.js';
 import { signCommand } from './sign.js';
 import { verifyCommand } from './verify.js';
 
-export const commands: readonly CommandSpec[] = [inspectCommand, runCommand, evalCommand, benchCommand, quantizeCommand, keygenCommand, signCommand, verifyCommand];
+export const commands: readonly CommandSpec[] = [inspectCommand, runCommand, evalCommand, benchCommand, quantizeCommand, explainCommand, keygenCommand, signCommand, verifyCommand];

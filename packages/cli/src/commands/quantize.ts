@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Model, inlineExternalData, isExternal, serializeModel, externalDataInfo, forEachModelTensor, rawByteLength, tensorElementCount } from '@octet/onnx';
 import { saveModel, writeFileAtomic } from '@octet/onnx/node';
-import { createOrtExecutor, quantize, type Feeds, type ModelExecutor, type OrtLike, type QuantizeOptions, type QuantizeReport } from '@octet/quantizer';
+import { compareLayers, createOrtExecutor, quantize, quantizeToTarget, type MixedPrecisionReport, type Feeds, type ModelExecutor, type OrtLike, type QuantizeOptions, type QuantizeReport } from '@octet/quantizer';
 import { listOption, type CommandSpec, type ParsedArgs } from '../args.js';
 import { batchesOf, dataParts, readDataPart } from '../data-folder.js';
 import { CliError, UsageError } from '../errors.js';
@@ -196,16 +196,16 @@ export interface QuantizeSummary {
   };
   report?: string;
   warnings: string[];
+  /** --target-drop: what the accuracy-driven search kept in float, and why */
+  tuning?: TuningSummary;
 }
 
 async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
   const paths = checkPaths(args, io);
   const options = quantizeOptions(args);
   const json = Boolean(args.options.json);
-  if (args.options['target-drop'] !== undefined) {
-    // Accuracy-driven tuning belongs to @octet/quantizer (issue 6); it does not expose it yet.
-    throw new CliError('--target-drop: accuracy-driven mixed precision is not available in this version of @octet/quantizer');
-  }
+  const targetDrop = args.options['target-drop'] as number | undefined;
+  if (targetDrop !== undefined && options.mode !== 'static') throw new UsageError('--target-drop needs static quantization (--calib DIR)');
   if (args.options.eval) checkLabelled(resolvePath(args.options.eval as string, io.cwd));
   const model = openModel(paths.input);
   const inputNames = model.graph.inputs.filter((v) => !model.graph.initializers.has(v.name)).map((v) => v.name);
@@ -224,8 +224,22 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
   options.onProgress = (e) => progress.update(e.fraction, `${e.stage}: ${e.message}`);
   const t0 = performance.now();
   let result;
+  let tuning: MixedPrecisionReport | undefined;
   try {
-    result = await quantize(model.toProto(), options);
+    if (targetDrop !== undefined) {
+      // accuracy-driven: every candidate is scored on --eval with --metric, from memory
+      const evalDir = resolvePath(args.options.eval as string, io.cwd);
+      const metric = args.options.metric as MetricName;
+      const threads = args.options.threads as number | undefined;
+      const tuned = await quantizeToTarget(model.toProto(), {
+        ...options,
+        targetDrop,
+        higherIsBetter: higherIsBetter(metric),
+        evaluate: async (bytes) => (await evaluateModel(paths.output, evalDir, { metric, threads, bytes })).value,
+      });
+      tuning = tuned.tuning;
+      result = tuned;
+    } else result = await quantize(model.toProto(), options);
   } catch (e) {
     const msg = (e as Error).message;
     throw new CliError(msg.includes(paths.input) ? msg : `${paths.input}: ${msg}`, { cause: e });
@@ -291,6 +305,7 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
       outputs: await compareOutputs(paths.input, paths.output, dataDir, 256, threads, outBytes).catch(() => undefined),
       options: Object.fromEntries(Object.entries(args.options).filter(([k]) => k !== 'json')) as Record<string, string | number | boolean>,
     });
+    await addAnalysis(data, model, result.model, dataDir, inputNames, tuning, args.options.threads as number | undefined);
     html = await renderReportHtml(data);
   }
   // A pending Ctrl-C (the bin's SIGINT handler) runs here, before anything is written: the
@@ -305,6 +320,7 @@ async function runQuantize(args: ParsedArgs, io: CliIo): Promise<void> {
     }
   }
   const summary = summarize(args, paths, result.report, { input: inputBytes, output: outputBytes }, seconds, evaluation);
+  if (tuning) summary.tuning = tuningSummary(tuning);
   io.stdout(json ? JSON.stringify(summary, null, 2) + '\n' : formatQuantizeSummary(summary));
 }
 
@@ -339,7 +355,77 @@ function formatQuantizeSummary(s: QuantizeSummary): string {
     const l = s.eval.latencyMs;
     lines.push(`latency (Octet, batch ${l.batch}, median): float ${l.float.toFixed(3)} ms, quantized ${l.quantized.toFixed(3)} ms`);
   }
+  if (s.tuning) lines.push(...formatTuning(s.tuning));
   for (const w of s.warnings) lines.push(`warning: ${w}`);
   if (s.report) lines.push(`report: ${s.report}`);
   return lines.join('\n') + '\n';
+}
+
+// --- accuracy-driven mixed precision and per-layer error (issue 6) ---
+
+interface TuningSummary {
+  targetDrop: number;
+  met: boolean;
+  floatMetric: number;
+  metric: number;
+  drop: number;
+  quantizableLayers: number;
+  evaluations: number;
+  keptFloat: { node: string; opType: string; reason: string }[];
+  steps: { keptFloat: number; metric: number; note: string }[];
+}
+
+function tuningSummary(t: MixedPrecisionReport): TuningSummary {
+  return {
+    targetDrop: t.targetDrop,
+    met: t.met,
+    floatMetric: t.floatMetric,
+    metric: t.metric,
+    drop: t.drop,
+    quantizableLayers: t.quantizableLayers,
+    evaluations: t.evaluations,
+    keptFloat: t.kept.map((k) => ({ node: k.node, opType: k.opType, reason: k.reason })),
+    steps: t.steps.map((s) => ({ keptFloat: s.keptFloat.length, metric: s.metric, note: s.note })),
+  };
+}
+
+function formatTuning(t: TuningSummary): string[] {
+  const f = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(2) : v.toPrecision(4));
+  const lines = [
+    `target drop ${t.targetDrop}: ${t.met ? 'met' : 'NOT met'} — ${t.keptFloat.length} of ${t.quantizableLayers} layers kept in float, metric ${f(t.metric)} vs float ${f(t.floatMetric)} (${t.evaluations} evaluations)`,
+  ];
+  for (const k of t.keptFloat) lines.push(`  float: ${k.node} (${k.opType}): ${k.reason}`);
+  return lines;
+}
+
+/** The report's per-layer error and tuning sections; a model the runtime cannot run simply has no per-layer section. */
+async function addAnalysis(
+  data: import('@octet/report').ReportData,
+  input: Model,
+  output: import('onnx-buf').ModelProto,
+  dataDir: string,
+  inputNames: readonly string[],
+  tuning: MixedPrecisionReport | undefined,
+  threads: number | undefined,
+): Promise<void> {
+  const kept = new Set(tuning?.kept.map((k) => k.node) ?? []);
+  try {
+    const part = readDataPart(dataParts(dataDir)[0], inputNames, { labels: 'ignore' });
+    const rows = await compareLayers(input.toProto(), output, part.feeds as unknown as Feeds, { executor: createOctetExecutor({ threads }), maxSamples: 64 });
+    data.layers = rows.map((r) => ({ name: r.tensor, opType: r.opType, sqnrDb: r.sqnrDb, cosine: r.cosine, maxAbsError: r.maxAbsError, keptFloat: kept.has(r.node) || undefined }));
+  } catch {
+    // no per-layer section
+  }
+  if (tuning) {
+    data.tuning = {
+      metric: data.summary?.metrics?.[0]?.name ?? 'metric',
+      higherIsBetter: tuning.higherIsBetter,
+      isFraction: data.summary?.metrics?.[0]?.isFraction,
+      floatMetric: tuning.floatMetric,
+      targetDrop: tuning.targetDrop,
+      steps: tuning.steps.map((s) => ({ step: s.step, keptFloat: s.keptFloat, metric: s.metric, note: s.note })),
+      keptFloat: tuning.kept.map((k) => k.node),
+      quantizableLayers: tuning.quantizableLayers,
+    };
+  }
 }

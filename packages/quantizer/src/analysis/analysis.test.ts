@@ -36,7 +36,7 @@ describe('compareLayers', () => {
       expect(rows.length).toBeGreaterThanOrEqual(4);
       for (let i = 1; i < rows.length; i++) expect(rows[i].sqnrDb).toBeGreaterThanOrEqual(rows[i - 1].sqnrDb);
       for (const r of rows) {
-        expect(r.cosine).toBeGreaterThan(0.5);
+        expect(r.cosine).toBeGreaterThan(0.99);
         expect(r.cosine).toBeLessThanOrEqual(1);
         expect(Number.isFinite(r.maxAbsError)).toBe(true);
       }

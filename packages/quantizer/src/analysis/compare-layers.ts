@@ -1,8 +1,9 @@
 // Per-layer error: run the float and the quantized model on the same samples and compare every
 // activation the two graphs share, worst first.
 //
-// Matching: QDQ keeps the float tensor names (a quantized node's output is still float, computed
-// from dequantized inputs), so a tensor of the float model is read under its own name. In
+// Matching: QDQ keeps the float tensor names; where the tensor is quantized, its
+// QuantizeLinear → DequantizeLinear output is read (what the next layer sees), else the tensor
+// itself (float, computed from dequantized inputs). In
 // QOperator form the producer emits `<name>_QuantizeLinear_Output` in int8/uint8; a
 // DequantizeLinear (with the parameters the quantizer stored as `<name>_scale` /
 // `<name>_zero_point`, or those of an existing DequantizeLinear) is added on a copy to read it.
@@ -26,7 +27,7 @@ export interface LayerComparison {
   maxAbsError: number;
   /** values compared over all samples */
   elements: number;
-  /** how the quantized model's value was found: same name, or dequantized from a QOperator output */
+  /** how the quantized model's value was read: the float tensor of the same name, or the dequantized value of its quantized form */
   match: 'name' | 'dequantized';
 }
 
@@ -86,7 +87,11 @@ export async function compareLayers(
       const label = n.name || t;
       const p = qIdx.producer.get(t);
       if (p) {
-        pairs.set(t, { q: t, node: label, opType: n.opType, match: 'name' });
+        // what the quantized model's consumers see: the DequantizeLinear of its quantized value
+        // (also the only faithful view when a removed Relu left the clamping to QuantizeLinear)
+        const q = qIdx.consumersOf(t).find((c) => c.opType === 'QuantizeLinear' && c.input[0] === t);
+        const dq = q && qIdx.consumersOf(q.output[0]).find((c) => c.opType === 'DequantizeLinear' && c.input[0] === q.output[0]);
+        pairs.set(t, dq ? { q: dq.output[0], node: label, opType: n.opType, match: 'dequantized' } : { q: t, node: label, opType: n.opType, match: 'name' });
         continue;
       }
       const qt = `${t}_QuantizeLinear_Output`;
