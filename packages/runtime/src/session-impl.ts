@@ -70,6 +70,8 @@ class SessionImpl implements Session {
     this.inputSet = new Set(this.inputNames);
   }
 
+  plansBuilt = 0;
+
   get arenaBytes(): number {
     return this.plan?.arenaBytes ?? 0;
   }
@@ -90,6 +92,7 @@ class SessionImpl implements Session {
       this.plan = undefined; // a failed build must not leave a half-made plan behind
       const built = buildPlan(compiled, this.inputNames, feedTensors, this.arena, this.profile);
       this.plan = built.plan;
+      this.plansBuilt++;
       outputs = built.outputs;
     }
     const wanted = options?.outputs;

@@ -43,6 +43,8 @@ export interface Session {
   run(feeds: Feeds, options?: RunOptions): Promise<Record<string, TensorValue>>;
   /** Same as `run`, synchronously. */
   runSync(feeds: Feeds, options?: RunOptions): Record<string, TensorValue>;
+  /** Plans built so far: one per new set of feed shapes (every run for value-dependent shapes). */
+  readonly plansBuilt: number;
   /** Bytes of the current plan's arena (intermediate values), for tests and `octet inspect`. */
   readonly arenaBytes: number;
   /** Starts timing every node of replayed runs (the first run of a new shape builds the plan untimed). */

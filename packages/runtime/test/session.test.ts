@@ -69,8 +69,10 @@ describe('session', () => {
       expect([...out.y.data]).toEqual(expected(a).map(Math.fround));
       expect([...out.z.data]).toEqual([40, 10]);
     }
+    expect(s.plansBuilt).toBe(1); // compiled once, replayed for the same shapes
     const b = [[0, 1, 0], [2, 2, 2], [1, 0, -1]];
     const out = s.runSync({ x: x(b), idx: idx([1, 2]) }, { outputs: ['y'] });
+    expect(s.plansBuilt).toBe(2);
     expect(Object.keys(out)).toEqual(['y']);
     expect([...out.y.data]).toEqual(expected(b).map(Math.fround));
   });
@@ -169,5 +171,7 @@ describe('session', () => {
       expect(out.y3.dims).toEqual(shape);
       expect([...out.y3.data]).toEqual([...data]);
     }
+    // Reshape by a feed's value cannot be replayed: one plan per run.
+    expect(s.plansBuilt).toBe(3);
   });
 });

@@ -1,7 +1,7 @@
 import { LATEST_OPSET } from '../op-names.js';
 // Factory for two-input broadcasting element-wise ops (arithmetic, comparison, logic).
 
-import { binaryInto, planBroadcast as planKernelBroadcast, type BinaryOpName } from '@octet/kernels';
+import { BINARY_OP, binaryInto, planBroadcast as planKernelBroadcast, type BinaryOpName } from '@octet/kernels';
 import type { OpConfig } from '../op-registry.js';
 import type { DType } from '../tensor.js';
 import { broadcastBinary, planBroadcast } from './broadcast.js';
@@ -61,6 +61,20 @@ export function binaryElementwise(spec: BinaryOpSpec): OpConfig {
         const kplan = planKernelBroadcast(a.dims, b.dims);
         const ap = inputPtr(ctx, 0);
         const bp = inputPtr(ctx, 1);
+        if (kplan.outer.length === 0) {
+          // Up to 4 merged dims: one kernel call with the plan's dims and strides (no closure per run).
+          const fn = k.exports.f32_binary_wasmsimd;
+          const code = BINARY_OP[wasmOp];
+          const [d0, d1, d2, d3] = kplan.dims;
+          const [a0, a1, a2, a3] = kplan.aStrides;
+          const [b0, b1, b2, b3] = kplan.bStrides;
+          return {
+            outputs: [{ dtype: a.dtype, dims: plan.outDims }],
+            run: (inputs, outputs) => {
+              fn(code, ap(inputs[0]), bp(inputs[1]), outputPtr(outputs[0]), d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
+            },
+          };
+        }
         return {
           outputs: [{ dtype: a.dtype, dims: plan.outDims }],
           run: (inputs, outputs) => binaryInto(k, wasmOp, ap(inputs[0]), bp(inputs[1]), outputPtr(outputs[0]), kplan),
