@@ -70,6 +70,9 @@ export class InferContext {
 
   setOutput(i: number, elemType: number | undefined, shape?: Shape): void {
     if (i >= this.node.outputs.length || this.node.outputs[i] === '') return;
+    // A rule fed missing or contradictory attributes (hostile models) can compute NaN or negative sizes.
+    const bad = shape?.find((d) => typeof d === 'number' && !(Number.isSafeInteger(d) && d >= 0));
+    if (bad !== undefined) this.fail(`output ${i} would have dimension ${String(bad)} (shape [${shape!.join(', ')}])`);
     this.outTypes[i] = { elemType: elemType ?? 0, shape: shape ? [...shape] : undefined };
   }
 
