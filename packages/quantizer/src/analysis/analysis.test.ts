@@ -108,3 +108,38 @@ describe('encoder_sentiment', () => {
     for (const k of r.tuning.kept) expect(r.report.quantizedNodes).not.toContain(k.node);
   }, 600_000);
 });
+
+describe('quantizeToTarget', () => {
+  const f = loadFixture('mlp_diabetes');
+  const rmse = async (bytes: Uint8Array) => taskMetric(f, await runOrt(bytes, f.test));
+
+  it('stops at the fully quantized model when it already meets the target', async () => {
+    const r = await quantizeToTarget(f.model, { calibration: f.calib, executor: ortExecutor(), evaluate: rmse, higherIsBetter: false, targetDrop: 5 });
+    expect(r.tuning.met).toBe(true);
+    expect(r.tuning.kept).toEqual([]);
+    expect(r.tuning.steps).toHaveLength(1);
+    expect(r.tuning.evaluations).toBe(2);
+    expect(r.tuning.metric).toBeCloseTo(await rmse(toBinary(ModelProtoSchema, r.model)), 9);
+  });
+
+  it('reports an unreachable target instead of pretending', async () => {
+    // only the float model itself scores 0: no quantization can meet a zero drop
+    const floatBytes = new Set<number>();
+    const r = await quantizeToTarget(f.model, {
+      calibration: f.calib,
+      executor: ortExecutor(),
+      evaluate: async (bytes) => {
+        if (floatBytes.size === 0) floatBytes.add(bytes.length);
+        return floatBytes.has(bytes.length) ? 0 : 1;
+      },
+      higherIsBetter: false,
+      targetDrop: 0,
+    });
+    expect(r.tuning.met).toBe(false);
+    expect(r.report.warnings.join('\n')).toMatch(/target drop 0 not met/);
+  });
+
+  it('rejects a negative target', async () => {
+    await expect(quantizeToTarget(f.model, { calibration: f.calib, executor: ortExecutor(), evaluate: rmse, higherIsBetter: false, targetDrop: -1 })).rejects.toThrow(/targetDrop/);
+  });
+});
