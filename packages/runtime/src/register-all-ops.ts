@@ -4,6 +4,7 @@ import type { GraphPattern, OpConfig, OpRegistry } from './op-registry.js';
 import { createOpRegistry } from './op-registry-impl.js';
 import { quantOpConfigs } from './ops/quant/index.js';
 import { fuseConvActivationPattern } from './patterns/fuse-conv-activation.js';
+import { fuseGemmReluPattern } from './patterns/fuse-gemm-relu.js';
 import { fuseMatMulBiasPattern } from './patterns/fuse-matmul-bias.js';
 import { graphPatterns } from './patterns/index.js';
 import { absConfig } from './ops/Abs.js';
@@ -33,7 +34,7 @@ import { floorConfig } from './ops/Floor.js';
 import { fusedConvConfig } from './ops/FusedConv.js';
 import { gatherConfig } from './ops/Gather.js';
 import { geluConfig } from './ops/Gelu.js';
-import { gemmConfig } from './ops/Gemm.js';
+import { fusedGemmConfig, gemmConfig } from './ops/Gemm.js';
 import { globalAveragePoolConfig } from './ops/GlobalAveragePool.js';
 import { globalMaxPoolConfig } from './ops/GlobalMaxPool.js';
 import { greaterConfig } from './ops/Greater.js';
@@ -116,6 +117,7 @@ export const floatOpConfigs: readonly OpConfig[] = [
   gatherConfig,
   geluConfig,
   gemmConfig,
+  fusedGemmConfig,
   globalAveragePoolConfig,
   globalMaxPoolConfig,
   greaterConfig,
@@ -178,6 +180,7 @@ export function registerAllOps(registry: OpRegistry): OpRegistry {
   // Float epilogue fusions run after the quantized patterns (which claim QDQ convolutions first).
   registry.registerPattern(fuseConvActivationPattern);
   registry.registerPattern(fuseMatMulBiasPattern);
+  registry.registerPattern(fuseGemmReluPattern);
   return registry;
 }
 

@@ -107,3 +107,44 @@ describe('fuse-matmul-bias', () => {
     });
   }
 });
+
+describe('fuse-gemm-relu', () => {
+  const rnd = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 3.7 + seed) * 2);
+  const node = (opType: string, inputs: string[], outputs: string[], attributes: GraphNode['attributes'] = new Map()): GraphNode => ({ name: outputs[0], opType, domain: '', inputs, outputs, attributes });
+  // h = Relu(Gemm(x, W1ᵀ, b1)) (bias fused); y = Relu(Gemm(h, W2, C2 [1, N], beta 0.5)) (C added after).
+  const graph = (): RuntimeGraph => ({
+    opsets: new Map([['', 17]]),
+    inputs: [{ name: 'x', dtype: 'float32', elemType: 1, dims: [null, 6] }],
+    outputs: [{ name: 'y', dtype: 'float32', elemType: 1, dims: undefined }],
+    initializers: new Map([
+      ['W1', { dtype: 'float32', dims: [8, 6], data: rnd(48, 1) }],
+      ['b1', { dtype: 'float32', dims: [8], data: rnd(8, 2) }],
+      ['W2', { dtype: 'float32', dims: [8, 3], data: rnd(24, 3) }],
+      ['C2', { dtype: 'float32', dims: [1, 3], data: rnd(3, 4) }],
+    ]),
+    nodes: [
+      node('Gemm', ['x', 'W1', 'b1'], ['g1'], new Map([['transB', { kind: 'int', value: 1 }]])),
+      node('Relu', ['g1'], ['h']),
+      node('Gemm', ['h', 'W2', 'C2'], ['g2'], new Map([['beta', { kind: 'float', value: 0.5 }]])),
+      node('Relu', ['g2'], ['y']),
+    ],
+  });
+  const unfused = createOpRegistry();
+  for (const c of floatOpConfigs) unfused.register(c);
+  const x = { type: 'float32' as const, dims: [5, 6], data: rnd(30, 5) };
+  for (const [label, k] of [['WASM kernels', kernels], ['TypeScript', undefined]] as const) {
+    it(`matches Gemm then Relu (${label})`, async () => {
+      const fused = await createSession(graph(), { kernels: k });
+      const plain = await createSession(graph(), { kernels: k, registry: unfused });
+      await fused.run({ x });
+      fused.startProfiling();
+      const a = await fused.run({ x });
+      expect(fused.endProfiling().map((e) => e.opType)).toEqual(['FusedGemm', 'FusedGemm']);
+      const b = await plain.run({ x });
+      const p = a.y.data as Float32Array;
+      const q = b.y.data as Float32Array;
+      expect(q.some((v) => v === 0) && q.some((v) => v > 0)).toBe(true);
+      for (let i = 0; i < q.length; i++) expect(Math.abs(p[i] - q[i])).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(q[i])));
+    });
+  }
+});
