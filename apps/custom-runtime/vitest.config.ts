@@ -1,0 +1,3 @@
+import { octetProject } from '../../vitest.shared.ts';
+
+export default octetProject('app-custom-runtime');
