@@ -80,10 +80,10 @@ export async function autoFallback(
   let current = build(floatTensors);
   const candidates = current.activations;
   if (!candidates.length) return { floatTensors, fallback, built: { model: current.model, result: current.result } };
-  const fp = await runAll(executor, floatBytes, candidates, feeds);
+  // First the cheap question: is the fully quantized model fine? (float outputs only)
+  let fp = await runAll(executor, floatBytes, [], feeds);
 
   const evaluate = async (bytes: Uint8Array, acts: string[]) => {
-    // the quantized model's view of tensor t is the DequantizeLinear output that replaced it
     const res = await runAll(executor, bytes, [], feeds);
     const out = new Sqnr();
     res.forEach((r, i) => {
@@ -92,6 +92,11 @@ export async function autoFallback(
     void acts;
     return out.db;
   };
+
+  const before = await evaluate(current.bytes, candidates);
+  const built0 = { model: current.model, result: current.result };
+  if (before >= target) return { floatTensors, fallback, outputSqnrDb: { before: round1(before), after: round1(before) }, built: built0 };
+  fp = await runAll(executor, floatBytes, candidates, feeds);
 
   // Local damage per quantized tensor, measured on the float activations: the share of values that
   // quantization moves by more than a quarter of their magnitude (a plain SQNR hides the classic
@@ -131,7 +136,6 @@ export async function autoFallback(
   const noisy = [...localDb.keys()].filter((t) => !damaged.includes(t) && localDb.get(t)! < median - 12).sort((a, b) => localDb.get(a)! - localDb.get(b)!);
   const suspects = [...damaged, ...noisy];
 
-  const before = await evaluate(current.bytes, candidates);
   let best = before;
   const maxTrials = 12;
   let trials = 0;

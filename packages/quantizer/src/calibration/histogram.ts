@@ -266,7 +266,7 @@ export function entropyThreshold(h: Histogram, quantizedBins: number): TensorRan
   for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i] + hist[i];
   const pBuf = new Float64Array(n);
   const qBuf = new Float64Array(n);
-  const step = Math.max(1, Math.floor((zero - halfQ) / 128)); // at most ~128 candidate windows
+  const step = Math.max(1, Math.floor((zero - halfQ) / 512)); // at most ~512 candidate windows
   for (let i = halfQ; i <= zero; i = i === zero ? zero + 1 : Math.min(zero, i + step)) {
     const start = zero - i;
     const end = Math.min(zero + i + 1, n);
@@ -320,7 +320,7 @@ function entropyThresholdOneSided(h: Histogram, quantizedBins: number): TensorRa
   const pBuf = new Float64Array(m);
   const qBuf = new Float64Array(m);
   const first = Math.min(quantizedBins, m);
-  const step = Math.max(1, Math.floor((m - first) / 128)); // at most ~128 candidate windows
+  const step = Math.max(1, Math.floor((m - first) / 512)); // at most ~512 candidate windows
   for (let end = first; end <= m; end = end === m ? m + 1 : Math.min(m, end + step)) {
     const p = pBuf;
     let tail = 0;

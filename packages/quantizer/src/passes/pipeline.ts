@@ -4,6 +4,7 @@ import { foldBatchNorm } from './fold-batch-norm.js';
 import { foldConstants } from './fold-constants.js';
 import { fuseMatMulAdd } from './fuse-matmul-add.js';
 import { inlineFunctions } from './inline-functions.js';
+import { inferShapesPass } from './infer-shapes.js';
 import { normalizeOpset } from './normalize-opset.js';
 import { topoSort } from '../model/graph.js';
 import type { ExternalLoader } from '../model/tensors.js';
@@ -12,6 +13,8 @@ import type { QuantizeMode } from '../options.js';
 export interface PassContext {
   mode: QuantizeMode;
   external?: ExternalLoader;
+  /** element type and rank per value, from the infer-shapes pass */
+  shapes?: Map<string, { elemType?: number; rank?: number }>;
 }
 
 export interface PassResult {
@@ -31,6 +34,7 @@ export const PREPARATION_PASSES: Pass[] = [
   normalizeOpset,
   constantsToInitializers,
   foldConstants,
+  inferShapesPass,
   foldBatchNorm,
   fuseMatMulAdd,
 ];
