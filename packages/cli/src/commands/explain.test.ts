@@ -2,7 +2,9 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-node';
+import { chromium } from 'playwright-core';
 import { tensorValues } from '@octet/onnx';
 import { loadTensor } from '@octet/onnx/node';
 import { SUPPORTED_STATIC_OPS } from '@octet/quantizer';
@@ -41,6 +43,30 @@ async function ortAccuracy(model: string, name: string, inputs: string[]): Promi
   return ok / n;
 }
 
+/** Opens a report in real Chromium: no console errors, no network, the named charts drawn as SVG. */
+async function expectRenders(file: string, charts: string[]): Promise<void> {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    const remote: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.route('**/*', (r) => (r.request().url().startsWith('file:') ? r.continue() : (remote.push(r.request().url()), r.abort())));
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const drawn = await page.evaluate((names) => names.map((n) => document.querySelectorAll(`[data-chart="${n}"] svg`).length), charts);
+    expect(errors).toEqual([]);
+    expect(remote).toEqual([]);
+    for (const [i, n] of charts.entries()) expect(drawn[i], n).toBeGreaterThan(0);
+    expect((await page.screenshot({ fullPage: true })).length).toBeGreaterThan(10_000);
+  } finally {
+    await browser.close();
+  }
+}
+
 describe('octet explain', () => {
   it('ranks the activations of a quantized model, worst first (table, JSON, report)', async () => {
     const q = await quantized('cnn_digits');
@@ -61,6 +87,7 @@ describe('octet explain', () => {
     const html = readFileSync(report, 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain(layers[0].tensor);
+    await expectRenders(report, ['layer-error', 'output-scatter']);
   }, 120_000);
 
   it('ranks the layers of encoder_sentiment', async () => {
@@ -127,6 +154,7 @@ describe('octet quantize --target-drop', () => {
     const quantAcc = await ortAccuracy(out, 'encoder_sentiment', inputs);
     expect(floatAcc - quantAcc).toBeLessThanOrEqual(0.01 + 1e-9);
     expect(readFileSync(report, 'utf8')).toContain(s.tuning.keptFloat[0].node);
+    await expectRenders(report, ['layer-error', 'tuning-steps', 'output-scatter']);
   }, 900_000);
 
   it('rejects missing labels, an unknown metric, and --target-drop without --eval', async () => {

@@ -373,6 +373,8 @@ interface TuningSummary {
   evaluations: number;
   keptFloat: { node: string; opType: string; reason: string }[];
   steps: { keptFloat: number; metric: number; note: string }[];
+  /** sensitivity ranking (most sensitive first): output SQNR gain when only that layer stays float */
+  ranking: { node: string; opType: string; gainDb: number }[];
 }
 
 function tuningSummary(t: MixedPrecisionReport): TuningSummary {
@@ -386,6 +388,7 @@ function tuningSummary(t: MixedPrecisionReport): TuningSummary {
     evaluations: t.evaluations,
     keptFloat: t.kept.map((k) => ({ node: k.node, opType: k.opType, reason: k.reason })),
     steps: t.steps.map((s) => ({ keptFloat: s.keptFloat.length, metric: s.metric, note: s.note })),
+    ranking: t.ranking.map((l) => ({ node: l.node, opType: l.opType, gainDb: l.gainDb })),
   };
 }
 
