@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { externalDataFromDir } from '@octet/onnx/node';
 import { createOctetBackend, type OrtBackend } from '@octet/runtime';
 import { defaultThreads, loadNodeKernels } from './kernels-node.js';
 
@@ -22,7 +24,8 @@ export function createBackend(options: RegisterOptions = {}): OrtBackend {
   const threads = options.numThreads ?? defaultThreads();
   return createOctetBackend({
     name: options.name,
-    loadModel: async (path) => new Uint8Array(await readFile(path)),
+    // External data files live next to the model; @octet/onnx confines reads to that folder.
+    loadModel: async (path) => ({ model: new Uint8Array(await readFile(path)), externalData: externalDataFromDir(dirname(path)) }),
     loadKernels: options.wasm === false ? undefined : (n) => loadNodeKernels(n ?? threads),
   });
 }

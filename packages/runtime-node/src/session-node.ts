@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { externalDataFromDir } from '@octet/onnx/node';
 import { createSession, type Session, type SessionOptions } from '@octet/runtime';
 import { loadNodeKernels } from './kernels-node.js';
 
@@ -15,7 +17,7 @@ export async function createNodeSession(model: Uint8Array, options: NodeSessionO
   return createSession(model, { ...options, kernels });
 }
 
-/** Reads an .onnx file and creates a session. */
+/** Reads an .onnx file (and its external data files, from the same folder) and creates a session. */
 export async function createSessionFromPath(path: string, options: NodeSessionOptions = {}): Promise<Session> {
-  return createNodeSession(new Uint8Array(await readFile(path)), options);
+  return createNodeSession(new Uint8Array(await readFile(path)), { externalData: externalDataFromDir(dirname(path)), ...options });
 }

@@ -23,9 +23,14 @@ export function createOctetBackend(options: OctetBackendOptions): OrtBackend {
       return loading;
     },
     async createInferenceSessionHandler(uriOrBuffer, sessionOptions) {
-      await this.init('octet');
-      const bytes = typeof uriOrBuffer === 'string' ? await options.loadModel(uriOrBuffer) : uriOrBuffer;
-      const session = await createSession(bytes, { kernels, ...signatureOptionsFromOrt(sessionOptions) });
+      const name = options.name ?? 'octet';
+      await this.init(name);
+      const threads = requestedThreads(sessionOptions, name);
+      const sessionKernels = threads !== undefined && options.loadKernels ? await options.loadKernels(threads) : kernels;
+      const loaded = typeof uriOrBuffer === 'string' ? await options.loadModel(uriOrBuffer) : uriOrBuffer;
+      const model: Uint8Array = ArrayBuffer.isView(loaded) ? loaded : loaded.model;
+      const externalData = ArrayBuffer.isView(loaded) ? undefined : loaded.externalData;
+      const session = await createSession(model, { kernels: sessionKernels, externalData, ...signatureOptionsFromOrt(sessionOptions) });
       const handler: OrtInferenceSessionHandler = {
         inputNames: session.inputNames,
         outputNames: session.outputNames,

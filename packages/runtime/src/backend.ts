@@ -3,6 +3,7 @@
 // onnxruntime-common's `Backend` and `InferenceSessionHandler` (marked internal upstream; the
 // runtime-node contract tests pin them per supported minor version).
 
+import type { ExternalDataReader } from '@octet/onnx';
 import type { KernelProvider } from './kernel-provider.js';
 import type { ValueMetadata } from './session.js';
 
@@ -40,8 +41,11 @@ export interface OrtBackend {
 }
 
 export interface OctetBackendOptions {
-  /** Reads a model given by path or URL (Node: the file system; browsers: fetch). */
-  loadModel: (uri: string) => Promise<Uint8Array>;
+  /**
+   * Reads a model given by path or URL (Node: the file system; browsers: fetch), with a reader for
+   * its external data files when it has any.
+   */
+  loadModel: (uri: string) => Promise<Uint8Array | { model: Uint8Array; externalData?: ExternalDataReader }>;
   /**
    * Loads the WASM kernels for a thread count (omitted: TypeScript paths only). Called with
    * undefined at `init` (the default count), and per session with the count the session asks

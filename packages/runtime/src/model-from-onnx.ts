@@ -1,6 +1,6 @@
 // Decoded ONNX ModelProto (from @octet/onnx) → the runtime's flat graph.
 
-import { decodeModelProto, tensorValues, type AttributeProto, type ModelProto, type TensorProto, type ValueInfoProto } from '@octet/onnx';
+import { decodeModelProto, tensorValues, type AttributeProto, type ExternalDataReader, type ModelProto, type TensorProto, type ValueInfoProto } from '@octet/onnx';
 import { InvalidModelError } from './errors.js';
 import type { AttributeValue, Dim, GraphNode, RuntimeGraph, ValueInfo } from './graph.js';
 import { dtypeFromOnnx, onnxDtypeName, type Tensor, type TypedArray } from './tensor.js';
@@ -18,12 +18,12 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
   }
 }
 
-export function tensorFromProto(t: TensorProto, what = `tensor '${t.name}'`): Tensor {
+export function tensorFromProto(t: TensorProto, what = `tensor '${t.name}'`, external?: ExternalDataReader): Tensor {
   const dtype = dtypeFromOnnx(t.dataType);
   if (dtype === undefined) throw new InvalidModelError(`${what}: data type ${onnxDtypeName(t.dataType)} is not supported by the runtime`);
   let data;
   try {
-    data = tensorValues(t);
+    data = tensorValues(t, { external });
   } catch (e) {
     throw new InvalidModelError(`${what}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
@@ -65,13 +65,14 @@ function valueInfo(v: ValueInfoProto): ValueInfo {
   return { name: v.name, elemType, dtype: dtypeFromOnnx(elemType), dims };
 }
 
-export function graphFromModel(model: ModelProto): RuntimeGraph {
+/** `external` reads initializers stored outside the model (data_location = EXTERNAL). */
+export function graphFromModel(model: ModelProto, external?: ExternalDataReader): RuntimeGraph {
   const g = model.graph;
   if (!g) throw new InvalidModelError('model has no graph');
   const opsets = new Map<string, number>();
   for (const o of model.opsetImport) opsets.set(o.domain === 'ai.onnx' ? '' : o.domain, Number(o.version));
   const initializers = new Map<string, Tensor>();
-  for (const t of g.initializer) initializers.set(t.name, tensorFromProto(t, `initializer '${t.name}'`));
+  for (const t of g.initializer) initializers.set(t.name, tensorFromProto(t, `initializer '${t.name}'`, external));
   if (g.sparseInitializer.length > 0) throw new InvalidModelError('sparse initializers are not supported');
   const nodes: GraphNode[] = g.node.map((n, i) => {
     const name = n.name || `${n.opType}_${i}`;

@@ -24,7 +24,7 @@ export function createSessionSync(model: ModelSource, options: SessionOptions = 
   const limits = resolveLimits(options.limits);
   checkModelBytes(model, limits);
   checkModelSignature(model, options);
-  const graph = model instanceof Uint8Array ? graphFromModel(decodeModel(model)) : model;
+  const graph = model instanceof Uint8Array ? graphFromModel(decodeModel(model), options.externalData) : model;
   checkGraphLimits(graph, limits);
   const compiled = compileGraph(graph, {
     registry: registryWithLimits(options.registry ?? defaultRegistry(), limits),

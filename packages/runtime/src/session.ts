@@ -1,5 +1,6 @@
 // The direct API for custom runtimes (no onnxruntime-common needed).
 
+import type { ExternalDataReader } from '@octet/onnx';
 import type { RuntimeGraph } from './graph.js';
 import type { KernelProvider } from './kernel-provider.js';
 import type { OpRegistry } from './op-registry.js';
@@ -25,6 +26,11 @@ export interface SessionOptions extends SignatureCheckOptions {
   constantFolding?: boolean;
   /** Resource limits for untrusted models (defaults: `DEFAULT_LIMITS`). */
   limits?: Partial<RuntimeLimits>;
+  /**
+   * Reader for initializers stored in external data files (from @octet/onnx:
+   * `externalDataFromDir(modelFolder)` in Node, `externalDataFromMap(files)` in browsers).
+   */
+  externalData?: ExternalDataReader;
 }
 
 export type Feeds = Readonly<Record<string, TensorValue>>;
