@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { chromium } from 'playwright-core';
 import { tensorValues } from '@octet/onnx';
-import { loadTensor } from '@octet/onnx/node';
+import { loadModel, loadTensor, saveModel } from '@octet/onnx/node';
 import { SUPPORTED_STATIC_OPS } from '@octet/quantizer';
 import { fixture, octet, tempDir } from '../test-helpers.js';
 
@@ -100,6 +100,20 @@ describe('octet explain', () => {
     const finite = layers.map((l) => l.sqnrDb ?? Infinity);
     for (let i = 1; i < finite.length; i++) expect(finite[i]).toBeGreaterThanOrEqual(finite[i - 1]);
   }, 300_000);
+
+  it('reads models whose tensors live in external data', async () => {
+    const q = await quantized('cnn_digits');
+    const fExt = join(tmp!.path, 'float-ext.onnx');
+    const qExt = join(tmp!.path, 'quant-ext.onnx');
+    saveModel(loadModel(fixture('cnn_digits', 'model.onnx')), fExt, { externalData: { threshold: 256 } });
+    saveModel(loadModel(q), qExt, { externalData: { threshold: 256 } });
+    expect(existsSync(`${fExt}.data`) && existsSync(`${qExt}.data`)).toBe(true);
+    const args = ['--data', fixture('cnn_digits', 'test'), '--json'];
+    const inline = await octet('explain', fixture('cnn_digits', 'model.onnx'), q, ...args);
+    const external = await octet('explain', fExt, qExt, ...args);
+    expect(external.code, external.err).toBe(0);
+    expect(JSON.parse(external.out)).toEqual(JSON.parse(inline.out));
+  }, 120_000);
 
   it('fails clearly on data that does not fit the model, and on a model that is not its quantization', async () => {
     const q = await quantized('mlp_diabetes');

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { inlineExternalData } from '@octet/onnx';
 import { writeFileAtomic } from '@octet/onnx/node';
 import { compareLayers, type CalibrationData, type Feeds, type LayerComparison } from '@octet/quantizer';
 import { renderReport, type ReportData } from '@octet/report';
@@ -11,6 +12,7 @@ import { openModel, resolvePath } from '../model-file.js';
 import { createOctetExecutor } from '../octet-executor.js';
 import { createProgress } from '../progress.js';
 import { compareOutputs } from '../report-data.js';
+import { hasExternalData } from '../engine.js';
 import { summarizeModel } from '../model-summary.js';
 import { jsonOption, threadsOption } from './common-options.js';
 
@@ -53,6 +55,8 @@ async function runExplain(args: ParsedArgs, io: CliIo): Promise<void> {
   const json = Boolean(args.options.json);
   const floatModel = openModel(floatPath);
   const quantModel = openModel(quantPath);
+  // the executor takes one buffer per model: bring tensors kept in external data inline
+  for (const m of [floatModel, quantModel]) if (hasExternalData(m)) inlineExternalData(m);
   const inputNames = floatModel.graph.inputs.filter((v) => !floatModel.graph.initializers.has(v.name)).map((v) => v.name);
   const dataDir = resolvePath(args.options.data as string, io.cwd);
   const samples = dataFrom(dataDir, inputNames);
