@@ -123,7 +123,7 @@ export async function quantizeToTarget(model: ModelProto | Uint8Array, options: 
         const c = base.build(best.c.keptFloat.filter((n) => n !== node));
         const metric = await evaluate(c.bytes);
         const ok = passes(metric);
-        record(c, metric, `${ok ? 'quantize' : 'keep'} ${node} (${ok ? 'not needed for the target' : 'needed for the target'})`);
+        record(c, metric, ok ? `quantize ${node} again: the target still holds` : `try quantizing ${node}: misses the target, so it stays float`);
         if (ok) best = { c, metric };
       }
     } else {
