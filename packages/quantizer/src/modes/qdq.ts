@@ -232,7 +232,7 @@ export function insertQdq(model: ModelProto, ranges: Map<string, TensorRange>, t
     const inName = (n.input[0] && [...dqOut].find(([, v]) => v === n.input[0])?.[0]) || undefined;
     const inParams = inName ? activations.get(inName) : undefined;
     const channels = axis === undefined ? 1 : dims[axis];
-    const biasOk = !process.env.NOBIAS &&
+    const biasOk =
       !!bc &&
       !!inParams &&
       bc.dataType === DT.FLOAT &&
