@@ -3,11 +3,16 @@
 // registry, npm's cache first), and runs the smoke script and the `octet` bin there.
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDataDir, readLabels } from '@octet/quantizer/node';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -63,7 +68,7 @@ beforeAll(async () => {
       overrides: tarballs,
     }),
   );
-  cpSync(fileURLToPath(new URL('../smoke/smoke.mjs', import.meta.url)), join(project, 'smoke.mjs'));
+  for (const f of ['smoke.mjs', 'page.mjs']) cpSync(fileURLToPath(new URL(`../smoke/${f}`, import.meta.url)), join(project, f));
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, env, maxBuffer: 64 << 20 });
 });
 
@@ -123,5 +128,45 @@ describe('packaging: npm pack → clean install → smoke', () => {
     const { stdout } = await run(join(project, 'node_modules/.bin/octet'), ['inspect', join(fixture, 'model.onnx')], { cwd: project, env });
     expect(stdout).toContain('inputs:');
     expect(stdout).toMatch(/x\s+float32 \[batch, 10\]/);
+  });
+
+  it('an esbuild bundle of the installed packages quantizes and runs the fixture in Chromium', async () => {
+    // Bundled from the clean project's node_modules (esbuild resolves next to the entry).
+    const pub = join(project, 'public');
+    await build({ absWorkingDir: project, entryPoints: ['page.mjs'], bundle: true, format: 'esm', platform: 'browser', external: ['node:*'], outfile: join(pub, 'page.js'), logLevel: 'error' });
+    cpSync(join(project, 'node_modules/@octet/runtime-web/dist/wasm'), join(pub, 'wasm'), { recursive: true });
+    cpSync(join(fixture, 'model.onnx'), join(pub, 'model.onnx'));
+    const calib = readDataDir(join(fixture, 'calib'), ['x']).x;
+    const test = readDataDir(join(fixture, 'test'), ['x']).x;
+    const labels = Array.from(readLabels(join(fixture, 'test')).data as ArrayLike<number>, Number);
+    writeFileSync(join(pub, 'data.json'), JSON.stringify({ features: calib.dims[1], calib: Array.from(calib.data as Float32Array), test: Array.from(test.data as Float32Array), labels }));
+    writeFileSync(join(pub, 'index.html'), '<!doctype html><meta charset="utf-8"><title>octet smoke</title><script type="module" src="/page.js"></script>');
+
+    const types: Record<string, string> = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html', '.json': 'application/json' };
+    const server = createServer((req, res) => {
+      const file = join(pub, normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+      if (!file.startsWith(pub) || !existsSync(file)) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/index.html`);
+      await page.waitForFunction('window.__ready === true');
+      const r = (await page.evaluate('window.__smoke()')) as { floatRmse: number; int8Rmse: number; floatBytes: number; int8Bytes: number };
+      expect(errors).toEqual([]);
+      expect(r.floatRmse).toBeCloseTo(metrics.fp32, 2);
+      expect(Math.abs(r.int8Rmse - metrics.ort_qdq)).toBeLessThan(1);
+      expect(r.int8Bytes).toBeLessThan(r.floatBytes);
+    } finally {
+      await browser.close();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
