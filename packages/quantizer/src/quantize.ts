@@ -1,20 +1,16 @@
-import { clone, toBinary } from '@bufbuild/protobuf';
+import { clone } from '@bufbuild/protobuf';
 import { decodeModelProto } from '@octet/onnx';
 import { ModelProtoSchema, type ModelProto } from 'onnx-buf';
-import { calibrate } from './calibration/calibrate.js';
-import { EntropyCollector, MseCollector, PercentileCollector } from './calibration/histogram.js';
-import { MinMaxCollector } from './calibration/minmax.js';
-import type { RangeCollector } from './calibration/range-collector.js';
 import { QuantizerError } from './errors.js';
 import { DEFAULT_STATIC_OPS, SUPPORTED_STATIC_OPS } from './modes/op-classes.js';
-import { defaultWeightSymmetric, insertQdq, type QdqOptions } from './modes/qdq.js';
+import { insertQdq } from './modes/qdq.js';
+import { calibrateStatic, inlineExternalData } from './modes/static-calibration.js';
 import { convertQdqToQOperator } from './modes/qoperator.js';
 import { quantizeDynamic } from './modes/dynamic.js';
 import { quantizeWeightOnly } from './modes/weight-only.js';
 import { convertFloat16 } from './modes/float16.js';
 import { autoFallback } from './sensitivity.js';
 import type { QuantizeOptions } from './options.js';
-import { defaultsFor } from './options.js';
 import { prepare } from './passes/pipeline.js';
 import { emptyReport, type QuantizeReport } from './report.js';
 
@@ -23,30 +19,7 @@ export interface QuantizeResult {
   report: QuantizeReport;
 }
 
-function makeCollector(opts: QuantizeOptions): RangeCollector {
-  switch (opts.calibrationMethod ?? 'minmax') {
-    case 'minmax':
-      return new MinMaxCollector({ movingAverage: opts.movingAverage });
-    case 'percentile':
-      return new PercentileCollector({ percentile: opts.percentile, bins: opts.histogramBins });
-    case 'entropy':
-      return new EntropyCollector({ bins: opts.histogramBins });
-    case 'mse':
-      return new MseCollector({ bins: opts.histogramBins });
-    default:
-      throw new QuantizerError(`unknown calibration method '${String(opts.calibrationMethod)}'`);
-  }
-}
 
-function inlineExternalData(model: ModelProto, external: QuantizeOptions['external']): void {
-  for (const t of model.graph!.initializer) {
-    if (t.dataLocation !== 1) continue;
-    if (!external) throw new QuantizerError(`tensor '${t.name}' lives in external data but no reader was given (use quantizeFile or options.external)`);
-    t.rawData = external(t).slice();
-    t.dataLocation = 0;
-    t.externalData = [];
-  }
-}
 
 /** Accepts a ModelProto or its serialized bytes; never mutates the caller's model. */
 function toModel(model: ModelProto | Uint8Array): ModelProto {
@@ -139,43 +112,13 @@ async function quantizeStatic(model: ModelProto, options: QuantizeOptions, repor
   const progress = options.onProgress ?? (() => {});
   if (!options.calibration) throw new QuantizerError('static quantization needs calibration data (options.calibration)');
   if (!options.executor) throw new QuantizerError('static quantization needs an executor to run the float model (options.executor)');
-  const { activationType, weightType } = defaultsFor(options);
   const format = options.format ?? 'qdq';
   report.format = format;
   const opTypes = new Set(options.opTypes ?? DEFAULT_STATIC_OPS);
   for (const op of opTypes) if (!SUPPORTED_STATIC_OPS.has(op)) report.warnings.push(`op type '${op}' is not supported for static quantization; left in float`);
 
-  // Calibration runs the model from memory: bring tensors kept in external data inline.
   inlineExternalData(model, options.external);
-  // Tensors to observe: every input and output of a candidate node.
-  const graph = model.graph!;
-  const inits = new Set(graph.initializer.map((t) => t.name));
-  const observe = new Set<string>();
-  for (const n of graph.node) {
-    if (!opTypes.has(n.opType)) continue;
-    for (const t of [...n.input, ...n.output]) if (t && !inits.has(t)) observe.add(t);
-  }
-  const floatBytes = toBinary(ModelProtoSchema, model);
-  progress({ stage: 'calibrate', message: `calibrating ${observe.size} tensors` });
-  const cal = await calibrate(floatBytes, [...observe], options.calibration, options.executor, makeCollector(options), {
-    batchSize: options.calibrationBatchSize,
-    onBatch: (b) => progress({ stage: 'calibrate', message: `batch ${b}` }),
-  });
-  report.calibration = { method: options.calibrationMethod ?? 'minmax', batches: cal.batches, ranges: cal.ranges.size };
-
-  const qdqOptions: QdqOptions = {
-    activationType,
-    weightType,
-    activationSymmetric: options.activationSymmetric ?? false,
-    weightSymmetric: options.weightSymmetric ?? defaultWeightSymmetric(weightType),
-    perChannel: options.perChannel ?? true,
-    reduceRange: options.reduceRange ?? false,
-    opTypes: new Set([...opTypes].filter((o) => SUPPORTED_STATIC_OPS.has(o))),
-    excludeNodes: new Set(options.excludeNodes ?? []),
-    floatTensors: new Set(),
-    removeActivations: true,
-    external: options.external,
-  };
+  const { floatBytes, cal, qdq: qdqOptions } = await calibrateStatic(model, opTypes, options, report, progress);
 
   let floatTensors = new Set<string>();
   let built: { model: ModelProto; result: ReturnType<typeof insertQdq> } | undefined;

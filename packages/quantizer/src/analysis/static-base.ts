@@ -3,17 +3,15 @@
 // tuning build dozens of candidates; re-calibrating each would dominate their cost.
 import { clone, toBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema, type ModelProto } from 'onnx-buf';
-import { calibrate, type CalibrationResult } from '../calibration/calibrate.js';
+import type { CalibrationResult } from '../calibration/calibrate.js';
 import { batches } from '../calibration/data.js';
-import { EntropyCollector, MseCollector, PercentileCollector } from '../calibration/histogram.js';
-import { MinMaxCollector } from '../calibration/minmax.js';
-import type { RangeCollector } from '../calibration/range-collector.js';
 import { QuantizerError } from '../errors.js';
 import type { Feeds, HostTensor } from '../executor/executor.js';
-import { DEFAULT_STATIC_OPS, REMOVABLE_ACTIVATIONS, SHARED_PARAM_OPS, SUPPORTED_STATIC_OPS } from '../modes/op-classes.js';
-import { defaultWeightSymmetric, insertQdq, type QdqOptions, type QdqResult } from '../modes/qdq.js';
+import { DEFAULT_STATIC_OPS, REMOVABLE_ACTIVATIONS, SHARED_PARAM_OPS } from '../modes/op-classes.js';
+import { insertQdq, type QdqOptions, type QdqResult } from '../modes/qdq.js';
+import { calibrateStatic, inlineExternalData } from '../modes/static-calibration.js';
 import { convertQdqToQOperator } from '../modes/qoperator.js';
-import { defaultsFor, type QuantizeOptions } from '../options.js';
+import type { QuantizeOptions } from '../options.js';
 import { prepare } from '../passes/pipeline.js';
 import { emptyReport, type QuantizeReport } from '../report.js';
 import { autoFallback } from '../sensitivity.js';
@@ -26,21 +24,6 @@ export interface Candidate {
   result: QdqResult;
   /** layers (node names) kept in float on top of the user's excludeNodes */
   keptFloat: string[];
-}
-
-function makeCollector(opts: QuantizeOptions): RangeCollector {
-  switch (opts.calibrationMethod ?? 'minmax') {
-    case 'minmax':
-      return new MinMaxCollector({ movingAverage: opts.movingAverage });
-    case 'percentile':
-      return new PercentileCollector({ percentile: opts.percentile, bins: opts.histogramBins });
-    case 'entropy':
-      return new EntropyCollector({ bins: opts.histogramBins });
-    case 'mse':
-      return new MseCollector({ bins: opts.histogramBins });
-    default:
-      throw new QuantizerError(`unknown calibration method '${String(opts.calibrationMethod)}'`);
-  }
 }
 
 export class StaticBase {
@@ -74,13 +57,7 @@ export class StaticBase {
       model = prep.model;
       report.passes.push(...prep.passes);
     }
-    for (const t of model.graph!.initializer) {
-      if (t.dataLocation !== 1) continue;
-      if (!options.external) throw new QuantizerError(`tensor '${t.name}' lives in external data but no reader was given (use options.external)`);
-      t.rawData = options.external(t).slice();
-      t.dataLocation = 0;
-      t.externalData = [];
-    }
+    inlineExternalData(model, options.external);
     // Layers are kept in float by node name: give unnamed nodes one.
     const names = new Set(model.graph!.node.map((n) => n.name).filter(Boolean));
     model.graph!.node.forEach((n, i) => {
@@ -91,35 +68,8 @@ export class StaticBase {
       n.name = name;
     });
 
-    const { activationType, weightType } = defaultsFor(options);
     const opTypes = new Set(options.opTypes ?? DEFAULT_STATIC_OPS);
-    const graph = model.graph!;
-    const inits = new Set(graph.initializer.map((t) => t.name));
-    const observe = new Set<string>();
-    for (const n of graph.node) {
-      if (!opTypes.has(n.opType)) continue;
-      for (const t of [...n.input, ...n.output]) if (t && !inits.has(t)) observe.add(t);
-    }
-    const floatBytes = toBinary(ModelProtoSchema, model);
-    progress({ stage: 'calibrate', message: `calibrating ${observe.size} tensors` });
-    const cal = await calibrate(floatBytes, [...observe], options.calibration, options.executor, makeCollector(options), {
-      batchSize: options.calibrationBatchSize,
-      onBatch: (b) => progress({ stage: 'calibrate', message: `batch ${b}` }),
-    });
-    report.calibration = { method: options.calibrationMethod ?? 'minmax', batches: cal.batches, ranges: cal.ranges.size };
-    const qdq: QdqOptions = {
-      activationType,
-      weightType,
-      activationSymmetric: options.activationSymmetric ?? false,
-      weightSymmetric: options.weightSymmetric ?? defaultWeightSymmetric(weightType),
-      perChannel: options.perChannel ?? true,
-      reduceRange: options.reduceRange ?? false,
-      opTypes: new Set([...opTypes].filter((o) => SUPPORTED_STATIC_OPS.has(o))),
-      excludeNodes: new Set(options.excludeNodes ?? []),
-      floatTensors: new Set(),
-      removeActivations: true,
-      external: options.external,
-    };
+    const { floatBytes, cal, qdq } = await calibrateStatic(model, opTypes, options, report, progress);
     if (options.autoFallback ?? true) {
       progress({ stage: 'sensitivity', message: 'checking quantization sensitivity on calibration data' });
       const fb = await autoFallback(model, floatBytes, cal, qdq, options, (f) => progress({ stage: 'sensitivity', fraction: f, message: 'automatic fallback' }));
