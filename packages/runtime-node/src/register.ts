@@ -3,10 +3,17 @@ import { dirname } from 'node:path';
 import { externalDataFromDir } from '@octet/onnx/node';
 import { createOctetBackend, type OrtBackend } from '@octet/runtime';
 import { defaultThreads, loadNodeKernels } from './kernels-node.js';
+import { readExternalFile } from './external-files-node.js';
 
-/** The part of onnxruntime-node's / onnxruntime-web's `ort` object this package uses. */
+/**
+ * The part of onnxruntime-node's / onnxruntime-web's `ort` object this package uses. The backend
+ * parameter is `never` on purpose: each onnxruntime-common version declares its own `Backend`
+ * (whose handler must return its own `Tensor` class), which Octet's structural backend satisfies
+ * at run time but not by name; `never` lets any version's `registerBackend` in, so plain
+ * `register(ort)` type-checks without a cast.
+ */
 export interface OrtLike {
-  registerBackend(name: string, backend: OrtBackend, priority: number): void;
+  registerBackend(name: string, backend: never, priority: number): void;
 }
 
 export interface RegisterOptions {
@@ -26,6 +33,7 @@ export function createBackend(options: RegisterOptions = {}): OrtBackend {
     name: options.name,
     // External data files live next to the model; @octet/onnx confines reads to that folder.
     loadModel: async (path) => ({ model: new Uint8Array(await readFile(path)), externalData: externalDataFromDir(dirname(path)) }),
+    loadFile: readExternalFile,
     loadKernels: options.wasm === false ? undefined : (n) => loadNodeKernels(n ?? threads),
   });
 }
@@ -37,6 +45,6 @@ export function createBackend(options: RegisterOptions = {}): OrtBackend {
  */
 export function register(ort: OrtLike, options: RegisterOptions = {}): OrtBackend {
   const backend = createBackend(options);
-  ort.registerBackend(options.name ?? 'octet', backend, options.priority ?? 0);
+  ort.registerBackend(options.name ?? 'octet', backend as never, options.priority ?? 0);
   return backend;
 }

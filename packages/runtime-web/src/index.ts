@@ -2,13 +2,20 @@
 // kernels fetched (or given), Web Workers for threads when the page is cross-origin isolated.
 
 import { loadKernels, type Kernels, type LoadKernelsOptions } from '@octet/kernels';
-import { createOctetBackend, createSession, type OrtBackend, type Session, type SessionOptions } from '@octet/runtime';
+import { resolveWasmBaseUrl } from './wasm-base-url.js';
+import { createOctetBackend, createSession, loadExternalData, type OrtBackend, type Session, type SessionOptions } from '@octet/runtime';
+import { fetchExternalFile } from './external-files-web.js';
 
 export type { Session, SessionOptions, ValueMetadata, TensorValue } from '@octet/runtime';
 
-/** The part of onnxruntime-web's `ort` object this package uses. */
+/**
+ * The part of onnxruntime-web's `ort` object this package uses. The backend parameter is `never`
+ * on purpose: each onnxruntime-common version declares its own `Backend` (whose handler must
+ * return its own `Tensor` class), which Octet's structural backend satisfies at run time but not
+ * by name; `never` admits any version's `registerBackend`, so plain `register(ort)` type-checks.
+ */
 export interface OrtLike {
-  registerBackend(name: string, backend: OrtBackend, priority: number): void;
+  registerBackend(name: string, backend: never, priority: number): void;
 }
 
 export interface WebOptions {
@@ -53,10 +60,11 @@ const loaded = new Map<string, Promise<Kernels>>();
 
 export function loadWebKernels(options: WebOptions = {}, threads = options.numThreads ?? defaultThreads()): Promise<Kernels> {
   const n = threads > 1 && threadsAvailable() ? Math.floor(threads) : 1;
-  const key = `${n}|${String(options.wasmBaseUrl ?? '')}`;
+  const baseUrl = resolveWasmBaseUrl(options.wasmBaseUrl);
+  const key = `${n}|${baseUrl?.href ?? ''}`;
   let p = loaded.get(key);
   if (!p) {
-    p = loadKernels({ threads: n, baseUrl: options.wasmBaseUrl, sources: options.wasmSources });
+    p = loadKernels({ threads: n, baseUrl, sources: options.wasmSources });
     loaded.set(key, p);
     p.catch(() => loaded.delete(key));
   }
@@ -73,6 +81,7 @@ export function createBackend(options: RegisterOptions = {}): OrtBackend {
   return createOctetBackend({
     name: options.name,
     loadModel: fetchBytes,
+    loadFile: fetchExternalFile,
     loadKernels: options.wasm === false ? undefined : (n) => loadWebKernels(options, n),
   });
 }
@@ -80,7 +89,7 @@ export function createBackend(options: RegisterOptions = {}): OrtBackend {
 /** Registers the Octet backend on onnxruntime-web's `ort`: `executionProviders: ['octet']`. */
 export function register(ort: OrtLike, options: RegisterOptions = {}): OrtBackend {
   const backend = createBackend(options);
-  ort.registerBackend(options.name ?? 'octet', backend, options.priority ?? 0);
+  ort.registerBackend(options.name ?? 'octet', backend as never, options.priority ?? 0);
   return backend;
 }
 
@@ -88,5 +97,5 @@ export function register(ort: OrtLike, options: RegisterOptions = {}): OrtBacken
 export async function createWebSession(model: Uint8Array | string, options: WebOptions & Omit<SessionOptions, 'kernels'> = {}): Promise<Session> {
   const bytes = typeof model === 'string' ? await fetchBytes(model) : model;
   const kernels = options.wasm === false ? undefined : await loadWebKernels(options);
-  return createSession(bytes, { ...options, kernels });
+  return createSession(bytes, { ...options, kernels, externalData: await loadExternalData(options.externalData, fetchExternalFile) });
 }
