@@ -3,7 +3,8 @@
 
 import { loadKernels, type Kernels, type LoadKernelsOptions } from '@octet/kernels';
 import { resolveWasmBaseUrl } from './wasm-base-url.js';
-import { createOctetBackend, createSession, type OrtBackend, type Session, type SessionOptions } from '@octet/runtime';
+import { createOctetBackend, createSession, loadExternalData, type OrtBackend, type Session, type SessionOptions } from '@octet/runtime';
+import { fetchExternalFile } from './external-files-web.js';
 
 export type { Session, SessionOptions, ValueMetadata, TensorValue } from '@octet/runtime';
 
@@ -80,6 +81,7 @@ export function createBackend(options: RegisterOptions = {}): OrtBackend {
   return createOctetBackend({
     name: options.name,
     loadModel: fetchBytes,
+    loadFile: fetchExternalFile,
     loadKernels: options.wasm === false ? undefined : (n) => loadWebKernels(options, n),
   });
 }
@@ -95,5 +97,5 @@ export function register(ort: OrtLike, options: RegisterOptions = {}): OrtBacken
 export async function createWebSession(model: Uint8Array | string, options: WebOptions & Omit<SessionOptions, 'kernels'> = {}): Promise<Session> {
   const bytes = typeof model === 'string' ? await fetchBytes(model) : model;
   const kernels = options.wasm === false ? undefined : await loadWebKernels(options);
-  return createSession(bytes, { ...options, kernels });
+  return createSession(bytes, { ...options, kernels, externalData: await loadExternalData(options.externalData, fetchExternalFile) });
 }

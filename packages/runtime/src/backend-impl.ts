@@ -1,5 +1,6 @@
 import type { OctetBackendOptions, OrtBackend, OrtInferenceSessionHandler, OrtSessionOptionsLike, OrtTensorLike } from './backend.js';
 import { FeedTypeError } from './errors.js';
+import { loadExternalData, type ExternalDataOption } from './external-data-files.js';
 import type { KernelProvider } from './kernel-provider.js';
 import { createSession } from './session-impl.js';
 import { signatureOptionsFromOrt } from './verify-signature.js';
@@ -15,8 +16,11 @@ function requestedThreads(o: OrtSessionOptionsLike | undefined, name: string): n
 export function createOctetBackend(options: OctetBackendOptions): OrtBackend {
   let kernels: KernelProvider | undefined;
   let loading: Promise<void> | undefined;
+  // Every name ort initialised this backend under: its execution-provider entry carries the keys.
+  const names = new Set([options.name ?? 'octet']);
   return {
-    init() {
+    init(backendName?: string) {
+      if (typeof backendName === 'string') names.add(backendName);
       loading ??= (async () => {
         kernels = await options.loadKernels?.();
       })();
@@ -29,8 +33,9 @@ export function createOctetBackend(options: OctetBackendOptions): OrtBackend {
       const sessionKernels = threads !== undefined && options.loadKernels ? await options.loadKernels(threads) : kernels;
       const loaded = typeof uriOrBuffer === 'string' ? await options.loadModel(uriOrBuffer) : uriOrBuffer;
       const model: Uint8Array = ArrayBuffer.isView(loaded) ? loaded : loaded.model;
-      const externalData = ArrayBuffer.isView(loaded) ? undefined : loaded.externalData;
-      const session = await createSession(model, { kernels: sessionKernels, externalData, ...signatureOptionsFromOrt(sessionOptions) });
+      // onnxruntime-common's `externalData` option first, then the model's own folder.
+      const externalData = await loadExternalData(sessionOptions?.externalData as ExternalDataOption | undefined, options.loadFile, ArrayBuffer.isView(loaded) ? undefined : loaded.externalData);
+      const session = await createSession(model, { kernels: sessionKernels, externalData, ...signatureOptionsFromOrt(sessionOptions, names) });
       const handler: OrtInferenceSessionHandler = {
         inputNames: session.inputNames,
         outputNames: session.outputNames,

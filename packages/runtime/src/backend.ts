@@ -4,6 +4,7 @@
 // runtime-node contract tests pin them per supported minor version).
 
 import type { ExternalDataReader } from '@octet/onnx';
+import type { ExternalFileLoader } from './external-data-files.js';
 import type { KernelProvider } from './kernel-provider.js';
 import type { ValueMetadata } from './session.js';
 
@@ -46,6 +47,8 @@ export interface OctetBackendOptions {
    * its external data files when it has any.
    */
   loadModel: (uri: string) => Promise<Uint8Array | { model: Uint8Array; externalData?: ExternalDataReader }>;
+  /** Loads a path or URL given as `data` in the session option `externalData` (omitted: only bytes and Blobs are accepted). */
+  loadFile?: ExternalFileLoader;
   /**
    * Loads the WASM kernels for a thread count (omitted: TypeScript paths only). Called with
    * undefined at `init` (the default count), and per session with the count the session asks

@@ -19,6 +19,7 @@ export { registerAllOps, defaultRegistry, floatOpConfigs } from './register-all-
 export { FLOAT_OP_NAMES, type FloatOpName } from './op-names.js';
 export type { RuntimeGraph, GraphNode, ValueInfo, AttributeValue, Dim } from './graph.js';
 export { graphFromModel, tensorFromProto } from './model-from-onnx.js';
+export { externalDataReader, loadExternalData, ExternalDataLoadError, type ExternalDataFile, type ExternalDataBytes, type ExternalDataOption, type ExternalFileLoader } from './external-data-files.js';
 export type { KernelProvider } from './kernel-provider.js';
 export type { DType, Tensor, TensorValue, TypedArray } from './tensor.js';
 export {

@@ -31,7 +31,7 @@ export function tensorFromProto(t: TensorProto, what = `tensor '${t.name}'`, ext
   return { dtype, dims: t.dims.map(Number), data: data as TypedArray };
 }
 
-function attributeValue(a: AttributeProto, node: string): AttributeValue {
+function attributeValue(a: AttributeProto, node: string, external: ExternalDataReader | undefined): AttributeValue {
   switch (a.type) {
     case AT.INT:
       return { kind: 'int', value: Number(a.i) };
@@ -47,7 +47,7 @@ function attributeValue(a: AttributeProto, node: string): AttributeValue {
       return { kind: 'strings', value: a.strings.map((s) => utf8.decode(s)) };
     case AT.TENSOR:
       if (!a.t) throw new InvalidModelError(`attribute '${a.name}' of node '${node}' has type TENSOR but holds no tensor`);
-      return { kind: 'tensor', value: tensorFromProto(a.t, `attribute '${a.name}' of node '${node}'`) };
+      return { kind: 'tensor', value: tensorFromProto(a.t, `attribute '${a.name}' of node '${node}'`, external) };
     case AT.GRAPH:
     case AT.GRAPHS:
       return { kind: 'graph', value: a.g ?? a.graphs };
@@ -65,7 +65,7 @@ function valueInfo(v: ValueInfoProto): ValueInfo {
   return { name: v.name, elemType, dtype: dtypeFromOnnx(elemType), dims };
 }
 
-/** `external` reads initializers stored outside the model (data_location = EXTERNAL). */
+/** `external` reads initializers and Constant values stored outside the model (data_location = EXTERNAL). */
 export function graphFromModel(model: ModelProto, external?: ExternalDataReader): RuntimeGraph {
   const g = model.graph;
   if (!g) throw new InvalidModelError('model has no graph');
@@ -82,7 +82,7 @@ export function graphFromModel(model: ModelProto, external?: ExternalDataReader)
       domain: n.domain === 'ai.onnx' ? '' : n.domain,
       inputs: [...n.input],
       outputs: [...n.output],
-      attributes: new Map(n.attribute.map((a) => [a.name, attributeValue(a, name)])),
+      attributes: new Map(n.attribute.map((a) => [a.name, attributeValue(a, name, external)])),
     };
   });
   return {

@@ -14,17 +14,19 @@ import { defaultRegistry } from './register-all-ops.js';
 import type { Feeds, ModelSource, ProfileEntry, RunOptions, Session, SessionOptions, ValueMetadata } from './session.js';
 import { isTypedArrayOf, onnxDtypeName, sizeOf, type Tensor, type TensorValue } from './tensor.js';
 import { checkModelSignature } from './verify-signature.js';
+import { externalDataReader, loadExternalData } from './external-data-files.js';
 import { checkGraphLimits, checkModelBytes, registryWithLimits, resolveLimits } from './limits.js';
 
 export async function createSession(model: ModelSource, options: SessionOptions = {}): Promise<Session> {
-  return createSessionSync(model, options);
+  return createSessionSync(model, { ...options, externalData: await loadExternalData(options.externalData) });
 }
 
 export function createSessionSync(model: ModelSource, options: SessionOptions = {}): Session {
   const limits = resolveLimits(options.limits);
   checkModelBytes(model, limits);
-  checkModelSignature(model, options);
-  const graph = model instanceof Uint8Array ? graphFromModel(decodeModel(model), options.externalData) : model;
+  const externalData = externalDataReader(options.externalData);
+  checkModelSignature(model, { ...options, externalData });
+  const graph = model instanceof Uint8Array ? graphFromModel(decodeModel(model), externalData) : model;
   checkGraphLimits(graph, limits);
   const compiled = compileGraph(graph, {
     registry: registryWithLimits(options.registry ?? defaultRegistry(), limits),

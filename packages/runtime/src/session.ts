@@ -1,6 +1,6 @@
 // The direct API for custom runtimes (no onnxruntime-common needed).
 
-import type { ExternalDataReader } from '@octet/onnx';
+import type { ExternalDataOption } from './external-data-files.js';
 import type { RuntimeGraph } from './graph.js';
 import type { KernelProvider } from './kernel-provider.js';
 import type { OpRegistry } from './op-registry.js';
@@ -27,10 +27,12 @@ export interface SessionOptions extends SignatureCheckOptions {
   /** Resource limits for untrusted models (defaults: `DEFAULT_LIMITS`). */
   limits?: Partial<RuntimeLimits>;
   /**
-   * Reader for initializers stored in external data files (from @octet/onnx:
-   * `externalDataFromDir(modelFolder)` in Node, `externalDataFromMap(files)` in browsers).
+   * Initializers stored in external data files: a reader (from @octet/onnx:
+   * `externalDataFromDir(modelFolder)` in Node, `externalDataFromMap(files)` in browsers), or
+   * onnxruntime-common's list `[{ path, data }]` (data: bytes; `createSession` also takes Blobs,
+   * the runtime-node/-web adapters also paths and URLs). Signatures are checked over the same bytes.
    */
-  externalData?: ExternalDataReader;
+  externalData?: ExternalDataOption;
 }
 
 export type Feeds = Readonly<Record<string, TensorValue>>;

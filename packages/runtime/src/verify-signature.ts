@@ -1,6 +1,7 @@
 // Signed models: with `publicKey` set, a session is only created for a model whose Ed25519
 // signature (embedded or detached, see @octet/signature) holds for that key. Checked on the
-// bytes before anything is compiled.
+// bytes (and external data payloads) before anything is compiled.
+import type { ExternalDataReader } from '@octet/onnx';
 import { verifySync, type PublicKeyInput, type SignatureFailure } from '@octet/signature';
 import { OctetRuntimeError } from './errors.js';
 import type { RuntimeGraph } from './graph.js';
@@ -20,25 +21,30 @@ export class ModelSignatureError extends OctetRuntimeError {
   }
 }
 
-export function checkModelSignature(model: Uint8Array | RuntimeGraph, options: SignatureCheckOptions): void {
+/** `externalData`: where the model's external tensors are read from — they are signed too. */
+export function checkModelSignature(model: Uint8Array | RuntimeGraph, options: SignatureCheckOptions & { externalData?: ExternalDataReader }): void {
   if (options.publicKey === undefined) return;
   if (!(model instanceof Uint8Array)) {
     throw new ModelSignatureError('not-bytes', 'a signature can only be checked on model bytes, not on a RuntimeGraph');
   }
   let r;
   try {
-    r = verifySync(model, options.publicKey, { signature: options.signature });
+    r = verifySync(model, options.publicKey, { signature: options.signature, externalData: options.externalData });
   } catch (e) {
     throw new ModelSignatureError('bad-key', e instanceof Error ? e.message : String(e));
   }
   if (!r.valid) throw new ModelSignatureError(r.reason, r.message);
 }
 
-/** The signature options of the 'octet' entry in onnxruntime-common's `executionProviders`. */
-export function signatureOptionsFromOrt(options: { readonly executionProviders?: readonly unknown[] } | undefined): SignatureCheckOptions {
+/**
+ * The signature options of this backend's entry in onnxruntime-common's `executionProviders`
+ * (`names`: every name it was registered and initialised under — a key given to a renamed
+ * backend must not be silently ignored).
+ */
+export function signatureOptionsFromOrt(options: { readonly executionProviders?: readonly unknown[] } | undefined, names: ReadonlySet<string> = new Set(['octet'])): SignatureCheckOptions {
   const ep = options?.executionProviders?.find(
     (e): e is { name: string; publicKey?: PublicKeyInput; signature?: string | Uint8Array } =>
-      typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'octet',
+      typeof e === 'object' && e !== null && names.has((e as { name?: unknown }).name as string),
   );
   return ep ? { publicKey: ep.publicKey, signature: ep.signature } : {};
 }
