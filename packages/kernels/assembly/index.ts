@@ -7,3 +7,4 @@ export * from './elementwise/index';
 export * from './pool/index';
 export * from './weight-only/index';
 export * from './f32/index';
+export * from './attention/index';

@@ -6,6 +6,7 @@ import type { OpConfig } from '../../op-registry.js';
 import { normalizeAxis } from '../../shape-utils.js';
 import { sizeOf } from '../../tensor.js';
 import { roundHalfEven, scalarParam } from './quant-params.js';
+import { constantInWasm, inWasm, wasmKernels } from './wasm-bridge.js';
 
 const FLT_MAX = 3.4028234663852886e38;
 
@@ -38,11 +39,19 @@ export const qLinearSoftmaxConfig: OpConfig = {
     const table = softmaxLookupTable(Math.fround(scalarParam(ctx, 1, 'X_scale')), D, signed);
     const yScale = Math.fround(Math.floor(Math.fround(1 / Math.fround(scalarParam(ctx, 3, 'Y_scale')))));
     const zy = scalarParam(ctx, 4, 'Y_zero_point');
+    // Contiguous rows on the kernels (same numerics: sequential f32 sum, f32 mul/div, half-even).
+    const k = inner === 1 ? wasmKernels(ctx) : undefined;
+    const kernel = k?.exports['x8_qlinear_softmax__wasmsimd'];
+    const tablePtr = k && kernel ? constantInWasm(ctx, k, `softmax-table:${D}:${table[255]}`, table) : 0;
     return {
       outputs: [{ dtype: x.dtype, dims: x.dims }],
       run(inputs, outputs) {
         const xd = inputs[0].data as Uint8Array;
         const yd = outputs[0].data;
+        if (k && kernel && inWasm(k, xd, yd)) {
+          kernel(xd.byteOffset, yd.byteOffset, outer, D, tablePtr, yScale, zy, signed ? 1 : 0);
+          return;
+        }
         for (let o = 0; o < outer; o++) {
           for (let j = 0; j < inner; j++) {
             const base = o * D * inner + j;

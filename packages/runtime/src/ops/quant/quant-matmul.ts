@@ -5,9 +5,9 @@
 import type { OpContext, TensorMeta } from '../../op-registry.js';
 import { broadcastDims, stridesOf } from '../../shape-utils.js';
 import { sizeOf, type Tensor, type TypedArray } from '../../tensor.js';
-import { applyEpilogue, createIntegerMatMul, outputRange, integerGemmTS, type DynamicActivation, type IntegerEpilogue, type IntegerMatMul } from './integer-matmul.js';
-import { matmulInto, packedBFloats } from '@octet/kernels';
-import { scratchOf, wasmKernels } from './wasm-bridge.js';
+import { applyEpilogue, createIntegerMatMul, integerGemmTS, type DynamicActivation, type IntegerEpilogue, type IntegerMatMul } from './integer-matmul.js';
+import { createActivationMatMul } from './activation-matmul.js';
+import { inWasm, scratchOf, wasmKernels } from './wasm-bridge.js';
 
 export interface QuantMatMulSpec {
   readonly a: TensorMeta;
@@ -118,23 +118,39 @@ export function prepareQuantMatMul(ctx: OpContext, s: QuantMatMulSpec): Prepared
   const constB = s.bConst?.data;
   const zb = s.weightZeroPoint;
   const zbPer = zb.length > 1;
-  // Two activations on the kernels: zero-point-shifted values as fp32 through the fp32 GEMM. With
-  // |(a − za)(b − zb)| ≤ 255² and K ≤ 256 every partial sum is an integer below 2^24, so the
-  // float accumulators are the exact int32 ones.
+  const tsBatched = (a: Int8Array | Uint8Array, b: TypedArray | undefined, out: TypedArray, dyn?: DynamicActivation): void => {
+    const B = (constB ?? b)!;
+    const za = dyn ? dyn.activationZeroPoint : s.activationZeroPoint;
+    for (let t = 0; t < batches; t++) {
+      integerGemmTS(m, K, N, a, aOff[t], za, B as ArrayLike<number>, bOff[t], bk, bn, zb, e.bias, acc);
+      applyEpilogue(acc, m, N, e, out, t * m * N, dyn?.scale);
+    }
+  };
+  // Two activations on the kernels: the integer GEMM with B packed at run time, per batch.
   const k = wasmKernels(ctx);
-  if (k && K <= 256) {
-    const aS = scratchOf(ctx, k, 'mm-af');
-    const bS = scratchOf(ctx, k, 'mm-bf');
-    const cS = scratchOf(ctx, k, 'mm-cf');
-    const pS = scratchOf(ctx, k, 'mm-pack');
-    aS.ensure(m * K * 4);
-    bS.ensure(K * N * 4);
-    cS.ensure(m * N * 4);
-    pS.ensure(packedBFloats(K, N) * 4);
-    const fastRequant = (e.output === 'u8' || e.output === 's8') && !e.bias && e.scale !== undefined && e.scale.length === 1;
-    const sc = e.scale ? e.scale[0] : 1;
-    const zy = e.outputZeroPoint ?? 0;
-    const [qlo, qhi] = e.output === 'u8' || e.output === 's8' ? outputRange(e.output, e) : [0, 0];
+  const aType = s.a.dtype;
+  const bType = s.b.dtype;
+  const is8 = (t: string) => t === 'int8' || t === 'uint8';
+  const scalarScale = !e.scale || e.scale.length === 1;
+  if (k && !constB && !zbPer && !e.bias && !e.biasF32 && scalarScale && is8(aType) && is8(bType) && m > 0 && N > 0 && K > 0) {
+    const outOff = new Int32Array(batches);
+    for (let t = 0; t < batches; t++) outOff[t] = t * m * N;
+    const amm = createActivationMatMul(ctx, k, {
+      batches,
+      M: m,
+      K,
+      N,
+      a: { off: aOff, rs: K, cs: 1, signed: aType === 'int8' },
+      b: { off: bOff, rs: bk, cs: bn, signed: bType === 'int8' },
+      outOff,
+      ldo: N,
+      output: e.output,
+      scale: e.scale ? e.scale[0] : 1,
+      outputZeroPoint: e.outputZeroPoint,
+      outputMin: e.outputMin,
+      outputMax: e.outputMax,
+    });
+    const tsRun = tsBatched;
     return {
       outDims,
       M: m,
@@ -142,52 +158,11 @@ export function prepareQuantMatMul(ctx: OpContext, s: QuantMatMulSpec): Prepared
       N,
       onKernels: true,
       run(a, b, out, dyn) {
-        const B = (constB ?? b)! as ArrayLike<number>;
+        if (!b || !inWasm(k, a, b, out)) return tsRun(a, b, out, dyn);
         const za = dyn ? dyn.activationZeroPoint : s.activationZeroPoint;
-        const f = k.heap.f32;
-        const ap = aS.ptr >> 2;
-        const bp = bS.ptr >> 2;
-        const cp = cS.ptr >> 2;
-        for (let t = 0; t < batches; t++) {
-          const ao = aOff[t];
-          for (let i = 0; i < m * K; i++) f[ap + i] = a[ao + i] - za;
-          const bo = bOff[t];
-          for (let kk = 0; kk < K; kk++) {
-            for (let n = 0; n < N; n++) {
-              const src = bo + kk * bk + n * bn;
-              f[bp + src - bo] = B[src] - (zbPer ? zb[n] : zb[0]);
-            }
-          }
-          matmulInto(k, { M: m, N, K, a: aS.ptr, b: bS.ptr, transB: s.transposeB, c: cS.ptr, scratch: pS.ptr });
-          if (fastRequant) {
-            // Per-tensor requantization inline (the attention case): round(f32(acc)·scale) + zy.
-            const o = t * m * N;
-            for (let i = 0; i < m * N; i++) {
-              let v = Math.fround(f[cp + i] * sc) + 6755399441055744 - 6755399441055744 + zy;
-              v = v < qlo ? qlo : v > qhi ? qhi : v;
-              out[o + i] = v;
-            }
-            continue;
-          }
-          for (let i = 0; i < m * N; i++) acc[i] = f[cp + i] + (e.bias ? e.bias[i % N] : 0);
-          applyEpilogue(acc, m, N, e, out, t * m * N, dyn?.scale);
-        }
+        amm.run(a.byteOffset, b.byteOffset, out.byteOffset, za, zb[0], dyn?.scale ? dyn.scale[0] : undefined);
       },
     };
   }
-  return {
-    outDims,
-    M: m,
-    K,
-    N,
-    onKernels: false,
-    run(a, b, out, dyn) {
-      const B = (constB ?? b)!;
-      const za = dyn ? dyn.activationZeroPoint : s.activationZeroPoint;
-      for (let t = 0; t < batches; t++) {
-        integerGemmTS(m, K, N, a, aOff[t], za, B as ArrayLike<number>, bOff[t], bk, bn, s.weightZeroPoint, e.bias, acc);
-        applyEpilogue(acc, m, N, e, out, t * m * N, dyn?.scale);
-      }
-    },
-  };
+  return { outDims, M: m, K, N, onKernels: false, run: tsBatched };
 }

@@ -1,0 +1,135 @@
+// The attention path on the WASM kernels: integer matmuls of two activations (B packed at run
+// time), the run-time B packer against the kernels' weight packer, and QLinearSoftmax on the
+// kernels against the TypeScript path. Integer results are bit-exact against the references.
+import { loadKernels, type Kernels } from '@octet/kernels';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TensorValue } from '../../src/index.js';
+import { rng, runGraph, t, type GraphSpec } from './op-harness.js';
+import { refAcc, refRequant } from './reference.js';
+
+let kernels: Kernels;
+beforeAll(async () => {
+  kernels = await loadKernels({ variant: 'simd' });
+});
+afterAll(async () => {
+  await kernels.dispose();
+});
+
+const f32 = Math.fround;
+const out0 = (o: Record<string, TensorValue>, name = 'y') => Array.from(o[name].data as ArrayLike<number>);
+
+/** Batched reference: A [T, M, K], B [T, K, N] → requantized or raw accumulators. */
+function refBatched(T: number, M: number, K: number, N: number, a: number[], za: number, b: number[], zb: number): number[] {
+  const out: number[] = [];
+  for (let t = 0; t < T; t++) out.push(...refAcc(M, K, N, a.slice(t * M * K, (t + 1) * M * K), za, b.slice(t * K * N, (t + 1) * K * N), [zb]));
+  return out;
+}
+
+describe('integer matmul of two activations on the kernels', () => {
+  const shapes = [
+    [3, 1, 5, 6],
+    [2, 7, 16, 8],
+    [4, 13, 33, 19],
+    [2, 64, 64, 64],
+    [1, 5, 130, 17],
+  ];
+  for (const [T, M, K, N] of shapes) {
+    for (const [aSigned, bSigned] of [[false, false], [true, false], [false, true], [true, true]]) {
+      it(`QLinearMatMul [${T},${M},${K}]×[${T},${K},${N}] A ${aSigned ? 's8' : 'u8'} B ${bSigned ? 's8' : 'u8'}`, () => {
+        const r = rng(T * 1000 + M * 100 + K + N + (aSigned ? 7 : 0) + (bSigned ? 13 : 0));
+        const [alo, ahi] = aSigned ? [-128, 127] : [0, 255];
+        const [blo, bhi] = bSigned ? [-128, 127] : [0, 255];
+        const a = r.ints(T * M * K, alo, ahi);
+        const b = r.ints(T * K * N, blo, bhi);
+        const za = r.int(alo, ahi);
+        const zb = r.int(blo, bhi);
+        const [sa, sb, sy, zy] = [0.03, 0.02, 0.9 * Math.sqrt(K), aSigned ? -5 : 120];
+        const adt = aSigned ? 'int8' : 'uint8';
+        const spec: GraphSpec = {
+          nodes: [{ op: 'QLinearMatMul', inputs: ['a', 'sa', 'za', 'b', 'sb', 'zb', 'sy', 'zy'], outputs: ['y'] }],
+          feeds: { a: t(adt, [T, M, K], a), b: t(bSigned ? 'int8' : 'uint8', [T, K, N], b) },
+          consts: {
+            sa: t('float32', [], [sa]), za: t(adt, [], [za]), sb: t('float32', [], [sb]), zb: t(bSigned ? 'int8' : 'uint8', [], [zb]),
+            sy: t('float32', [], [sy]), zy: t(adt, [], [zy]),
+          },
+          outputs: ['y'],
+        };
+        const y = runGraph(spec, { kernels });
+        const sc = f32(f32(f32(sa) * f32(sb)) / f32(sy));
+        const [lo, hi] = aSigned ? [-128, 127] : [0, 255];
+        expect(out0(y)).toEqual(refBatched(T, M, K, N, a, za, b, zb).map((acc) => refRequant(acc, sc, zy, lo, hi)));
+      });
+    }
+  }
+
+  it('MatMulInteger (int32) and MatMulIntegerToFloat (float) with two activations', () => {
+    const r = rng(77);
+    const [T, M, K, N] = [3, 9, 40, 12];
+    const a = r.ints(T * M * K, 0, 255);
+    const b = r.ints(T * K * N, -128, 127);
+    const feeds = { a: t('uint8', [T, M, K], a), b: t('int8', [T, K, N], b), za: t('uint8', [], [131]), zb: t('int8', [], [-3]) };
+    const acc = refBatched(T, M, K, N, a, 131, b, -3);
+    const mi = runGraph({ nodes: [{ op: 'MatMulInteger', inputs: ['a', 'b', 'za', 'zb'], outputs: ['y'] }], feeds, outputs: ['y'] }, { kernels });
+    expect(out0(mi)).toEqual(acc);
+    const [sa, sb] = [0.013, 0.021];
+    const mf = runGraph(
+      {
+        nodes: [{ op: 'MatMulIntegerToFloat', domain: 'com.microsoft', inputs: ['a', 'b', 'sa', 'sb', 'za', 'zb'], outputs: ['y'] }],
+        feeds: { ...feeds, sa: t('float32', [], [sa]) },
+        consts: { sb: t('float32', [], [sb]) },
+        outputs: ['y'],
+      },
+      { kernels },
+    );
+    const s = f32(f32(sa) * f32(sb));
+    expect(out0(mf)).toEqual(acc.map((v) => f32(f32(v) * s)));
+  });
+});
+
+describe('run-time B packer (qs8_gemm_pack_b_c2i16__wasmsimd)', () => {
+  it('writes what the weight packer writes, for row-, column-contiguous and strided B', () => {
+    const k = kernels;
+    const pack = k.exports['qs8_gemm_pack_b_c2i16__wasmsimd'];
+    const packW = k.exports['qs8_gemm_pack_w'];
+    const r = rng(5);
+    for (const [K, N] of [[1, 1], [2, 8], [16, 8], [33, 19], [64, 64], [47, 40], [130, 9]]) {
+      for (const layout of ['rows', 'cols', 'strided'] as const) {
+        for (const xor of [0, 0x80]) {
+          const [rs, cs] = layout === 'rows' ? [N + 3, 1] : layout === 'cols' ? [1, K + 5] : [2 * (N + 1), 2];
+          const bytes = (K - 1) * rs + (N - 1) * cs + 1;
+          const src = k.heap.put(new Uint8Array(r.ints(bytes, 0, 255)));
+          const Np = (N + 7) & ~7;
+          const outBytes = Np * Math.ceil(K / 2) * 4;
+          const d1 = k.heap.alloc(outBytes);
+          const d2 = k.heap.alloc(outBytes);
+          const c1 = k.heap.alloc(Np * 4);
+          const c2 = k.heap.alloc(Np * 4);
+          pack(src, K, N, rs, cs, xor, d1, c1);
+          packW(src, K, N, rs, cs, xor, 2, 2, d2, c2);
+          const u8 = k.heap.u8;
+          expect(Array.from(u8.subarray(d1, d1 + outBytes)), `${K}x${N} ${layout} packed`).toEqual(Array.from(u8.subarray(d2, d2 + outBytes)));
+          expect(Array.from(u8.subarray(c1, c1 + Np * 4)), `${K}x${N} ${layout} colsum`).toEqual(Array.from(u8.subarray(c2, c2 + Np * 4)));
+          for (const p of [src, d1, d2, c1, c2]) k.heap.free(p);
+        }
+      }
+    }
+  });
+});
+
+describe('QLinearSoftmax on the kernels', () => {
+  for (const [dt, D, rows] of [['uint8', 64, 40], ['uint8', 7, 5], ['int8', 20, 9], ['int8', 64, 3]] as const) {
+    it(`${dt} rows of ${D}: equals the TypeScript path bit for bit`, () => {
+      const r = rng(D * rows);
+      const signed = dt === 'int8';
+      const x = t(dt, [rows, D], r.ints(rows * D, signed ? -128 : 0, signed ? 127 : 255));
+      const spec: GraphSpec = {
+        nodes: [{ op: 'QLinearSoftmax', domain: 'com.microsoft', inputs: ['x', 'sx', 'zx', 'sy', 'zy'], outputs: ['y'], attrs: { axis: -1, opset: 13 } }],
+        feeds: { x },
+        consts: { sx: t('float32', [], [0.07]), zx: t(dt, [], [signed ? 3 : 128]), sy: t('float32', [], [1 / 256]), zy: t(dt, [], [signed ? -128 : 0]) },
+        outputs: ['y'],
+      };
+      const onKernels = out0(runGraph(spec, { kernels }));
+      expect(onKernels).toEqual(out0(runGraph(spec)));
+    });
+  }
+});
