@@ -1,0 +1,2 @@
+import { octetProject } from '../../vitest.shared.ts';
+export default octetProject('playground');
