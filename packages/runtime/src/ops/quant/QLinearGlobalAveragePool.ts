@@ -4,6 +4,8 @@
 
 import type { OpConfig } from '../../op-registry.js';
 import { sizeOf } from '../../tensor.js';
+import { qlinearGlobalAveragePoolInto } from '@octet/kernels';
+import { inputPtr, outputPtr } from '../wasm-ptr.js';
 import { qRange, requantize, scalarParam } from './quant-params.js';
 
 export const qLinearGlobalAveragePoolConfig: OpConfig = {
@@ -27,6 +29,16 @@ export const qLinearGlobalAveragePoolConfig: OpConfig = {
     const bias = -zx * HW;
     const [qmin, qmax] = qRange(x.dtype);
     const dims = channelsLast ? [N, ...x.dims.slice(1, -1).map(() => 1), C] : [N, C, ...x.dims.slice(2).map(() => 1)];
+    const k = ctx.kernels;
+    // the kernel refuses scales MLAS refuses; the TypeScript loop below takes those
+    if (k && HW < 0x1000000 && scale >= 2 ** -32 && scale < 256) {
+      const xp = inputPtr(ctx, 0);
+      const params = { signed: x.dtype === 'int8', xScale: sx, xZeroPoint: zx, yScale: sy, yZeroPoint: zy };
+      return {
+        outputs: [{ dtype: x.dtype, dims }],
+        run: (inputs, outputs) => qlinearGlobalAveragePoolInto(k, xp(inputs[0]), outputPtr(outputs[0]), N * C, HW, params, channelsLast, C),
+      };
+    }
     return {
       outputs: [{ dtype: x.dtype, dims }],
       run(inputs, outputs) {

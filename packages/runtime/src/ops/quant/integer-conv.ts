@@ -2,7 +2,7 @@
 // QLinearConv, ConvInteger and the fused QDQ Conv. WASM conv kernels (1×1, im2col, depthwise)
 // when loaded, else a direct TypeScript loop with the same numerics.
 
-import type { Kernels, QConv, QOutputType } from '@octet/kernels';
+import type { Kernels, QConv, QGemm, QOutputType } from '@octet/kernels';
 import type { OpContext } from '../../op-registry.js';
 import type { TypedArray } from '../../tensor.js';
 import { convGeometry } from '../conv-geometry.js';
@@ -54,51 +54,25 @@ export function prepareIntegerConv(ctx: OpContext, xDims: readonly number[], spe
   const output: QOutputType = spec.output;
 
   if (k) {
-    const key = `qconv:${C}x${H}x${W}`;
-    let conv = ctx.cache.get(key) as QConv | undefined;
-    if (!conv) {
-      conv = k.createQConv({
-        C, H, W, M,
-        kernelShape: [kH, kW],
-        group,
-        strides: [sH, sW],
-        dilations: [dH, dW],
-        pads: [pT, pL, pB, pR],
-        weights: spec.weights,
-        weightZeroPoint: spec.weightZeroPoint.length === 1 ? spec.weightZeroPoint[0] : spec.weightZeroPoint,
-        activationSigned: spec.activationSigned,
-        activationZeroPoint: spec.activationZeroPoint,
-        output,
-        scale: spec.scale === undefined ? undefined : spec.scale.length === 1 ? spec.scale[0] : spec.scale,
-        outputZeroPoint: spec.outputZeroPoint,
-        outputMin: spec.outputMin,
-        outputMax: spec.outputMax,
-        bias: spec.bias,
-        biasF32: spec.biasF32,
-      });
-      ctx.cache.set(key, conv);
-      const made = conv;
-      ctx.onDispose(() => made.dispose());
+    const pointwise = group === 1 && kH === 1 && kW === 1 && sH === 1 && sW === 1 && pT + pL + pB + pR === 0;
+    const depthwise = group === C && M === C;
+    // Small planes waste the per-image kernels: a 1×1 conv on a 2×2 plane is a 4-row GEMM per
+    // image (batch the images as rows instead); a depthwise row of 2 outputs fills a quarter of
+    // the column-vectorised kernel (vectorise over channels instead).
+    if (pointwise && H * W < N) return pointwiseAcrossBatch(ctx, k, spec, { N, C, HW: H * W, M, outDims });
+    if (depthwise && oW < 8 && (output === 'u8' || output === 's8')) {
+      return depthwiseChannelsLast(ctx, k, spec, { N, C, H, W, oH, oW, kH, kW, sH, sW, dH, dW, pT, pL, outDims });
     }
-    const xs = scratchOf(ctx, k, 'conv-x');
-    const ys = scratchOf(ctx, k, 'conv-y');
-    const outBytes = output === 'f32' || output === 'i32' ? 4 : 1;
-    const c = conv;
-    // Scratch sized now: a run never grows the memory (arena views stay valid).
-    // and one run on it, so the kernels size their own buffers for this batch now.
-    c.run({ N, x: xs.ensure(N * inSize), y: ys.ensure(N * outSize * outBytes) });
+    const conv = cachedQConv(ctx, k, spec, `qconv:${C}x${H}x${W}`, { C, H, W, M, kH, kW, group, sH, sW, dH, dW, pT, pL, pB, pR });
+    const io = ioPointers(ctx, k, N * inSize, N * outSize * elementBytes(output));
+    // one run now, so the kernels size their own buffers for this batch (a run never grows memory)
+    conv.run({ N, x: io.x(new Uint8Array(0)), y: io.y(new Uint8Array(0)) });
     return {
       outDims,
       onKernels: true,
       run(x, y, za) {
-        const mem = k.memory.buffer;
-        const xIn = x.buffer === mem;
-        const yIn = y.buffer === mem;
-        const xp = xIn ? x.byteOffset : xs.ensure(N * inSize);
-        const yp = yIn ? y.byteOffset : ys.ensure(N * outSize * outBytes);
-        if (!xIn) k.heap.u8.set(x as Uint8Array, xp);
-        c.run(za === undefined ? { N, x: xp, y: yp } : { N, x: xp, y: yp, activationZeroPoint: za });
-        if (!yIn) copyOut(k, yp, y, N * outSize);
+        conv.run({ N, x: io.x(x), y: io.y(y), activationZeroPoint: za });
+        io.done(y, N * outSize);
       },
     };
   }
@@ -152,6 +126,171 @@ export function prepareIntegerConv(ctx: OpContext, xDims: readonly number[], spe
           }
         }
       }
+    },
+  };
+}
+
+/** The zero points and epilogue of a spec as the kernels' QConv / QGemm options take them. */
+export function kernelQuantization(spec: IntegerConvSpec) {
+  return {
+    weightZeroPoint: spec.weightZeroPoint.length === 1 ? spec.weightZeroPoint[0] : spec.weightZeroPoint,
+    activationSigned: spec.activationSigned,
+    activationZeroPoint: spec.activationZeroPoint,
+    output: spec.output,
+    scale: spec.scale === undefined ? undefined : spec.scale.length === 1 ? spec.scale[0] : spec.scale,
+    outputZeroPoint: spec.outputZeroPoint,
+    outputMin: spec.outputMin,
+    outputMax: spec.outputMax,
+    bias: spec.bias,
+    biasF32: spec.biasF32,
+  };
+}
+
+interface ConvShape {
+  C: number; H: number; W: number; M: number; kH: number; kW: number; group: number;
+  sH: number; sW: number; dH: number; dW: number; pT: number; pL: number; pB: number; pR: number;
+}
+
+function cachedQConv(ctx: OpContext, k: Kernels, spec: IntegerConvSpec, key: string, s: ConvShape): QConv {
+  let conv = ctx.cache.get(key) as QConv | undefined;
+  if (!conv) {
+    conv = k.createQConv({
+      C: s.C, H: s.H, W: s.W, M: s.M,
+      kernelShape: [s.kH, s.kW],
+      group: s.group,
+      strides: [s.sH, s.sW],
+      dilations: [s.dH, s.dW],
+      pads: [s.pT, s.pL, s.pB, s.pR],
+      weights: spec.weights,
+      ...kernelQuantization(spec),
+    });
+    ctx.cache.set(key, conv);
+    const made = conv;
+    ctx.onDispose(() => made.dispose());
+  }
+  return conv;
+}
+
+/** Input and output of a kernel-path conv as pointers (copied through scratch when not in WASM memory). */
+function ioPointers(ctx: OpContext, k: Kernels, inBytes: number, outBytes: number) {
+  const xs = scratchOf(ctx, k, 'conv-x');
+  const ys = scratchOf(ctx, k, 'conv-y');
+  xs.ensure(inBytes);
+  ys.ensure(outBytes);
+  return {
+    x(x: Int8Array | Uint8Array): number {
+      if (x.buffer === k.memory.buffer) return x.byteOffset;
+      k.heap.u8.set(x as Uint8Array, xs.ptr);
+      return xs.ptr;
+    },
+    y: (y: TypedArray) => (y.buffer === k.memory.buffer ? y.byteOffset : ys.ptr),
+    done(y: TypedArray, n: number): void {
+      if (y.buffer !== k.memory.buffer) copyOut(k, ys.ptr, y, n);
+    },
+  };
+}
+
+const elementBytes = (o: QOutputType) => (o === 'f32' || o === 'i32' ? 4 : 1);
+
+/**
+ * A 1×1 stride-1 convolution whose plane (HW) is smaller than the batch: one GEMM per plane
+ * position with the batch as rows (HW = 1: a single [N, C] · [C, M] GEMM).
+ */
+function pointwiseAcrossBatch(
+  ctx: OpContext, k: Kernels, spec: IntegerConvSpec, d: { N: number; C: number; HW: number; M: number; outDims: number[] },
+): PreparedIntegerConv {
+  const { N, C, HW, M } = d;
+  const key = `qgemm1x1:${C}`;
+  let gemm = ctx.cache.get(key) as QGemm | undefined;
+  if (!gemm) {
+    gemm = k.createQGemm({
+      K: C,
+      N: M,
+      weights: spec.weights,
+      transposeB: true,
+      ...kernelQuantization(spec),
+    });
+    ctx.cache.set(key, gemm);
+    const made = gemm;
+    ctx.onDispose(() => made.dispose());
+  }
+  const g = gemm;
+  const es = elementBytes(spec.output);
+  const io = ioPointers(ctx, k, N * C * HW, N * M * HW * es);
+  const runAt = (xp: number, yp: number, za?: number) => {
+    for (let p = 0; p < HW; p++) {
+      g.run({ M: N, a: xp + p, aRowStride: C * HW, aColStride: HW, out: yp + p * es, ldo: M * HW, cso: HW, activationZeroPoint: za });
+    }
+  };
+  // one run now: the kernels size their packing buffers for this batch (a run never grows memory)
+  runAt(io.x(new Uint8Array(0)), io.y(new Uint8Array(0)));
+  return {
+    outDims: d.outDims,
+    onKernels: true,
+    run(x, y, za) {
+      runAt(io.x(x), io.y(y), za);
+      io.done(y, N * M * HW);
+    },
+  };
+}
+
+/** Work (multiply-adds) below which a depthwise conv runs on the calling thread only. */
+const PARALLEL_MIN_MACS = 1 << 16;
+
+/**
+ * A depthwise convolution on narrow planes (oW < 8), requantized to 8 bits: the channels-last
+ * kernel vectorises over channels (every lane useful) and skips the taps that fall in the padding.
+ * Threads split the batch.
+ */
+function depthwiseChannelsLast(
+  ctx: OpContext, k: Kernels, spec: IntegerConvSpec,
+  d: { N: number; C: number; H: number; W: number; oH: number; oW: number; kH: number; kW: number; sH: number; sW: number; dH: number; dW: number;
+    pT: number; pL: number; outDims: number[] },
+): PreparedIntegerConv {
+  const { N, C, H, W, oH, oW, kH, kW } = d;
+  const taps = kH * kW;
+  const Cp = (C + 7) & ~7;
+  const heap = k.heap;
+  // weights − zero point as i16 [tap][Cp]; bias and scale padded to Cp (the padding lanes are never stored)
+  const w16 = ctx.scratchPtr('dw8c-w', taps * Cp * 2);
+  const bias = spec.bias ? ctx.scratchPtr('dw8c-bias', Cp * 4) : 0;
+  const scale = ctx.scratchPtr('dw8c-scale', Cp * 4);
+  const zw = spec.weightZeroPoint;
+  const wv = new Int16Array(taps * Cp);
+  for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) wv[t * Cp + c] = spec.weights[c * taps + t] - (zw.length > 1 ? zw[c] : zw[0]);
+  heap.i16.set(wv, w16 >> 1);
+  const sv = new Float32Array(Cp).fill(1);
+  for (let c = 0; c < C; c++) sv[c] = spec.scale!.length > 1 ? spec.scale![c] : spec.scale![0];
+  heap.f32.set(sv, scale >> 2);
+  if (bias) {
+    heap.i32.fill(0, bias >> 2, (bias >> 2) + Cp);
+    heap.i32.set(spec.bias!, bias >> 2);
+  }
+  const output = spec.output as 'u8' | 's8';
+  const [qmin, qmax] = outputRange(output, spec);
+  const zy = spec.outputZeroPoint ?? 0;
+  const signed = spec.activationSigned;
+  const zx = signed ? spec.activationZeroPoint + 128 : spec.activationZeroPoint;
+  const symbol = `qx8_dwconv_nchw_8c__minmax_fp32_${output === 's8' ? 'qs8' : 'qu8'}__wasmsimd`;
+  const fn = k.exports[symbol];
+  if (typeof fn !== 'function') ctx.fail(`the loaded kernels lack ${symbol} (rebuild @octet/kernels)`);
+  const pool = k.pool;
+  const threads = pool && N > 1 && N * C * oH * oW * taps >= PARALLEL_MIN_MACS ? Math.min(pool.size, N) : 1;
+  const scratchBytes = H * W * Cp * 2 + 16;
+  const scratch = Array.from({ length: threads }, (_, t) => ctx.scratchPtr(`dw8c-scratch-${t}`, scratchBytes));
+  const io = ioPointers(ctx, k, N * C * H * W, N * C * oH * oW);
+  const args = (n0: number, n1: number, xp: number, yp: number, t: number) =>
+    [n0, n1, xp, C, H, W, kH, kW, d.sH, d.sW, d.dH, d.dW, d.pT, d.pL, oH, oW, zx, signed ? 0x80 : 0, w16, bias, scale, zy, qmin, qmax, scratch[t], yp];
+  // shares re-made per run are a few small arrays; the kernel call dominates
+  return {
+    outDims: d.outDims,
+    onKernels: true,
+    run(x, y) {
+      const xp = io.x(x);
+      const yp = io.y(y);
+      if (threads === 1) fn(...args(0, N, xp, yp, 0));
+      else pool!.run(symbol, Array.from({ length: threads }, (_, t) => args(Math.floor((N * t) / threads), Math.floor((N * (t + 1)) / threads), xp, yp, t)));
+      io.done(y, N * C * oH * oW);
     },
   };
 }
