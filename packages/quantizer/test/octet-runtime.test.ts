@@ -1,6 +1,6 @@
 // Octet's own runtime: calibration through createOctetExecutor, and every quantized form it runs
-// (QDQ, QOperator, dynamic, weight-only) scored with it. float16 compute is not an Octet runtime
-// feature (its Conv/Gemm are float32/int8 only), so float16 models are checked in onnxruntime-node.
+// (QDQ, QOperator, dynamic, weight-only) scored with it. float16 models (run by the runtime's
+// float16 lowering) are checked against onnxruntime-node in float16.test.ts.
 import { describe, expect, it } from 'vitest';
 import * as runtime from '@octet/runtime';
 import { toBinary } from '@bufbuild/protobuf';

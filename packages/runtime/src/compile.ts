@@ -7,6 +7,7 @@ import { opsetOf, type GraphNode, type RuntimeGraph } from './graph.js';
 import type { KernelProvider } from './kernel-provider.js';
 import type { Attributes, OpConfig, OpContext, OpRegistry, PatternContext, PreparedOp, TensorMeta } from './op-registry.js';
 import { allocData, makeTensor, type DType, type Tensor, type TypedArray } from './tensor.js';
+import { lowerFloat16 } from './float16-lowering.js';
 
 /** One node ready to be planned: its op, opset and per-node state that outlives plans. */
 export interface NodeState {
@@ -54,6 +55,7 @@ export interface CompileOptions {
 
 export function compileGraph(source: RuntimeGraph, options: CompileOptions): CompiledModel {
   const { registry } = options;
+  source = lowerFloat16(source); // float16 values computed in float32 (half only at the I/O boundary)
   // Patterns rewrite nodes in place: work on a copy, never on the caller's graph.
   const graph: RuntimeGraph = {
     ...source,

@@ -15,10 +15,6 @@ export const EXCLUSIONS: readonly ExclusionRule[] = [
     matches: has('BFLOAT16', 'bfloat16', 'FLOAT8', 'FLOAT4', 'INT4', 'INT2', 'e8m0'),
   },
   {
-    reason: 'float16 arithmetic: the runtime computes in float32/float64 (Cast to and from float16 is supported)',
-    matches: (n) => /^test_(max|min|range)_float16/.test(n),
-  },
-  {
     reason: 'training mode (BatchNormalization running statistics, Dropout with training_mode=true): inference runtime',
     matches: (n) => /training_mode$/.test(n) || n.startsWith('test_training_dropout'),
   },
