@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // (tests live beside the code as *.test.ts, integration suites under test/).
 export default defineConfig({
   test: {
-    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts', 'test/*/vitest.config.ts'],
+    projects: ['packages/*/vitest.config.ts', 'apps/*/vitest.config.ts', 'test/*/vitest.config.ts', 'benchmarks/vitest.config.mts'],
   },
 });

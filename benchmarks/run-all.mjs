@@ -1,16 +1,80 @@
-// Runs every suite folder that has a run.mjs, one after another (they must not overlap: 2 cores).
-import { readdirSync, existsSync } from 'node:fs';
+// Runs every suite folder that has a run.mjs, one after another (they must not overlap: 2 cores),
+// records how each ended in results/runs.json, then aggregates: results/latest.json, latest.md,
+// *.svg and the root README's bench section (aggregate/src, bundled on the fly with esbuild).
+//
+//   node benchmarks/run-all.mjs                  every suite with its defaults (the full run)
+//   node benchmarks/run-all.mjs --quick          short smoke run: 1 round, few cases, heavy suites skipped
+//   node benchmarks/run-all.mjs --suite models,kernels   only these suites (others: earlier results)
+//   node benchmarks/run-all.mjs --aggregate-only rebuild latest.* from the results already there
+// Other arguments are passed to every suite. Needs `npm run build` (root `npm run bench` does it).
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-let failed = 0;
-for (const suite of readdirSync(here, { withFileTypes: true })) {
-  const script = join(here, suite.name, 'run.mjs');
-  if (!suite.isDirectory() || !existsSync(script)) continue;
-  console.log(`\n## ${suite.name}`);
-  const r = spawnSync(process.execPath, ['--expose-gc', script, ...process.argv.slice(2)], { stdio: 'inherit' });
-  if (r.status !== 0) failed++;
+const repo = join(here, '..');
+const resultsDir = join(here, 'results');
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const value = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const quick = flag('--quick');
+const aggregateOnly = flag('--aggregate-only');
+const only = value('--suite')?.split(',');
+const passThrough = argv.filter((a, i) => !['--quick', '--aggregate-only', '--suite'].includes(a) && argv[i - 1] !== '--suite');
+
+// --quick: the suites' own options for a short run; null = skipped (minutes of work even when small).
+const QUICK = {
+  kernels: ['--rounds', '1'],
+  models: ['--rounds', '1', '--case', 'mobilenetv2_digits/ort_qdq'],
+  'bundle-size': [],
+  onnx: null,
+  quantizer: null,
+};
+
+let runs;
+if (!aggregateOnly) {
+  runs = {};
+  for (const suite of readdirSync(here, { withFileTypes: true })) {
+    const script = join(here, suite.name, 'run.mjs');
+    if (!suite.isDirectory() || !existsSync(script)) continue;
+    if (only && !only.includes(suite.name)) {
+      runs[suite.name] = { state: 'skipped', reason: 'not selected by --suite' };
+      continue;
+    }
+    if (quick && QUICK[suite.name] === null) {
+      runs[suite.name] = { state: 'skipped', reason: '--quick' };
+      continue;
+    }
+    const args = [...(quick ? (QUICK[suite.name] ?? []) : []), ...passThrough];
+    console.log(`\n## ${suite.name} ${args.join(' ')}`);
+    const startedAt = new Date();
+    // 90 minutes is far beyond any suite's full run: a hang must not block the whole bench.
+    const r = spawnSync(process.execPath, ['--expose-gc', script, ...args], { stdio: 'inherit', timeout: 90 * 60_000 });
+    const seconds = (Date.now() - startedAt.getTime()) / 1000;
+    runs[suite.name] =
+      r.status === 0
+        ? { state: 'ok', exitCode: 0, seconds, startedAt: startedAt.toISOString() }
+        : { state: 'failed', exitCode: r.status, signal: r.signal, seconds, startedAt: startedAt.toISOString(), ...(r.error ? { reason: r.error.message } : {}) };
+  }
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'runs.json'), JSON.stringify({ date: new Date().toISOString(), quick, runs }, null, 1));
 }
-process.exit(failed ? 1 : 0);
+
+// The aggregator is TypeScript (tested by vitest from source); esbuild turns it into one ES module
+// here, leaving packages (@octet/report's dist) to Node's resolution.
+const bundled = join(repo, '.bench-tmp', 'aggregate.mjs');
+await build({ entryPoints: [join(here, 'aggregate/src/main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: bundled, logLevel: 'error' });
+const { aggregate } = await import(pathToFileURL(bundled).href);
+const { latest, charts, readmeUpdated } = await aggregate({
+  resultsDir,
+  repoRoot: repo,
+  runs,
+  quick,
+  // A quick smoke run never replaces the README's table.
+  readme: quick ? undefined : join(repo, 'README.md'),
+});
+console.log(`\n## aggregate\nwrote ${join(resultsDir, 'latest.json')}, latest.md${charts.length ? `, ${charts.join(', ')}` : ''}${readmeUpdated ? '; README bench section updated' : ''}`);
+for (const s of latest.suites) if (s.state !== 'ok') console.log(`  ${s.name}: ${s.state}${s.detail ? ` (${s.detail})` : ''}`);
+process.exit(latest.suites.some((s) => s.state === 'failed') ? 1 : 0);
