@@ -79,6 +79,19 @@ async function quantizeInPage(page: Page): Promise<void> {
   if (state !== 'done') throw new Error(`the playground failed: ${await page.textContent('#status')}`);
 }
 
+/** Drops a file on the drop zone the way a browser does: a `drop` event carrying a DataTransfer. */
+async function dropFile(page: Page, name: string, bytes: Uint8Array): Promise<void> {
+  await page.evaluate(
+    ({ name, b64 }) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], name));
+      document.getElementById('dropzone')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    { name, b64: Buffer.from(bytes).toString('base64') },
+  );
+}
+
 const row = (page: Page, field: string) =>
   page.$eval(`#results-body tr[data-field="${field}"]`, (tr) => ({ float: Number((tr as HTMLElement).dataset.float), quantized: Number((tr as HTMLElement).dataset.quantized), text: tr.textContent ?? '' }));
 
@@ -162,11 +175,11 @@ describe('playground in Chromium', () => {
   );
 
   it(
-    'quantizes a dropped model on random inputs and reports output agreement instead of a task metric',
+    'quantizes a model dropped on the page on random inputs and reports output agreement instead of a task metric',
     async () => {
       const { page, errors } = await openPage();
       try {
-        await page.setInputFiles('#file-input', join(fixtures, 'mlp_diabetes/model.onnx'));
+        await dropFile(page, 'model.onnx', readFileSync(join(fixtures, 'mlp_diabetes/model.onnx')));
         await page.waitForFunction(() => document.getElementById('dropped')?.textContent?.includes('model.onnx'), undefined, { timeout: WAIT });
         await quantizeInPage(page);
         expect(await page.$('#results-body tr[data-field="metric"]')).toBeNull();
@@ -180,4 +193,19 @@ describe('playground in Chromium', () => {
     },
     JOB + 2 * WAIT,
   );
+
+  it('names the problem when the chosen file is not an ONNX model, and stays usable', async () => {
+    const { page } = await openPage();
+    try {
+      await page.setInputFiles('#file-input', { name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('this is not protobuf') });
+      await page.waitForFunction(() => document.getElementById('dropped')?.textContent?.includes('broken.onnx'), undefined, { timeout: WAIT });
+      await page.click('#quantize');
+      await page.waitForFunction(() => document.body.dataset.state === 'error', undefined, { timeout: WAIT });
+      expect(await page.textContent('#status')).toMatch(/^Failed: .*(ONNX|protobuf|wire|model)/i);
+      expect(await page.isEnabled('#quantize')).toBe(true);
+      expect(await page.isHidden('#results')).toBe(true);
+    } finally {
+      await page.close();
+    }
+  }, 2 * WAIT);
 });
