@@ -4,6 +4,7 @@ export type { Session, SessionOptions, RunOptions, Feeds, ModelSource, ValueMeta
 export { createSession, createSessionSync } from './session-impl.js';
 export { ModelSignatureError, type SignatureCheckOptions } from './verify-signature.js';
 export { ResourceLimitError, DEFAULT_LIMITS, type RuntimeLimits } from './limits.js';
+export { InvalidAttributeError } from './shape-checks.js';
 export type {
   OpConfig,
   OpContext,

@@ -67,6 +67,13 @@ export function checkGraphLimits(graph: RuntimeGraph, limits: RuntimeLimits): vo
   }
 }
 
+const TENSOR_ELEMENT_LIMIT = Symbol('octet.maxTensorElements');
+
+/** maxTensorElements of the session preparing through `ctx` (undefined outside a limited registry). */
+export function tensorElementLimit(ctx: OpContext): number | undefined {
+  return (ctx as { [TENSOR_ELEMENT_LIMIT]?: number })[TENSOR_ELEMENT_LIMIT];
+}
+
 function elements(dims: readonly number[]): number {
   let n = 1;
   for (const d of dims) n *= d;
@@ -88,6 +95,7 @@ export function registryWithLimits(registry: OpRegistry, limits: RuntimeLimits):
       ...config,
       prepare(ctx: OpContext): PreparedOp {
         const guarded: OpContext = Object.create(ctx);
+        (guarded as { [TENSOR_ELEMENT_LIMIT]?: number })[TENSOR_ELEMENT_LIMIT] = max; // for shape-checks.ts
         guarded.workspace = ((key: string, dtype: never, length: number) => {
           if (length > max) throw new ResourceLimitError('maxTensorElements', length, max, `workspace '${key}' elements`);
           return ctx.workspace(key, dtype, length);

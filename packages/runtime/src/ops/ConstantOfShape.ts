@@ -1,6 +1,7 @@
 import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { toNumbers } from '../tensor.js';
+import { requireDims } from '../shape-checks.js';
 
 export const constantOfShapeConfig: OpConfig = {
   opType: 'ConstantOfShape',
@@ -8,7 +9,7 @@ export const constantOfShapeConfig: OpConfig = {
   minOpset: 9,
   maxOpset: LATEST_OPSET,
   prepare(ctx) {
-    const dims = toNumbers(ctx.value(0));
+    const dims = requireDims(ctx, toNumbers(ctx.value(0)), 'input');
     if (dims.some((d) => d < 0)) ctx.fail(`negative dimension in [${dims.join(', ')}]`);
     const v = ctx.attrs.tensor('value');
     const dtype = v?.dtype ?? 'float32';

@@ -5,6 +5,7 @@ import { convGeometry, type ConvGeometry } from './conv-geometry.js';
 import { createConv2d, type Conv2d } from '@octet/kernels';
 import { gemmTS } from './gemm-ts.js';
 import { inputPtr, outputPtr } from './wasm-ptr.js';
+import { requireGroup } from '../shape-checks.js';
 
 // Conv as im2col + GEMM per group (N-d), with a direct loop for depthwise 2-D and no im2col at
 // all for 1×1 stride-1 unpadded convolutions.
@@ -24,6 +25,7 @@ export function prepareConv(ctx: OpContext, clamp?: readonly [number, number]): 
   const [batch, c] = x.dims;
   const m = w.dims[0];
   const group = ctx.attrs.int('group', 1);
+  requireGroup(ctx, group);
   const cg = c / group;
   if (!Number.isInteger(cg) || w.dims[1] !== cg || m % group !== 0) {
     ctx.fail(`weights [${w.dims.join(', ')}] do not match input channels ${c} with group ${group}`);
@@ -67,11 +69,14 @@ export function prepareConv(ctx: OpContext, clamp?: readonly [number, number]): 
     }
     const cv = conv;
     const [H, W] = two(geo.inSpatial, 1);
-    const scratch = ctx.scratchPtr('conv2d', cv.scratchBytes(H, W));
+    const bytes = cv.scratchBytes(H, W);
+    const scratch = ctx.scratchPtr('conv2d', bytes);
+    // one scratch region per extra thread: the kernel then splits output channels across the pool
+    const threadScratch = Array.from({ length: (kern.pool?.size ?? 1) - 1 }, (_, t) => ctx.scratchPtr(`conv2d-t${t + 1}`, bytes));
     const xp = inputPtr(ctx, 0);
     return {
       outputs: [{ dtype: 'float32', dims: [batch, m, ...geo.outSpatial] }],
-      run: (inputs, outputs) => cv.runInto(xp(inputs[0]), outputPtr(outputs[0]), batch, H, W, scratch),
+      run: (inputs, outputs) => cv.runInto(xp(inputs[0]), outputPtr(outputs[0]), batch, H, W, scratch, threadScratch),
     };
   }
   const col = pointwise || depthwise2d ? undefined : (ctx.workspace('im2col', 'float32', ck * outPlane) as Float32Array);

@@ -2,6 +2,7 @@ import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { sizeOf } from '../tensor.js';
 import { gemmTS, transpose2d } from './gemm-ts.js';
+import { requireDims, requireWindow } from '../shape-checks.js';
 
 // ConvTranspose as GEMM (Wᵀ·X per group, K·M/g rows) followed by a col2im scatter (N-d).
 export const convTransposeConfig: OpConfig = {
@@ -28,6 +29,7 @@ export const convTransposeConfig: OpConfig = {
     const outPad = a.has('output_padding') ? [...a.ints('output_padding')] : new Array<number>(r).fill(0);
     const autoPad = a.string('auto_pad', 'NOTSET');
     let pads = a.has('pads') ? [...a.ints('pads')] : new Array<number>(2 * r).fill(0);
+    requireWindow(ctx, r, { group: [group], kernel_shape: kernel, strides, dilations: dil, pads, output_padding: outPad });
     let outSp: number[];
     const full = inSp.map((d, i) => strides[i] * (d - 1) + outPad[i] + (kernel[i] - 1) * dil[i] + 1);
     let target: number[] | undefined = a.has('output_shape') ? [...a.ints('output_shape')] : undefined;
@@ -46,6 +48,7 @@ export const convTransposeConfig: OpConfig = {
       if (autoPad === 'VALID') pads = new Array<number>(2 * r).fill(0);
       outSp = full.map((f, i) => f - pads[i] - pads[i + r]);
     }
+    requireDims(ctx, outSp, 'output_shape/pads');
     const inPlane = sizeOf(inSp);
     const outPlane = sizeOf(outSp);
     const kSize = sizeOf(kernel);

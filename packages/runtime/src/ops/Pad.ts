@@ -2,6 +2,7 @@ import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { normalizeAxis, stridesOf } from '../shape-utils.js';
 import { sizeOf, toNumbers } from '../tensor.js';
+import { requireDims, requireIntegers } from '../shape-checks.js';
 
 export const padConfig: OpConfig = {
   opType: 'Pad',
@@ -34,7 +35,8 @@ export const padConfig: OpConfig = {
       before[a] = raw[k];
       after[a] = raw[k + axes.length];
     });
-    const dims = x.dims.map((d, i) => d + before[i] + after[i]);
+    requireIntegers(ctx, { pads: raw });
+    const dims = requireDims(ctx, x.dims.map((d, i) => d + before[i] + after[i]), 'pads');
     if (dims.some((d) => d < 0)) ctx.fail(`pads [${raw.join(', ')}] give a negative dimension`);
     const inStrides = stridesOf(x.dims);
     const size = sizeOf(dims);

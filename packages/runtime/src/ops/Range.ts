@@ -1,6 +1,7 @@
 import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { readNumber, writeNumbers } from '../tensor.js';
+import { requireDims } from '../shape-checks.js';
 
 export const rangeConfig: OpConfig = {
   opType: 'Range',
@@ -14,11 +15,11 @@ export const rangeConfig: OpConfig = {
     const limit = readNumber(ctx.value(1), 0);
     const delta = readNumber(ctx.value(2), 0);
     if (delta === 0) ctx.fail('delta is 0');
-    const n = Math.max(Math.ceil((limit - start) / delta), 0);
-    const values = Array.from({ length: n }, (_, i) => start + i * delta);
+    const [n] = requireDims(ctx, [Math.max(Math.ceil((limit - start) / delta), 0)], 'start/limit/delta');
+    let values: number[] | undefined; // made at the first run, after the size passed the limits
     return {
       outputs: [{ dtype: t.dtype, dims: [n] }],
-      run: (_i, o) => writeNumbers(o[0].data, values),
+      run: (_i, o) => writeNumbers(o[0].data, (values ??= Array.from({ length: n }, (_, i) => start + i * delta))),
     };
   },
 };

@@ -2,6 +2,7 @@ import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { sizeOf, toNumbers } from '../tensor.js';
 import { copyIfDistinct } from './copy.js';
+import { requireIntegers } from '../shape-checks.js';
 
 export const reshapeConfig: OpConfig = {
   opType: 'Reshape',
@@ -11,6 +12,7 @@ export const reshapeConfig: OpConfig = {
   prepare(ctx) {
     const x = ctx.input(0);
     const shape = toNumbers(ctx.value(1));
+    requireIntegers(ctx, { shape });
     const allowzero = ctx.opset >= 14 ? ctx.attrs.int('allowzero', 0) : 0;
     const dims = shape.map((d, i) => (d === 0 && !allowzero ? x.dims[i] : d));
     const minus = dims.filter((d) => d === -1).length;

@@ -2,6 +2,7 @@ import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig, OpContext, PreparedOp } from '../op-registry.js';
 import { normalizeAxis, stridesOf } from '../shape-utils.js';
 import { sizeOf, toNumbers } from '../tensor.js';
+import { requireDims } from '../shape-checks.js';
 
 // Resize as a separable tensor product of per-axis taps (ONNX reference semantics): every
 // output coordinate on every axis gets its input indices (edge-clamped) and weights once per
@@ -134,6 +135,7 @@ function prepareResize(ctx: OpContext, attributeScales?: number[]): PreparedOp {
     axes.forEach((ax, i) => (scales[ax] = scalesIn![i]));
     for (let i = 0; i < r; i++) outDims[i] = Math.floor(scales[i] * x.dims[i]);
   }
+  requireDims(ctx, outDims, sizesIn ? 'sizes' : 'scales');
   const roi = new Array<number>(2 * r);
   for (let i = 0; i < r; i++) {
     roi[i] = 0;

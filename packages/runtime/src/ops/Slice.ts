@@ -2,6 +2,7 @@ import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { normalizeAxis, stridesOf } from '../shape-utils.js';
 import { sizeOf, toNumbers } from '../tensor.js';
+import { requireIntegers } from '../shape-checks.js';
 
 export const sliceConfig: OpConfig = {
   opType: 'Slice',
@@ -23,6 +24,7 @@ export const sliceConfig: OpConfig = {
       axes = ctx.hasInput(3) ? toNumbers(ctx.value(3)) : starts.map((_, i) => i);
       steps = ctx.hasInput(4) ? toNumbers(ctx.value(4)) : starts.map(() => 1);
     }
+    requireIntegers(ctx, { starts, ends, axes, steps }, { length: axes.length });
     const begin = new Array<number>(r).fill(0);
     const step = new Array<number>(r).fill(1);
     const dims = [...x.dims];

@@ -2,6 +2,7 @@ import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { stridesOf } from '../shape-utils.js';
 import { sizeOf, toNumbers } from '../tensor.js';
+import { requireDims } from '../shape-checks.js';
 
 export const tileConfig: OpConfig = {
   opType: 'Tile',
@@ -14,7 +15,7 @@ export const tileConfig: OpConfig = {
     const r = x.dims.length;
     if (reps.length !== r) ctx.fail(`repeats has ${reps.length} entries for rank ${r}`);
     if (reps.some((v) => v < 0)) ctx.fail(`negative repeats [${reps.join(', ')}]`);
-    const dims = x.dims.map((d, i) => d * reps[i]);
+    const dims = requireDims(ctx, x.dims.map((d, i) => d * reps[i]), 'repeats');
     const inStrides = stridesOf(x.dims);
     const size = sizeOf(dims);
     const counter = new Int32Array(r);

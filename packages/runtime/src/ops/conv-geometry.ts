@@ -2,6 +2,7 @@
 // explicit begin/end pads resolved from the attributes (auto_pad included).
 
 import type { OpContext } from '../op-registry.js';
+import { requireWindow } from '../shape-checks.js';
 
 export interface ConvGeometry {
   kernel: number[];
@@ -19,6 +20,7 @@ export function convGeometry(ctx: OpContext, inSpatial: readonly number[], kerne
   const dilations = ctx.attrs.has('dilations') ? [...ctx.attrs.ints('dilations')] : new Array<number>(r).fill(1);
   const autoPad = ctx.attrs.string('auto_pad', 'NOTSET');
   let pads = ctx.attrs.has('pads') ? [...ctx.attrs.ints('pads')] : new Array<number>(2 * r).fill(0);
+  requireWindow(ctx, r, { kernel_shape: kernel, strides, dilations, pads });
   if (strides.length !== r || dilations.length !== r || pads.length !== 2 * r) {
     ctx.fail(`strides/dilations/pads do not match ${r} spatial axes`);
   }
