@@ -158,6 +158,7 @@ describe.each(PATHS)('integer convolution ops (%s)', (_label, opts) => {
     { name: 'depthwise on a narrow plane, batch 5, strided', xd: [5, 11, 4, 3], wd: [11, 1, 3, 3], group: 11, strides: [2, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
     { name: 'depthwise on a narrow plane, dilated, asymmetric pads', xd: [3, 17, 5, 5], wd: [17, 1, 3, 3], group: 17, strides: [1, 1], pads: [2, 1, 0, 2], dilations: [2, 2] },
     { name: '1×1 on a plane smaller than the batch', xd: [6, 5, 2, 1], wd: [7, 5, 1, 1], group: 1, strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1] },
+    { name: 'depthwise on a wide plane, batch 3 as planes', xd: [3, 6, 9, 10], wd: [6, 1, 3, 3], group: 6, strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
     { name: '1×1 on a 1×1 plane', xd: [4, 9, 1, 1], wd: [10, 9, 1, 1], group: 1, strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1] },
   ];
   for (const c of cases) {

@@ -63,15 +63,21 @@ export function prepareIntegerConv(ctx: OpContext, xDims: readonly number[], spe
     if (depthwise && oW < 8 && (output === 'u8' || output === 's8')) {
       return depthwiseChannelsLast(ctx, k, spec, { N, C, H, W, oH, oW, kH, kW, sH, sW, dH, dW, pT, pL, outDims });
     }
-    const conv = cachedQConv(ctx, k, spec, `qconv:${C}x${H}x${W}`, { C, H, W, M, kH, kW, group, sH, sW, dH, dW, pT, pL, pB, pR });
+    // A depthwise batch is one depthwise conv over N·C planes (weights repeated per image): one
+    // kernel call that the thread pool splits by planes, instead of one call per image.
+    const planes = depthwise && N > 1 ? N : 1;
+    const conv = planes > 1
+      ? cachedQConv(ctx, k, repeatChannels(spec, planes), `qconv-batch:${N}x${C}x${H}x${W}`, { C: N * C, H, W, M: N * C, kH, kW, group: N * C, sH, sW, dH, dW, pT, pL, pB, pR })
+      : cachedQConv(ctx, k, spec, `qconv:${C}x${H}x${W}`, { C, H, W, M, kH, kW, group, sH, sW, dH, dW, pT, pL, pB, pR });
+    const runN = N / planes;
     const io = ioPointers(ctx, k, N * inSize, N * outSize * elementBytes(output));
     // one run now, so the kernels size their own buffers for this batch (a run never grows memory)
-    conv.run({ N, x: io.x(new Uint8Array(0)), y: io.y(new Uint8Array(0)) });
+    conv.run({ N: runN, x: io.x(new Uint8Array(0)), y: io.y(new Uint8Array(0)) });
     return {
       outDims,
       onKernels: true,
       run(x, y, za) {
-        conv.run({ N, x: io.x(x), y: io.y(y), activationZeroPoint: za });
+        conv.run({ N: runN, x: io.x(x), y: io.y(y), activationZeroPoint: za });
         io.done(y, N * outSize);
       },
     };
@@ -143,6 +149,26 @@ export function kernelQuantization(spec: IntegerConvSpec) {
     outputMax: spec.outputMax,
     bias: spec.bias,
     biasF32: spec.biasF32,
+  };
+}
+
+/** A depthwise spec with every per-channel value repeated `times` (the batch as extra channels). */
+function repeatChannels(spec: IntegerConvSpec, times: number): IntegerConvSpec {
+  const rep = <T extends ArrayLike<number>>(a: T | undefined, make: (n: number) => T & { set(v: ArrayLike<number>, at: number): void }): T | undefined => {
+    if (a === undefined || a.length <= 1) return a;
+    const out = make(a.length * times);
+    for (let i = 0; i < times; i++) out.set(a, i * a.length);
+    return out;
+  };
+  const weights = spec.weights instanceof Int8Array ? rep(spec.weights, (n) => new Int8Array(n)) : rep(spec.weights, (n) => new Uint8Array(n));
+  return {
+    ...spec,
+    weights: weights!,
+    weightDims: [spec.weightDims[0] * times, ...spec.weightDims.slice(1)],
+    weightZeroPoint: rep(Float64Array.from(spec.weightZeroPoint), (n) => new Float64Array(n))!,
+    scale: rep(spec.scale, (n) => new Float32Array(n)),
+    bias: rep(spec.bias, (n) => new Int32Array(n)),
+    biasF32: rep(spec.biasF32, (n) => new Float32Array(n)),
   };
 }
 
