@@ -208,4 +208,21 @@ describe('playground in Chromium', () => {
       await page.close();
     }
   }, 2 * WAIT);
+
+  it('cancels a running job (the worker is replaced) and is ready again', async () => {
+    const { page, errors } = await openPage();
+    try {
+      await page.selectOption('#model-select', 'mobilenetv2_digits');
+      await page.click('#quantize');
+      await page.waitForFunction(() => document.body.dataset.state === 'running', undefined, { timeout: WAIT });
+      await page.click('#cancel');
+      expect(await page.textContent('#status')).toBe('Cancelled.');
+      await page.waitForFunction(() => document.body.dataset.state === 'idle', undefined, { timeout: WAIT });
+      expect(await page.isEnabled('#quantize')).toBe(true);
+      expect(await page.isHidden('#cancel')).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 2 * WAIT);
 });

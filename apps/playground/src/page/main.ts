@@ -5,7 +5,7 @@ import { change, kib, metricValue, ms } from './format.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+let worker: Worker;
 const send = (m: ToWorker, transfer: Transferable[] = []) => worker.postMessage(m, transfer);
 
 let dropped: { name: string; bytes: ArrayBuffer } | undefined;
@@ -21,6 +21,7 @@ function setStatus(text: string, error = false): void {
 function setBusy(b: boolean): void {
   busy = b;
   $<HTMLButtonElement>('quantize').disabled = b;
+  $('cancel').hidden = !b;
   document.body.dataset.state = b ? 'running' : 'idle';
 }
 
@@ -120,7 +121,7 @@ function start(): void {
   send({ type: 'quantize', model, settings: settings() }, model.kind === 'file' ? [model.bytes] : []);
 }
 
-worker.onmessage = (e: MessageEvent<FromWorker>) => {
+function onMessage(e: MessageEvent<FromWorker>): void {
   const m = e.data;
   switch (m.type) {
     case 'env': {
@@ -147,15 +148,32 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       document.body.dataset.state = 'error';
       break;
   }
-};
-worker.onerror = (e) => {
-  setStatus(`The worker failed: ${e.message}`, true);
+}
+
+/** A fresh worker (at start, and after Cancel: terminating is the only way to stop a running job). */
+function startWorker(): void {
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = onMessage;
+  worker.onerror = (e) => {
+    setStatus(`The worker failed: ${e.message}`, true);
+    setBusy(false);
+    document.body.dataset.state = 'error';
+  };
+  document.body.dataset.state = 'loading';
+  $<HTMLButtonElement>('quantize').disabled = true;
+  send({ type: 'env' });
+}
+
+function cancel(): void {
+  if (!busy) return;
+  worker.terminate();
   setBusy(false);
-  document.body.dataset.state = 'error';
-};
+  setStatus('Cancelled.');
+  startWorker();
+}
 
 initModels();
 initDrop();
 $('quantize').addEventListener('click', start);
-document.body.dataset.state = 'loading';
-send({ type: 'env' });
+$('cancel').addEventListener('click', cancel);
+startWorker();
