@@ -8,7 +8,7 @@
 //   node benchmarks/run-all.mjs --aggregate-only rebuild latest.* from the results already there
 // Other arguments are passed to every suite. Needs `npm run build` (root `npm run bench` does it).
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -33,6 +33,28 @@ const QUICK = {
   quantizer: null,
 };
 
+// One suite in its own process, output shown as it comes; the last error line is kept for the table.
+function runSuite(script, args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--expose-gc', script, ...args], { stdio: ['ignore', 'inherit', 'pipe'] });
+    let tail = '';
+    child.stderr.on('data', (chunk) => {
+      process.stderr.write(chunk);
+      tail = (tail + chunk.toString()).slice(-8192);
+    });
+    // 90 minutes is far beyond any suite's full run: a hang must not block the whole bench.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90 * 60_000);
+    const done = (code, signal, error) => {
+      clearTimeout(timer);
+      const lines = tail.split('\n').map((l) => l.trim()).filter(Boolean);
+      const reason = error?.message ?? lines.find((l) => /^\w*Error\b/.test(l)) ?? lines.at(-1);
+      resolve({ code, signal, reason: code === 0 ? undefined : reason?.slice(0, 200) });
+    };
+    child.on('error', (e) => done(null, null, e));
+    child.on('close', (code, signal) => done(code, signal));
+  });
+}
+
 let runs;
 if (!aggregateOnly) {
   runs = {};
@@ -50,13 +72,12 @@ if (!aggregateOnly) {
     const args = [...(quick ? (QUICK[suite.name] ?? []) : []), ...passThrough];
     console.log(`\n## ${suite.name} ${args.join(' ')}`);
     const startedAt = new Date();
-    // 90 minutes is far beyond any suite's full run: a hang must not block the whole bench.
-    const r = spawnSync(process.execPath, ['--expose-gc', script, ...args], { stdio: 'inherit', timeout: 90 * 60_000 });
+    const r = await runSuite(script, args);
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
     runs[suite.name] =
-      r.status === 0
+      r.code === 0
         ? { state: 'ok', exitCode: 0, seconds, startedAt: startedAt.toISOString() }
-        : { state: 'failed', exitCode: r.status, signal: r.signal, seconds, startedAt: startedAt.toISOString(), ...(r.error ? { reason: r.error.message } : {}) };
+        : { state: 'failed', exitCode: r.code, signal: r.signal, seconds, startedAt: startedAt.toISOString(), ...(r.reason ? { reason: r.reason } : {}) };
   }
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, 'runs.json'), JSON.stringify({ date: new Date().toISOString(), quick, runs }, null, 1));
