@@ -4,6 +4,7 @@
 import type { GraphPattern } from '../op-registry.js';
 import { dqMatMulNBitsPattern } from './dq-matmul-nbits.js';
 import { dynamicMatMulPattern } from './dynamic-matmul.js';
+import { foldTransposeMatMulPattern } from './fold-transpose-matmul.js';
 import { qdqFusionPattern } from './qdq-fusion.js';
 
-export const graphPatterns: readonly GraphPattern[] = [dqMatMulNBitsPattern, qdqFusionPattern, dynamicMatMulPattern];
+export const graphPatterns: readonly GraphPattern[] = [dqMatMulNBitsPattern, qdqFusionPattern, dynamicMatMulPattern, foldTransposeMatMulPattern];

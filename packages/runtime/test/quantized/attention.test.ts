@@ -4,6 +4,9 @@
 import { loadKernels, type Kernels } from '@octet/kernels';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TensorValue } from '../../src/index.js';
+import { compileGraph } from '../../src/compile.js';
+import { defaultRegistry } from '../../src/register-all-ops.js';
+import { buildGraph } from './op-harness.js';
 import { rng, runGraph, t, type GraphSpec } from './op-harness.js';
 import { refAcc, refRequant } from './reference.js';
 
@@ -132,4 +135,66 @@ describe('QLinearSoftmax on the kernels', () => {
       expect(onKernels).toEqual(out0(runGraph(spec)));
     });
   }
+});
+
+describe('Transposes folded into the integer matmul of two activations', () => {
+  // Multi-head attention's layout: Q, K, V as [B, T, H, D]; scores = Q·Kᵀ per head, ctx = P·V per
+  // head, written back as [B, T, H, D].
+  const [B, T, H, D] = [2, 11, 3, 20];
+  const r = rng(99);
+  const q8 = (dims: number[]) => t('uint8', dims, r.ints(dims.reduce((p, d) => p * d, 1), 0, 255));
+  const consts = {
+    s: t('float32', [], [0.05]), z: t('uint8', [], [128]), sy: t('float32', [], [0.7]), zy: t('uint8', [], [100]),
+    sp: t('float32', [], [1 / 255]), zp: t('uint8', [], [0]), so: t('float32', [], [0.04]), zo: t('uint8', [], [120]),
+  };
+  const spec: GraphSpec = {
+    nodes: [
+      { op: 'Transpose', inputs: ['q'], outputs: ['qt'], attrs: { perm: [0, 2, 1, 3] } },
+      { op: 'Transpose', inputs: ['k'], outputs: ['kt'], attrs: { perm: [0, 2, 3, 1] } },
+      { op: 'Transpose', inputs: ['v'], outputs: ['vt'], attrs: { perm: [0, 2, 1, 3] } },
+      { op: 'QLinearMatMul', inputs: ['qt', 's', 'z', 'kt', 's', 'z', 'sy', 'zy'], outputs: ['scores'] },
+      { op: 'QLinearMatMul', inputs: ['p', 'sp', 'zp', 'vt', 's', 'z', 'so', 'zo'], outputs: ['ctx'] },
+      { op: 'Transpose', inputs: ['ctx'], outputs: ['y'], attrs: { perm: [0, 2, 1, 3] } },
+    ],
+    feeds: { q: q8([B, T, H, D]), k: q8([B, T, H, D]), v: q8([B, T, H, D]), p: q8([B, H, T, T]) },
+    consts,
+    outputs: ['scores', 'y'],
+  };
+
+  it('removes the four Transposes on the kernels', () => {
+    const compiled = compileGraph(buildGraph(spec), { registry: defaultRegistry(), kernels });
+    expect(compiled.nodes.map((n) => n.node.opType)).toEqual(['QLinearMatMul', 'QLinearMatMul']);
+  });
+
+  it('gives the unfused graph\'s results bit for bit, and the reference', () => {
+    const fused = runGraph(spec, { kernels });
+    const plain = runGraph(spec);
+    expect(out0(fused, 'scores')).toEqual(out0(plain, 'scores'));
+    expect(out0(fused, 'y')).toEqual(out0(plain, 'y'));
+    expect(fused.y.dims).toEqual([B, T, H, D]);
+    // reference for one head of the scores
+    const Q = Array.from(spec.feeds.q.data as Uint8Array);
+    const K = Array.from(spec.feeds.k.data as Uint8Array);
+    const [b, h] = [1, 2];
+    const qh = Array.from({ length: T * D }, (_, i) => Q[((b * T + Math.floor(i / D)) * H + h) * D + (i % D)]);
+    const khT = Array.from({ length: D * T }, (_, i) => K[((b * T + (i % T)) * H + h) * D + Math.floor(i / T)]);
+    const sc = f32(f32(f32(0.05) * f32(0.05)) / f32(0.7));
+    const want = refAcc(T, D, T, qh, 128, khT, [128]).map((acc) => refRequant(acc, sc, 100, 0, 255));
+    const off = (b * H + h) * T * T;
+    expect(out0(fused, 'scores').slice(off, off + T * T)).toEqual(want);
+  });
+
+  it('the TypeScript path honours the folded permutations too (eager planning)', () => {
+    const folded: GraphSpec = {
+      ...spec,
+      nodes: [
+        { op: 'QLinearMatMul', domain: 'ai.octet', inputs: ['q', 's', 'z', 'k', 's', 'z', 'sy', 'zy'], outputs: ['scores'], attrs: { octet_perm_a: [0, 2, 1, 3], octet_perm_b: [0, 2, 3, 1] } },
+        { op: 'QLinearMatMul', domain: 'ai.octet', inputs: ['p', 'sp', 'zp', 'v', 's', 'z', 'so', 'zo'], outputs: ['y'], attrs: { octet_perm_b: [0, 2, 1, 3], octet_perm_y: [0, 2, 1, 3] } },
+      ],
+    };
+    const plain = runGraph(spec);
+    const ts = runGraph(folded);
+    expect(out0(ts, 'scores')).toEqual(out0(plain, 'scores'));
+    expect(out0(ts, 'y')).toEqual(out0(plain, 'y'));
+  });
 });

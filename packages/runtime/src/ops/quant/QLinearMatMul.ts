@@ -33,6 +33,9 @@ export const qLinearMatMulConfig: OpConfig = {
       a,
       b,
       bConst,
+      aPerm: ctx.attrs.has('octet_perm_a') ? ctx.attrs.ints('octet_perm_a') : undefined,
+      bPerm: ctx.attrs.has('octet_perm_b') ? ctx.attrs.ints('octet_perm_b') : undefined,
+      yPerm: ctx.attrs.has('octet_perm_y') ? ctx.attrs.ints('octet_perm_y') : undefined,
       activationZeroPoint: scalarParam(ctx, 2, 'a_zero_point'),
       weightZeroPoint: zb.data.length === 1 ? numbersOf(zb) : perChannel(ctx, zb, N, 'b_zero_point'),
       epilogue: {

@@ -24,9 +24,10 @@ export interface ActivationMatMulSpec {
   readonly N: number;
   readonly a: StridedOperand;
   readonly b: StridedOperand;
-  /** Output batch offsets and row stride (elements); columns are contiguous. */
+  /** Output batch offsets, row and column strides (elements). */
   readonly outOff: Int32Array;
   readonly ldo: number;
+  readonly cso: number;
   readonly output: QOutputType;
   /** u8/s8: sA·sB/sY; f32: sA·sB (one value: activations are per-tensor). */
   readonly scale: number;
@@ -97,7 +98,7 @@ export function createActivationMatMul(ctx: OpContext, k: Kernels, s: Activation
         packA(a + s.a.off[t], M, K, s.a.rs, s.a.cs, xa, zaU, path.mr, pa, rowTerm);
         if (fastPackB) fastPackB(b + s.b.off[t], K, N, s.b.rs, s.b.cs, xb, pb, colsum);
         else packW(b + s.b.off[t], K, N, s.b.rs, s.b.cs, xb, path.kc, esize, pb, colsum);
-        gemm(0, M, 0, N, K, pa, rowTerm, pb, colsum, zbp, o + s.outOff[t] * ob, s.ldo, 1, params);
+        gemm(0, M, 0, N, K, pa, rowTerm, pb, colsum, zbp, o + s.outOff[t] * ob, s.ldo, s.cso, params);
       }
     },
   };

@@ -8,6 +8,10 @@ import { sizeOf, type Tensor, type TypedArray } from '../../tensor.js';
 import { applyEpilogue, createIntegerMatMul, integerGemmTS, type DynamicActivation, type IntegerEpilogue, type IntegerMatMul } from './integer-matmul.js';
 import { createActivationMatMul } from './activation-matmul.js';
 import { inWasm, scratchOf, wasmKernels } from './wasm-bridge.js';
+import type { DType } from '../../tensor.js';
+import type { QOutputType } from '@octet/kernels';
+
+const EPILOGUE_DTYPE: Record<QOutputType, DType> = { u8: 'uint8', s8: 'int8', f32: 'float32', i32: 'int32' };
 
 export interface QuantMatMulSpec {
   readonly a: TensorMeta;
@@ -19,6 +23,18 @@ export interface QuantMatMulSpec {
   /** One value or N. */
   readonly weightZeroPoint: ArrayLike<number>;
   readonly epilogue: IntegerEpilogue;
+  /** A, B read through a transpose, Y written through one (folded Transposes; activations only). */
+  readonly aPerm?: readonly number[];
+  readonly bPerm?: readonly number[];
+  readonly yPerm?: readonly number[];
+}
+
+/** dims and element strides of `dims` viewed through `perm` (output axis i = input axis perm[i]). */
+function permutedView(ctx: OpContext, dims: readonly number[], perm: readonly number[] | undefined, what: string): { dims: number[]; strides: number[] } {
+  const st = stridesOf(dims);
+  if (!perm) return { dims: [...dims], strides: st };
+  if (perm.length !== dims.length || [...perm].sort((x, y) => x - y).some((p, i) => p !== i)) ctx.fail(`${what} perm [${perm.join(', ')}] does not fit rank ${dims.length}`);
+  return { dims: perm.map((p) => dims[p]), strides: perm.map((p) => st[p]) };
 }
 
 export interface PreparedQuantMatMul {
@@ -32,8 +48,12 @@ export interface PreparedQuantMatMul {
 }
 
 export function prepareQuantMatMul(ctx: OpContext, s: QuantMatMulSpec): PreparedQuantMatMul {
-  const ad = s.a.dims.length === 1 ? [1, s.a.dims[0]] : [...s.a.dims];
-  let bd = s.b.dims.length === 1 ? [s.b.dims[0], 1] : [...s.b.dims];
+  const permuted = s.aPerm !== undefined || s.bPerm !== undefined || s.yPerm !== undefined;
+  if (permuted && (s.bConst || s.transposeB || s.a.dims.length < 2 || s.b.dims.length < 2)) ctx.fail('folded transposes need two activations of rank ≥ 2');
+  const av = permutedView(ctx, s.a.dims, s.aPerm, 'A');
+  const bv = permutedView(ctx, s.b.dims, s.bPerm, 'B');
+  const ad = s.a.dims.length === 1 ? [1, s.a.dims[0]] : av.dims;
+  let bd = s.b.dims.length === 1 ? [s.b.dims[0], 1] : bv.dims;
   if (s.transposeB) {
     if (bd.length !== 2) ctx.fail('transposed B must be 2-D');
     bd = [bd[1], bd[0]];
@@ -45,7 +65,12 @@ export function prepareQuantMatMul(ctx: OpContext, s: QuantMatMulSpec): Prepared
   const ab = ad.slice(0, -2);
   const bb = bd.slice(0, -2);
   const batch = broadcastDims(ab, bb);
-  const outDims = [...batch, m, N];
+  const yDims = [...batch, m, N];
+  const yv = permutedView(ctx, yDims, s.yPerm, 'Y');
+  // Element strides of Y's logical axes inside the output (through the folded output transpose).
+  const outStrides = stridesOf(yv.dims);
+  const yStrides = yDims.map((_, j) => (s.yPerm ? outStrides[s.yPerm.indexOf(j)] : outStrides[j]));
+  const outDims = [...yv.dims];
   if (s.a.dims.length === 1) outDims.splice(outDims.length - 2, 1);
   if (s.b.dims.length === 1) outDims.splice(outDims.length - 1, 1);
   if (s.weightZeroPoint.length !== 1 && s.weightZeroPoint.length !== N) ctx.fail(`B zero point has ${s.weightZeroPoint.length} values, expected 1 or ${N}`);
@@ -91,29 +116,40 @@ export function prepareQuantMatMul(ctx: OpContext, s: QuantMatMulSpec): Prepared
     };
   }
 
-  // General: per batch, B read with strides (transposed B needs no copy).
+  // General: per batch, operands and output addressed by strides (transposes need no copy).
   const batches = sizeOf(batch);
   const aOff = new Int32Array(batches);
   const bOff = new Int32Array(batches);
+  const yOff = new Int32Array(batches);
+  const aSt = s.a.dims.length === 1 ? [s.a.dims[0], 1] : av.strides;
+  const bSt = s.b.dims.length === 1 ? [1, 1] : s.transposeB ? [bv.strides[1], bv.strides[0]] : bv.strides;
   const bs = stridesOf(batch);
-  const sa = stridesOf(ab);
-  const sb = stridesOf(bb);
   for (let t = 0; t < batches; t++) {
     let ia = 0;
     let ib = 0;
+    let iy = 0;
     let rem = t;
     for (let q = 0; q < batch.length; q++) {
       const c = Math.floor(rem / bs[q]);
       rem -= c * bs[q];
       const qa = q - (batch.length - ab.length);
       const qb = q - (batch.length - bb.length);
-      if (qa >= 0 && ab[qa] !== 1) ia += c * sa[qa];
-      if (qb >= 0 && bb[qb] !== 1) ib += c * sb[qb];
+      if (qa >= 0 && ab[qa] !== 1) ia += c * aSt[qa];
+      if (qb >= 0 && bb[qb] !== 1) ib += c * bSt[qb];
+      iy += c * yStrides[q];
     }
-    aOff[t] = ia * m * K;
-    bOff[t] = ib * K * N;
+    aOff[t] = ia;
+    bOff[t] = ib;
+    yOff[t] = iy;
   }
-  const [bk, bn] = s.transposeB ? [1, K] : [N, 1];
+  const r = yDims.length;
+  const [ars, acs] = [aSt[aSt.length - 2], aSt[aSt.length - 1]];
+  const [bk, bn] = [bSt[bSt.length - 2], bSt[bSt.length - 1]];
+  const [ldo, cso] = [yStrides[r - 2], yStrides[r - 1]];
+  const aPacked = ars === K && acs === 1;
+  const yPacked = ldo === N && cso === 1;
+  const aTile = aPacked ? undefined : (ctx.workspace('a-tile', s.a.dtype, m * K) as Int8Array | Uint8Array);
+  const yTile = yPacked ? undefined : ctx.workspace('y-tile', EPILOGUE_DTYPE[e.output], m * N);
   const acc = ctx.workspace('acc', 'int32', m * N) as Int32Array;
   const constB = s.bConst?.data;
   const zb = s.weightZeroPoint;
@@ -122,8 +158,20 @@ export function prepareQuantMatMul(ctx: OpContext, s: QuantMatMulSpec): Prepared
     const B = (constB ?? b)!;
     const za = dyn ? dyn.activationZeroPoint : s.activationZeroPoint;
     for (let t = 0; t < batches; t++) {
-      integerGemmTS(m, K, N, a, aOff[t], za, B as ArrayLike<number>, bOff[t], bk, bn, zb, e.bias, acc);
-      applyEpilogue(acc, m, N, e, out, t * m * N, dyn?.scale);
+      let A: ArrayLike<number> = a;
+      let ao = aOff[t];
+      if (aTile) {
+        for (let i = 0; i < m; i++) for (let kk = 0; kk < K; kk++) aTile[i * K + kk] = a[ao + i * ars + kk * acs];
+        A = aTile;
+        ao = 0;
+      }
+      integerGemmTS(m, K, N, A, ao, za, B as ArrayLike<number>, bOff[t], bk, bn, zb, e.bias, acc);
+      if (!yTile) {
+        applyEpilogue(acc, m, N, e, out, yOff[t], dyn?.scale);
+        continue;
+      }
+      applyEpilogue(acc, m, N, e, yTile, 0, dyn?.scale);
+      for (let i = 0; i < m; i++) for (let n = 0; n < N; n++) out[yOff[t] + i * ldo + n * cso] = yTile[i * N + n];
     }
   };
   // Two activations on the kernels: the integer GEMM with B packed at run time, per batch.
@@ -133,17 +181,16 @@ export function prepareQuantMatMul(ctx: OpContext, s: QuantMatMulSpec): Prepared
   const is8 = (t: string) => t === 'int8' || t === 'uint8';
   const scalarScale = !e.scale || e.scale.length === 1;
   if (k && !constB && !zbPer && !e.bias && !e.biasF32 && scalarScale && is8(aType) && is8(bType) && m > 0 && N > 0 && K > 0) {
-    const outOff = new Int32Array(batches);
-    for (let t = 0; t < batches; t++) outOff[t] = t * m * N;
     const amm = createActivationMatMul(ctx, k, {
       batches,
       M: m,
       K,
       N,
-      a: { off: aOff, rs: K, cs: 1, signed: aType === 'int8' },
+      a: { off: aOff, rs: ars, cs: acs, signed: aType === 'int8' },
       b: { off: bOff, rs: bk, cs: bn, signed: bType === 'int8' },
-      outOff,
-      ldo: N,
+      outOff: yOff,
+      ldo,
+      cso,
       output: e.output,
       scale: e.scale ? e.scale[0] : 1,
       outputZeroPoint: e.outputZeroPoint,
