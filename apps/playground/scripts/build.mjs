@@ -53,6 +53,9 @@ function options(out, { dev, fromSource }) {
       ...common,
       entryPoints: { app: 'src/page/main.ts', worker: 'src/worker/worker.ts' },
       outdir: join(out, 'public'),
+      // Shared code and the lazily imported report renderer become chunk-*.js files.
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
       platform: 'browser',
       target: BROWSER_TARGET,
       // Node-only branches of the kernels loader sit behind runtime checks; never loaded in browsers.

@@ -56,6 +56,13 @@ function initDrop(): void {
     const file = e.dataTransfer?.files[0];
     if (file) void takeFile(file);
   });
+  // The zone is focusable: Enter or Space opens the file picker, as a click on "choose one" does.
+  zone.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      $('file-input').click();
+    }
+  });
   $<HTMLInputElement>('file-input').addEventListener('change', (e) => {
     const file = (e.target as HTMLInputElement).files?.[0];
     if (file) void takeFile(file);

@@ -3,7 +3,6 @@
 // measure per-layer error, and render @octet/report's page.
 import { decodeModelProto, encodeModelProto } from '@octet/onnx';
 import { compareLayers, createOctetExecutor, quantize, type CalibrationData, type ModelExecutor, type QuantizeOptions } from '@octet/quantizer';
-import { outputStats, renderReport } from '@octet/report';
 import { createWebSession, defaultThreads, loadWebKernels, type Session } from '@octet/runtime-web';
 import { BUNDLED_MODELS, type BundledFile, type Environment, type ModelChoice, type PlaygroundResult, type QuantizeSettings } from '../shared/protocol.js';
 import { fetchBytes, fetchTensor, randomFeeds, sliceFeeds, type Feeds } from './data.js';
@@ -138,6 +137,9 @@ export async function runPlayground(choice: ModelChoice, settings: QuantizeSetti
   progress('per-layer error');
   const layers = await compareLayers(w.bytes, int8, w.kind === 'bundled' ? w.evalBatches[0]! : w.evalBatches, { executor, maxSamples: 64 });
 
+  // @octet/report (Vega, Vega-Lite: most of the worker's code) loads only now, as its own chunk,
+  // so the worker starts fast.
+  const { outputStats, renderReport } = await import('@octet/report');
   const agreement = outputStats(floatOut, quantOut);
   const warnings = [
     ...report.warnings,
