@@ -24,17 +24,20 @@ export interface NodeState {
 
 /** Frees everything the nodes put on the WASM heap (session dispose). */
 export function disposeNodes(compiled: CompiledModel): void {
-  const k = compiled.kernels;
-  for (const st of compiled.nodes) {
-    for (const fn of st.heap.disposers) fn();
-    if (k) {
-      for (const { ptr } of st.heap.scratch.values()) k.heap.free(ptr);
-      for (const ptr of st.heap.constants.values()) k.heap.free(ptr);
-    }
-    st.heap.scratch.clear();
-    st.heap.constants.clear();
-    st.heap.disposers.length = 0;
+  for (const st of compiled.nodes) disposeNodeHeap(st, compiled.kernels);
+}
+
+/** Frees what one node put on the WASM heap (its kernel objects, scratch and constant copies). */
+function disposeNodeHeap(st: NodeState, k: KernelProvider | undefined): void {
+  for (const fn of st.heap.disposers) fn();
+  if (k) {
+    for (const { ptr } of st.heap.scratch.values()) k.heap.free(ptr);
+    for (const ptr of st.heap.constants.values()) k.heap.free(ptr);
   }
+  st.heap.scratch.clear();
+  st.heap.constants.clear();
+  st.heap.disposers.length = 0;
+  st.cache.clear();
 }
 
 export interface CompiledModel {
@@ -109,6 +112,8 @@ export function compileGraph(source: RuntimeGraph, options: CompileOptions): Com
       state.node.outputs.forEach((name, k) => {
         if (name !== '') constants.set(name, outputs[k]);
       });
+      // a folded node never runs again: free its WASM heap now (its outputs are plain arrays)
+      disposeNodeHeap(state, options.kernels);
     } else {
       remaining.push(state);
     }

@@ -249,6 +249,8 @@ function buildPlanIn(
           e.calls++;
           profile.nodes.set(n.name, e);
         } else runNode(step.state, step.prepared, step.inputs as Tensor[], step.outputs);
+        // an op that grew the WebAssembly memory detached every view: re-make them before the next step
+        if (arena.buffer() !== boundBuffer) rebind();
       }
       return outputSlots.map(copyTensor);
     },
