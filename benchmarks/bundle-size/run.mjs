@@ -85,11 +85,23 @@ async function bundleApp(app, outdir) {
     logLevel: 'error',
   });
   const files = {};
-  for (const out of Object.keys(r.metafile.outputs)) {
+  const byPackage = {};
+  for (const [out, meta] of Object.entries(r.metafile.outputs)) {
     const name = out.split('/').pop();
     files[`/${name}`] = join(outdir, name);
+    for (const [input, { bytesInOutput }] of Object.entries(meta.inputs)) byPackage[packageOf(input)] = (byPackage[packageOf(input)] ?? 0) + bytesInOutput;
   }
-  return files;
+  return { files, byPackage: Object.fromEntries(Object.entries(byPackage).sort((a, b) => b[1] - a[1])) };
+}
+
+// The package a bundled input file belongs to: node_modules/<name> (resolved through workspace
+// links, so @octet/* show as packages/<dir>), or this suite's own app code.
+function packageOf(input) {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  if (m) return m[1];
+  const w = /(?:^|\/)packages\/([^/]+)\//.exec(input);
+  if (w) return `@octet/${w[1]}`;
+  return 'app';
 }
 
 async function loadInChromium(apps) {
@@ -131,7 +143,7 @@ async function loadInChromium(apps) {
 
 const work = mkdtempSync(join(tmpdir(), 'octet-bundle-size-'));
 try {
-  for (const app of APPS) app.files = await bundleApp(app, join(work, app.id));
+  for (const app of APPS) Object.assign(app, await bundleApp(app, join(work, app.id)));
   let chromium = null;
   let fallbackReason = null;
   if (withChromium) {
@@ -153,7 +165,7 @@ try {
       const fs = files.filter((f) => !kind || f.kind === kind);
       return { raw: fs.reduce((a, f) => a + f.raw, 0), gzip: fs.reduce((a, f) => a + f.gzip, 0), brotli: fs.reduce((a, f) => a + f.brotli, 0) };
     };
-    return { id: app.id, label: app.label, executionProvider: app.ep, files, js: total('js'), wasm: total('wasm'), total: total(), ran: chromium?.apps[app.id].result ?? null };
+    return { id: app.id, label: app.label, executionProvider: app.ep, files, jsByPackage: app.byPackage, js: total('js'), wasm: total('wasm'), total: total(), ran: chromium?.apps[app.id].result ?? null };
   });
   const result = {
     suite: 'bundle-size',

@@ -130,6 +130,15 @@ describe('bundle size', () => {
     }
     expect(latest.bundleSize!.measuredIn).toMatch(/fetched by Chromium/);
   });
+
+  it('lists what each package adds to the JS, largest first', () => {
+    const octet = fixture('bundle-size').apps.find((a: { id: string }) => a.id === 'octet');
+    const md = renderMarkdown(buildLatest(allOk(), ctx));
+    const line = md.split('\n').find((l) => l.startsWith(`- ${octet.label}: `))!;
+    const listed = line.slice(`- ${octet.label}: `.length).split(', ');
+    const expected = Object.entries(octet.jsByPackage as Record<string, number>).sort((a, b) => b[1] - a[1]);
+    expect(listed).toEqual(expected.map(([p, n]) => `${p} ${(n / 1024).toFixed(1)} KB`));
+  });
 });
 
 describe('suites that did not deliver', () => {

@@ -17,7 +17,12 @@ export function bundleSizeSection(json: Json): SuiteMethod & { measuredIn: strin
   const rows = arrayField('bundle-size', json, 'apps').map((a, i): BundleRow => {
     if (!isObject(a) || !str(a.id)) throw new SuiteFormatError('bundle-size', `apps[${i}].id`, 'is missing');
     const files = Array.isArray(a.files) ? a.files.flatMap((f) => (isObject(f) && str(f.path) ? [str(f.path)!] : [])) : [];
-    return { id: str(a.id)!, label: str(a.label) ?? str(a.id)!, js: sizes(a.js, `apps[${i}].js`), wasm: sizes(a.wasm, `apps[${i}].wasm`), total: sizes(a.total, `apps[${i}].total`), files };
+    const row: BundleRow = { id: str(a.id)!, label: str(a.label) ?? str(a.id)!, js: sizes(a.js, `apps[${i}].js`), wasm: sizes(a.wasm, `apps[${i}].wasm`), total: sizes(a.total, `apps[${i}].total`), files };
+    if (isObject(a.jsByPackage)) {
+      const parts = Object.entries(a.jsByPackage).flatMap(([k, v]) => (num(v) === undefined ? [] : [[k, num(v)!] as const]));
+      row.jsByPackage = Object.fromEntries(parts.sort((x, y) => y[1] - x[1]));
+    }
+    return row;
   });
   const ref = rows.find((r) => r.id === REFERENCE_APP);
   if (ref) for (const r of rows) r.gzipVsOrtWeb = r.total.gzip / ref.total.gzip;

@@ -137,8 +137,16 @@ export function renderMarkdown(l: Latest, o: MarkdownOptions = {}): string {
         ['app', 'JS raw / gzip / brotli', '.wasm raw / gzip / brotli', 'total gzip', 'total brotli', 'total gzip, % of onnxruntime-web/wasm', 'files'],
         b.rows.map((r) => [r.label, kb(r.js), kb(r.wasm), fmtBytes(r.total.gzip), fmtBytes(r.total.brotli), fmtPercent(r.gzipVsOrtWeb), r.files.join(', ')]),
         ['l', 'r', 'r', 'r', 'r', 'r', 'l'],
-      ) + chartLink(o, 'bundle-size'),
+      ),
     );
+    const breakdown = b.rows.filter((r) => r.jsByPackage && Object.keys(r.jsByPackage).length > 1);
+    if (breakdown.length) {
+      out.push(
+        'JS by package (minified bytes in the bundle, before compression):\n\n' +
+          breakdown.map((r) => `- ${r.label}: ${Object.entries(r.jsByPackage!).map(([p, n]) => `${p} ${fmtBytes(n)}`).join(', ')}`).join('\n'),
+      );
+    }
+    out[out.length - 1] += chartLink(o, 'bundle-size');
   } else out.push(unavailable(l, 'bundle-size'));
 
   out.push(`${h} Quantizer: time and peak memory`);

@@ -85,6 +85,8 @@ export interface BundleRow {
   wasm: Sizes;
   total: Sizes;
   files: string[];
+  /** minified bytes each package contributes to the app's JS (esbuild metafile), largest first */
+  jsByPackage?: Record<string, number>;
   /** this app's total gzip ÷ the reference app's (onnxruntime-web/wasm) */
   gzipVsOrtWeb?: number;
 }
