@@ -13,43 +13,37 @@ function finishRowTerms(rowTerm: usize, m: i32, sum: i32, K: i32, za: i32): void
 
 // Column-major sources (rs = 1: the M rows of a tile are adjacent bytes, as in NCHW activations
 // of a 1×1 convolution or the [K, oH·oW] im2col buffer): two k rows are interleaved with one shuffle
-// and a whole tile's k-pair is stored at once. Full tiles with 8 readable rows only.
+// and a whole 4-row tile's k-pair (16 bytes) is stored at once. Full tiles (mr = 4) only.
 function packTransposedC2(src: usize, m0: i32, K: i32, cs: i32, xorMask: i32, za: i32, dst: usize, rowTerm: usize): void {
   const x8 = i8x16.splat(<i8>xorMask);
   const K2 = (K + 1) >> 1;
-  let lo = i32x4.splat(0);
-  let hi = i32x4.splat(0);
+  let sum = i32x4.splat(0);
   let row = src + <usize>m0;
   let out = dst;
   const rstep = <usize>cs;
   for (let p = 0; p < K2; p++) {
-    const r0 = v128.load64_zero(row);
-    const r1 = 2 * p + 1 < K ? v128.load64_zero(row + rstep) : i8x16.splat(<i8>xorMask);
+    const r0 = v128.load32_zero(row);
+    const r1 = 2 * p + 1 < K ? v128.load32_zero(row + rstep) : i8x16.splat(<i8>xorMask);
     const v = v128.xor(i8x16.shuffle(r0, r1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), x8);
-    const w0 = i16x8.extend_low_i8x16_u(v);
-    const w1 = i16x8.extend_high_i8x16_u(v);
-    v128.store(out, w0);
-    v128.store32_lane(out, w1, 0, 16);
-    lo = i32x4.add(lo, i32x4.extadd_pairwise_i16x8_u(w0));
-    hi = i32x4.add(hi, i32x4.extadd_pairwise_i16x8_u(w1));
+    const w = i16x8.extend_low_i8x16_u(v);
+    v128.store(out, w);
+    sum = i32x4.add(sum, i32x4.extadd_pairwise_i16x8_u(w));
     row += rstep << 1;
-    out += 20;
+    out += 16;
   }
-  const t = i32x4.sub(lo, i32x4.splat(K * za));
-  v128.store(rowTerm + ((<usize>m0) << 2), t);
-  store<i32>(rowTerm + ((<usize>m0) << 2), i32x4.extract_lane(hi, 0) - K * za, 16);
+  v128.store(rowTerm + ((<usize>m0) << 2), i32x4.sub(sum, i32x4.splat(K * za)));
 }
 
 export function qu8_gemm_pack_a_c2(
   src: usize, M: i32, K: i32, rs: i32, cs: i32, xorMask: i32, za: i32, mr: i32, dst: usize, rowTerm: usize,
 ): void {
   const K2 = (K + 1) >> 1;
-  if (rs == 1 && cs != 1 && mr == 5) {
+  if (rs == 1 && cs != 1 && mr == 4) {
     let m = 0;
-    for (; m + 8 <= M; m += 5) packTransposedC2(src, m, K, cs, xorMask, za, dst + (<usize>((m / 5) * K2 * 20)), rowTerm);
+    for (; m + 4 <= M; m += 4) packTransposedC2(src, m, K, cs, xorMask, za, dst + (<usize>((m >> 2) * K2 * 16)), rowTerm);
     if (m >= M) return;
     // the remaining rows: generic path on a shifted source
-    packGenericC2(src + <usize>m, M - m, K, rs, cs, xorMask, za, mr, dst + (<usize>((m / 5) * K2 * 20)), rowTerm + ((<usize>m) << 2));
+    packGenericC2(src + <usize>m, M - m, K, rs, cs, xorMask, za, mr, dst + (<usize>((m >> 2) * K2 * 16)), rowTerm + ((<usize>m) << 2));
     return;
   }
   packGenericC2(src, M, K, rs, cs, xorMask, za, mr, dst, rowTerm);

@@ -45,7 +45,7 @@ export function selectGemmConfig(variant: KernelVariant): GemmConfig {
     // GEMM and GEMV share the int8 k-quad packing: weights are packed once for every M.
     return { large: path('gemm', '6x8c4', true), small: path('gemv', '1x8c4', true), smallMaxM: 1, few: null, fewMaxM: 1 };
   }
-  return { large: path('gemm', '5x8c2', false), small: path('gemv', '1x8c2', false), smallMaxM: 1, few: path('gemv', '3x8c2', false), fewMaxM: 3 };
+  return { large: path('gemm', '4x8c2', false), small: path('gemv', '1x8c2', false), smallMaxM: 1, few: path('gemv', '3x8c2', false), fewMaxM: 3 };
 }
 
 /** The path a GEMM with M rows takes, among those whose weights were packed. */

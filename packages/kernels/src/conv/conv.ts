@@ -38,6 +38,12 @@ export interface QConv {
   /** 'gemm-1x1' | 'im2col-gemm' | 'depthwise' */
   readonly method: string;
   run(args: QConvRunArgs): void;
+  /**
+   * Allocates the per-run scratch (im2col and packed activations; their size depends only on the
+   * shape, not on the batch) now. The constructor already does this, so no `run` allocates or grows
+   * the WASM memory; kept for symmetry with `QGemm.reserve`. Idempotent.
+   */
+  reserve(): void;
   runArrays(N: number, x: Uint8Array | Int8Array): Uint8Array | Int8Array | Float32Array | Int32Array;
   dispose(): void;
 }

@@ -96,6 +96,8 @@ export class QConvImpl implements QConv {
         ),
       );
     }
+    // scratch sized by the shape alone: allocated now so that no run grows the memory
+    this.reserve();
   }
 
   private prepareDepthwise(): void {
@@ -199,11 +201,7 @@ export class QConvImpl implements QConv {
     const Mg = M / g;
     const K = Cg * kH * kW;
     const path = this.ctx.gemmConfig.large;
-    if (this.method === 'im2col-gemm' && this.im2colBytes < oHW * K) {
-      this.ctx.heap.free(this.im2col);
-      this.im2colBytes = oHW * K;
-      this.im2col = this.ctx.heap.alloc(this.im2colBytes);
-    }
+    this.reserve();
     for (let n = 0; n < r.N; n++) {
       for (let gi = 0; gi < g; gi++) {
         const cols = this.groups[gi];
@@ -218,6 +216,21 @@ export class QConvImpl implements QConv {
         dispatchGemm(this.ctx, path, this.output, oHW, Mg, K, this.act, cols, cols.packedFor(path), out, 1, oHW);
       }
     }
+  }
+
+  reserve(): void {
+    if (this.disposed) throw new Error('QConv used after dispose()');
+    if (this.method === 'depthwise') return;
+    const { C, kernelShape: [kH, kW] } = this.o;
+    const oHW = this.oH * this.oW;
+    const K = (C / this.groups.length) * kH * kW;
+    if (this.method === 'im2col-gemm' && this.im2colBytes < oHW * K) {
+      this.ctx.heap.free(this.im2col);
+      this.im2col = 0;
+      this.im2col = this.ctx.heap.alloc(oHW * K);
+      this.im2colBytes = oHW * K;
+    }
+    this.act.reserve(this.ctx.gemmConfig.large, oHW, K);
   }
 
   /** Transposed im2col of one group, split by input channels across the pool's threads. */

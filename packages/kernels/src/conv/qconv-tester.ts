@@ -48,12 +48,16 @@ export function randomConvCase(seed: number, s: ConvShape, over: Partial<Referen
   };
 }
 
-export function runConvCase(k: Kernels, c: ReferenceQConv) {
-  const conv = k.createQConv({
+export function createConvCase(k: Kernels, c: ReferenceQConv) {
+  return k.createQConv({
     C: c.C, H: c.H, W: c.W, M: c.M, kernelShape: c.kernelShape, group: c.group, strides: c.strides, dilations: c.dilations, pads: c.pads,
     weights: c.w, weightZeroPoint: c.wZeroPoint, activationSigned: c.x instanceof Int8Array, activationZeroPoint: c.xZeroPoint,
     output: c.output, scale: c.scale, outputZeroPoint: c.outputZeroPoint, outputMin: c.outputMin, outputMax: c.outputMax, bias: c.bias, biasF32: c.biasF32,
   });
+}
+
+export function runConvCase(k: Kernels, c: ReferenceQConv) {
+  const conv = createConvCase(k, c);
   try {
     return { method: conv.method, got: conv.runArrays(c.N, c.x) };
   } finally {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kernels } from '../kernels.js';
 import { loadKernels } from '../load-kernels.js';
 import { firstMismatch } from '../gemm/qgemm-tester.js';
-import { randomConvCase, referenceQConv, runConvCase, type ConvShape } from './qconv-tester.js';
+import { createConvCase, randomConvCase, referenceQConv, runConvCase, type ConvShape } from './qconv-tester.js';
 
 const CASES: [string, ConvShape, string][] = [
   ['1×1', { N: 2, C: 13, H: 5, W: 7, M: 11, k: [1, 1] }, 'gemm-1x1'],
@@ -49,6 +49,25 @@ describe('integer convolution against the TypeScript reference', () => {
           expect(firstMismatch(got, referenceQConv(c))).toBe(-1);
           expect(Math.min(...got)).toBeGreaterThanOrEqual(100);
         }
+      }
+    }
+  });
+
+  it('allocates its scratch when created: runs allocate nothing', () => {
+    for (const [, shape] of [CASES[0], CASES[1], CASES[7]]) {
+      const c = randomConvCase(99, shape, { output: 'u8' });
+      const conv = createConvCase(k, c);
+      const px = k.heap.put(c.x);
+      const py = k.heap.alloc(c.N * conv.outputShape.reduce((a, b) => a * b, 1));
+      try {
+        const allocated = k.heap.allocated;
+        conv.reserve();
+        conv.run({ N: c.N, x: px, y: py });
+        expect(k.heap.allocated).toBe(allocated);
+      } finally {
+        conv.dispose();
+        k.heap.free(px);
+        k.heap.free(py);
       }
     }
   });

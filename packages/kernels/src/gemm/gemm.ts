@@ -4,7 +4,7 @@ export type QOutputType = 'u8' | 's8' | 'f32' | 'i32';
 export interface GemmKernelInfo {
   readonly symbol: string;
   readonly op: 'gemm' | 'gemv' | 'dwconv';
-  /** Tile as in the file name, e.g. '5x8c2'. */
+  /** Tile as in the file name, e.g. '4x8c2'. */
   readonly tile: string;
   readonly out: QOutputType;
   /** Rows per tile. */
@@ -74,6 +74,12 @@ export interface QGemm {
   readonly N: number;
   readonly output: QOutputType;
   run(args: QGemmRunArgs): void;
+  /**
+   * Grows the per-run scratch (packed activations) for every M ≤ maxM now, so that no later `run`
+   * with M ≤ maxM allocates or grows the WASM memory (views on `memory.buffer` stay valid).
+   * Idempotent; a run with a larger M still grows the scratch itself.
+   */
+  reserve(maxM: number): void;
   /** Convenience for tests and tools: copies A in and the result out. */
   runArrays(M: number, a: Uint8Array | Int8Array): Uint8Array | Int8Array | Float32Array | Int32Array;
   dispose(): void;

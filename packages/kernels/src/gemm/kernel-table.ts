@@ -2,10 +2,10 @@
 import type { GemmKernelInfo } from './gemm.js';
 
 export const GEMM_KERNELS: readonly GemmKernelInfo[] = [
-  { symbol: 'qu8s8_gemm_5x8c2__minmax_fp32_qu8__wasmsimd_dot16x2', op: 'gemm', tile: '5x8c2', out: 'u8', mr: 5, kc: 2, esize: 2, relaxed: false },
-  { symbol: 'qu8s8_gemm_5x8c2__minmax_fp32_qs8__wasmsimd_dot16x2', op: 'gemm', tile: '5x8c2', out: 's8', mr: 5, kc: 2, esize: 2, relaxed: false },
-  { symbol: 'qu8s8_gemm_5x8c2__dequant_f32__wasmsimd_dot16x2', op: 'gemm', tile: '5x8c2', out: 'f32', mr: 5, kc: 2, esize: 2, relaxed: false },
-  { symbol: 'qu8s8_gemm_5x8c2__i32__wasmsimd_dot16x2', op: 'gemm', tile: '5x8c2', out: 'i32', mr: 5, kc: 2, esize: 2, relaxed: false },
+  { symbol: 'qu8s8_gemm_4x8c2__minmax_fp32_qu8__wasmsimd_dot16x2', op: 'gemm', tile: '4x8c2', out: 'u8', mr: 4, kc: 2, esize: 2, relaxed: false },
+  { symbol: 'qu8s8_gemm_4x8c2__minmax_fp32_qs8__wasmsimd_dot16x2', op: 'gemm', tile: '4x8c2', out: 's8', mr: 4, kc: 2, esize: 2, relaxed: false },
+  { symbol: 'qu8s8_gemm_4x8c2__dequant_f32__wasmsimd_dot16x2', op: 'gemm', tile: '4x8c2', out: 'f32', mr: 4, kc: 2, esize: 2, relaxed: false },
+  { symbol: 'qu8s8_gemm_4x8c2__i32__wasmsimd_dot16x2', op: 'gemm', tile: '4x8c2', out: 'i32', mr: 4, kc: 2, esize: 2, relaxed: false },
   { symbol: 'qu8s8_gemv_1x8c2__minmax_fp32_qu8__wasmsimd_ld8x8', op: 'gemv', tile: '1x8c2', out: 'u8', mr: 1, kc: 2, esize: 1, relaxed: false },
   { symbol: 'qu8s8_gemv_1x8c2__minmax_fp32_qs8__wasmsimd_ld8x8', op: 'gemv', tile: '1x8c2', out: 's8', mr: 1, kc: 2, esize: 1, relaxed: false },
   { symbol: 'qu8s8_gemv_1x8c2__dequant_f32__wasmsimd_ld8x8', op: 'gemv', tile: '1x8c2', out: 'f32', mr: 1, kc: 2, esize: 1, relaxed: false },

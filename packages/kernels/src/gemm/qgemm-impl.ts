@@ -183,20 +183,28 @@ export class PackedActivations {
 
   constructor(private readonly ctx: KernelContext) {}
 
-  pack(path: GemmPath, a: number, M: number, K: number, rs: number, cs: number, signed: boolean, za: number): void {
+  /** Grows the buffers to hold M rows of depth K packed for `path` (the only place they grow). */
+  reserve(path: GemmPath, M: number, K: number): void {
     const mt = Math.ceil(M / path.mr);
     const bytes = mt * Math.ceil(K / path.kc) * path.mr * 4;
     const heap = this.ctx.heap;
     if (bytes > this.bytes) {
       heap.free(this.ptr);
+      this.ptr = 0;
       this.ptr = heap.alloc(bytes);
       this.bytes = bytes;
     }
     if (mt * path.mr > this.rows) {
       heap.free(this.rowTerm);
+      this.rowTerm = 0;
+      this.rowTerm = heap.alloc(mt * path.mr * 4);
       this.rows = mt * path.mr;
-      this.rowTerm = heap.alloc(this.rows * 4);
     }
+  }
+
+  pack(path: GemmPath, a: number, M: number, K: number, rs: number, cs: number, signed: boolean, za: number): void {
+    this.reserve(path, M, K);
+    const mt = Math.ceil(M / path.mr);
     const fn = path.kc === 2 ? 'qu8_gemm_pack_a_c2' : 'qu8_gemm_pack_a_c4';
     const xor = signed ? 0x80 : 0;
     const pool = this.ctx.pool;
@@ -311,6 +319,13 @@ export class QGemmImpl implements QGemm {
     if (r.scale !== undefined) this.cols.setScale(r.scale);
     this.act.pack(path, r.a, M, this.K, r.aRowStride ?? this.K, r.aColStride ?? 1, this.o.activationSigned, this.cols.za);
     dispatchGemm(this.ctx, path, this.output, M, this.N, this.K, this.act, this.cols, this.cols.packedFor(path), r.out, r.ldo ?? this.N, r.cso ?? 1);
+  }
+
+  reserve(maxM: number): void {
+    if (this.disposed) throw new Error('QGemm used after dispose()');
+    checkInt('maxM', maxM, 1, 1 << 24);
+    // every path a run with M ≤ maxM can take (packed weights only); buffers grow monotonically in M
+    for (const p of this.cols.packed) this.act.reserve(p.path, maxM, this.K);
   }
 
   runArrays(M: number, a: Uint8Array | Int8Array): Uint8Array | Int8Array | Float32Array | Int32Array {

@@ -126,6 +126,36 @@ describe('integer GEMM (baseline SIMD128) against the TypeScript reference', () 
     ).toThrow(/activation zero point/);
   });
 
+  it('reserve(maxM): runs with M ≤ maxM on every path allocate nothing and stay exact', () => {
+    const c = randomGemmCase(777, { M: 41, K: 37, N: 19 }, { output: 'u8' });
+    const g = k.createQGemm({
+      K: c.K, N: c.N, weights: c.b, weightZeroPoint: c.zb, activationSigned: c.aSigned, activationZeroPoint: c.za,
+      output: c.output, scale: c.scale, outputZeroPoint: c.zy, outputMin: c.outputMin, outputMax: c.outputMax, bias: c.bias,
+    });
+    const pa = k.heap.put(c.a);
+    const po = k.heap.alloc(c.M * c.N);
+    try {
+      g.reserve(40);
+      const allocated = k.heap.allocated;
+      const bytes = k.memory.buffer.byteLength;
+      for (const M of [40, 1, 2, 3, 4, 17, 39]) {
+        g.run({ M, a: pa, out: po });
+        const want = referenceGemmCase({ ...c, M, a: c.a.subarray(0, M * c.K) });
+        expect(firstMismatch(k.heap.u8.subarray(po, po + M * c.N), want)).toBe(-1);
+      }
+      expect(k.heap.allocated).toBe(allocated);
+      expect(k.memory.buffer.byteLength).toBe(bytes);
+      // past the reservation the run grows its scratch itself
+      g.run({ M: 41, a: pa, out: po });
+      expect(k.heap.allocated).toBeGreaterThan(allocated);
+      expect(() => g.reserve(0)).toThrow(/maxM/);
+    } finally {
+      g.dispose();
+      k.heap.free(pa);
+      k.heap.free(po);
+    }
+  });
+
   it('does not leak heap memory across create/run/dispose', () => {
     const before = k.heap.allocated;
     for (let i = 0; i < 3; i++) runGemmCase(k, randomGemmCase(i, { M: 3, K: 20, N: 9 }));

@@ -1,0 +1,68 @@
+// Template of the baseline GEMM: a 4×8 tile on i32x4.dot_i16x8_s (one vpmaddwd, 8 MACs).
+// A is packed c2 with mr = 4 (qu8-gemm-pack-a.ts), B packed as i16 k-pairs × 8 columns
+// (qs8-gemm-pack-w.ts, kc = 2, esize = 2). V8 schedules every load of the loop body first, so all
+// A broadcasts and B vectors are live at once: 8 accumulators + 2 B + 4 A = 14 v128 fit the 15
+// allocatable xmm registers with no spill (the former 5×8 tile needed 17 and spilled three values
+// per iteration; benchmarks/kernels/inner-loop.mjs measures both). In L1 every spill-free tile
+// runs at the same speed: the dot+add pair is bound by the three SIMD ALU ports.
+// Loop order: blocks of rows whose packed A fits in L2, then 8-column B panels (each stays in L1
+// while the block's tiles pass over it), then row tiles. The per-epilogue kernel files instantiate
+// this with their output type.
+import { storeRow8 } from '../common/epilogue';
+
+const A_BLOCK_BYTES: usize = 192 * 1024;
+
+@inline
+export function gemm4x8c2<T>(
+  m0: i32, m1: i32, n0: i32, n1: i32, K: i32,
+  a: usize, rowTerm: usize, b: usize, colsum: usize, zb: usize,
+  out: usize, ldo: i32, cso: i32, params: usize,
+): void {
+  const K2 = (K + 1) >> 1;
+  const aTile = <usize>K2 * 16;
+  const bPanel = <usize>K2 * 32;
+  const es = <usize>sizeof<T>();
+  // M blocks sized so the block's packed A stays in L2 while the 8-column panels stream past it
+  const mc = max(1, <i32>(A_BLOCK_BYTES / aTile)) * 4;
+  for (let mb = m0; mb < m1; mb += mc) {
+    const mbEnd = min(m1, mb + mc);
+    for (let n = n0; n < n1; n += 8) {
+      const bp0 = b + <usize>(n >> 3) * bPanel;
+      const valid = min(8, n1 - n);
+      for (let m = mb; m < mbEnd; m += 4) {
+        let ap = a + <usize>(m >> 2) * aTile;
+        let bp = bp0;
+        let c00 = i32x4.splat(0), c01 = i32x4.splat(0);
+        let c10 = i32x4.splat(0), c11 = i32x4.splat(0);
+        let c20 = i32x4.splat(0), c21 = i32x4.splat(0);
+        let c30 = i32x4.splat(0), c31 = i32x4.splat(0);
+        const end = ap + aTile;
+        while (ap < end) {
+          const b0 = v128.load(bp);
+          const b1 = v128.load(bp, 16);
+          let x = v128.load32_splat(ap);
+          c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0));
+          c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
+          x = v128.load32_splat(ap, 4);
+          c10 = i32x4.add(c10, i32x4.dot_i16x8_s(x, b0));
+          c11 = i32x4.add(c11, i32x4.dot_i16x8_s(x, b1));
+          x = v128.load32_splat(ap, 8);
+          c20 = i32x4.add(c20, i32x4.dot_i16x8_s(x, b0));
+          c21 = i32x4.add(c21, i32x4.dot_i16x8_s(x, b1));
+          x = v128.load32_splat(ap, 12);
+          c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x, b0));
+          c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x, b1));
+          ap += 16;
+          bp += 32;
+        }
+        const rt = rowTerm + ((<usize>m) << 2);
+        const o = out + (<usize>m * <usize>ldo + <usize>n * <usize>cso) * es;
+        const ro = <usize>ldo * es;
+        storeRow8<T>(o, cso, valid, c00, c01, n, load<i32>(rt), colsum, zb, params);
+        if (m + 1 < m1) storeRow8<T>(o + ro, cso, valid, c10, c11, n, load<i32>(rt, 4), colsum, zb, params);
+        if (m + 2 < m1) storeRow8<T>(o + 2 * ro, cso, valid, c20, c21, n, load<i32>(rt, 8), colsum, zb, params);
+        if (m + 3 < m1) storeRow8<T>(o + 3 * ro, cso, valid, c30, c31, n, load<i32>(rt, 12), colsum, zb, params);
+      }
+    }
+  }
+}
