@@ -6,7 +6,7 @@ import { DEFAULT_STATIC_OPS, SUPPORTED_STATIC_OPS } from './modes/op-classes.js'
 import { insertQdq } from './modes/qdq.js';
 import { calibrateStatic, inlineExternalData } from './modes/static-calibration.js';
 import { convertQdqToQOperator } from './modes/qoperator.js';
-import { quantizeDynamic } from './modes/dynamic.js';
+import { DEFAULT_DYNAMIC_OPS, quantizeDynamic } from './modes/dynamic.js';
 import { quantizeWeightOnly } from './modes/weight-only.js';
 import { convertFloat16 } from './modes/float16.js';
 import { autoFallback } from './sensitivity.js';
@@ -65,7 +65,7 @@ export async function quantize(input: ModelProto | Uint8Array, options: Quantize
         perChannel: options.perChannel ?? false,
         reduceRange: options.reduceRange ?? false,
         weightSymmetric: options.weightSymmetric,
-        opTypes: new Set(options.opTypes ?? ['MatMul', 'Gemm', 'Conv']),
+        opTypes: new Set(options.opTypes ?? DEFAULT_DYNAMIC_OPS),
         excludeNodes: new Set(options.excludeNodes ?? []),
         fused: options.dynamicMatMul === 'fused',
         external: options.external,

@@ -56,7 +56,11 @@ describe('octet quantize', () => {
     expect(j.bytes.output).toBe(readFileSync(out).length);
     expect(j.bytes.output).toBeLessThan(j.bytes.input / 2);
     expect(sha(input)).toBe(before);
-    expect(Object.keys((await inspect(out)).quantization.schemes)).toEqual(['dynamic']);
+    // MatMuls dynamic; the embedding Gathers read uint8 tables through DequantizeLinear (as ONNX Runtime's
+    // quantize_dynamic), so the Add of the two dequantized lookups reads as QDQ.
+    const q = (await inspect(out)).quantization;
+    expect(Object.keys(q.schemes).sort()).toEqual(['dynamic', 'qdq']);
+    expect(q.nodes.filter((n) => n.scheme === 'qdq').map((n) => n.name)).toEqual(['/Add']);
     // no temp files left behind
     expect(readdirSync(tmp.path).sort()).toEqual(['model.onnx', 'q.onnx']);
     const acc = accuracy(await runInOrt(out, 'encoder_sentiment', ['input_ids', 'attention_mask']), 'encoder_sentiment');

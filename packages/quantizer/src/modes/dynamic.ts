@@ -7,6 +7,9 @@ import { quantizeWeight } from '../numerics/weight.js';
 import { GraphIndex, attrFloat, attrInt, ensureOpset, makeNode, removeUnusedInitializers, topoSort } from '../model/graph.js';
 import { DT, dimsOf, floatTensor, int64Tensor, intTensor, toFloat32, type ExternalLoader } from '../model/tensors.js';
 
+/** ONNX Runtime's quantize_dynamic defaults that apply to standard ONNX graphs (Gemm via MatMul). */
+export const DEFAULT_DYNAMIC_OPS = ['MatMul', 'Gemm', 'Conv', 'Gather'];
+
 export interface DynamicOptions {
   weightType: 'int8' | 'uint8';
   perChannel: boolean;
@@ -65,6 +68,32 @@ export function splitGemm(model: ModelProto, idx: GraphIndex, n: NodeProto, exte
   return mm;
 }
 
+/**
+ * A Gather's constant float table (an embedding) quantized once as ONNX Runtime's dynamic mode does
+ * (`quantize_activation` on an initializer): uint8, asymmetric, per tensor, its own min/max.
+ */
+function quantizeGatherData(
+  n: NodeProto,
+  idx: GraphIndex,
+  done: Map<string, [string, string, string]>,
+  external?: ExternalLoader,
+): [string, string, string] | undefined {
+  const name = n.input[0];
+  const have = done.get(name);
+  if (have) return have;
+  const t = idx.constant(name);
+  if (!t || t.dataType !== DT.FLOAT || !idx.inits.has(name)) return undefined;
+  const dims = dimsOf(t);
+  const qw = quantizeWeight(toFloat32(t, external), dims, 'uint8', { symmetric: false });
+  const names: [string, string, string] = [
+    idx.addInitializer(intTensor(idx.unique(`${name}_quantized`), QUANT_TYPE_ONNX.uint8, dims, qw.data)),
+    idx.addInitializer(floatTensor(idx.unique(`${name}_scale`), [], qw.scales)),
+    idx.addInitializer(intTensor(idx.unique(`${name}_zero_point`), QUANT_TYPE_ONNX.uint8, [], qw.zeroPoints)),
+  ];
+  done.set(name, names);
+  return names;
+}
+
 export function quantizeDynamic(model: ModelProto, o: DynamicOptions): { quantizedNodes: string[]; weights: WeightInfo[] } {
   const g = model.graph!;
   topoSort(g);
@@ -92,7 +121,23 @@ export function quantizeDynamic(model: ModelProto, o: DynamicOptions): { quantiz
     return r;
   };
   const out: NodeProto[] = [];
+  const gatherData = new Map<string, [string, string, string]>();
   for (const n of g.node) {
+    if (n.opType === 'Gather' && o.opTypes.has('Gather') && (!n.domain || n.domain === 'ai.onnx') && !o.excludeNodes.has(n.name)) {
+      const q = quantizeGatherData(n, idx, gatherData, o.external);
+      if (q) {
+        // ONNX Runtime's GatherQuant: gather the uint8 table, dequantize what was gathered.
+        const gathered = idx.unique(`${n.output[0]}_quantized`);
+        const y = n.output[0];
+        const table = n.input[0];
+        n.input[0] = q[0];
+        n.output[0] = gathered;
+        out.push(n, makeNode('DequantizeLinear', [gathered, q[1], q[2]], [y], {}, idx.unique(`${y}_DequantizeLinear`)));
+        weights.push({ tensor: table, node: n.name, channels: 1, type: 'uint8' });
+        quantized.push(n.name || y);
+        continue;
+      }
+    }
     const eligible =
       (n.opType === 'MatMul' || n.opType === 'Conv') &&
       o.opTypes.has(n.opType === 'Conv' ? 'Conv' : n.name.endsWith('_MatMul') ? 'Gemm' : 'MatMul') &&
@@ -104,12 +149,24 @@ export function quantizeDynamic(model: ModelProto, o: DynamicOptions): { quantiz
       continue;
     }
     const dims = dimsOf(w);
-    const axis = o.perChannel && n.opType === 'MatMul' ? 1 : undefined;
-    const qw = quantizeWeight(toFloat32(w, o.external), dims, wType, { symmetric, reduceRange: o.reduceRange, axis });
-    const sDims = axis === undefined ? [] : [dims[1]];
+    // Per channel: MatMul per column (MatMulInteger takes a [N] zero point). ConvInteger kernels
+    // (ONNX Runtime's among them) take only a scalar weight zero point, so a Conv goes per output
+    // channel only when every channel's zero point is the same (symmetric weights): the per-channel
+    // scales then ride on the float rescale after ConvInteger, shaped [1, M, 1, …] to broadcast.
+    const data = toFloat32(w, o.external);
+    let axis = o.perChannel ? (n.opType === 'MatMul' ? 1 : 0) : undefined;
+    let qw = quantizeWeight(data, dims, wType, { symmetric, reduceRange: o.reduceRange, axis });
+    if (n.opType === 'Conv' && axis !== undefined && !qw.zeroPoints.every((z) => z === qw.zeroPoints[0])) {
+      axis = undefined;
+      qw = quantizeWeight(data, dims, wType, { symmetric, reduceRange: o.reduceRange });
+    }
+    const convPerChannel = n.opType === 'Conv' && axis !== undefined;
+    const sDims = axis === undefined ? [] : convPerChannel ? dims.map((d, k) => (k === 1 ? dims[0] : 1)) : [dims[1]];
     const wq = idx.addInitializer(intTensor(idx.unique(`${n.input[1]}_quantized`), wOnnx, dims, qw.data));
     const ws = idx.addInitializer(floatTensor(idx.unique(`${n.input[1]}_scale`), sDims, qw.scales));
-    const wz = idx.addInitializer(intTensor(idx.unique(`${n.input[1]}_zero_point`), wOnnx, sDims, qw.zeroPoints));
+    const wz = idx.addInitializer(
+      intTensor(idx.unique(`${n.input[1]}_zero_point`), wOnnx, convPerChannel ? [] : sDims, convPerChannel ? [qw.zeroPoints[0]] : qw.zeroPoints),
+    );
     weights.push({ tensor: n.input[1], node: n.name, axis, channels: qw.scales.length, type: wType });
     quantized.push(n.name || n.output[0]);
     const y = n.output[0];
