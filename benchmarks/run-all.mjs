@@ -87,7 +87,10 @@ if (!aggregateOnly) {
 // here, leaving packages (@octet/report's dist) to Node's resolution.
 const bundled = join(repo, '.bench-tmp', 'aggregate.mjs');
 await build({ entryPoints: [join(here, 'aggregate/src/main.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: bundled, logLevel: 'error' });
-const { aggregate } = await import(pathToFileURL(bundled).href);
+const { aggregate } = await import(pathToFileURL(bundled).href).catch((e) => {
+  console.error(`aggregator cannot load (${e.message}); run \`npm run build\` first (it needs @octet/report's dist)`);
+  process.exit(1);
+});
 const { latest, charts, readmeUpdated } = await aggregate({
   resultsDir,
   repoRoot: repo,

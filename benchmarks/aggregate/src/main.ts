@@ -36,7 +36,11 @@ export async function aggregate(o: AggregateOptions): Promise<{ latest: Latest; 
     machine: currentMachine(),
     versions: installedVersions(o.repoRoot),
   });
-  const charts = await renderCharts(latest);
+  // A chart that cannot be drawn must not cost the table.
+  const charts = await renderCharts(latest).catch((e: unknown) => {
+    console.error(`charts not drawn: ${(e as Error).message}`);
+    return [];
+  });
   for (const c of charts) if (c.warnings.length) console.warn(`${c.file}: ${c.warnings.join('; ')}`);
   // Charts of suites without results this time are removed rather than left stale.
   const keep = new Set(charts.map((c) => c.file));
