@@ -60,7 +60,7 @@ describe('octet quantize', () => {
     // quantize_dynamic), so the Add of the two dequantized lookups reads as QDQ.
     const q = (await inspect(out)).quantization;
     expect(Object.keys(q.schemes).sort()).toEqual(['dynamic', 'qdq']);
-    expect(q.nodes.filter((n) => n.scheme === 'qdq').map((n) => n.name)).toEqual(['/Add']);
+    expect(q.nodes.filter((n: { scheme: string }) => n.scheme === 'qdq').map((n: { name: string }) => n.name)).toEqual(['/Add']);
     // no temp files left behind
     expect(readdirSync(tmp.path).sort()).toEqual(['model.onnx', 'q.onnx']);
     const acc = accuracy(await runInOrt(out, 'encoder_sentiment', ['input_ids', 'attention_mask']), 'encoder_sentiment');
