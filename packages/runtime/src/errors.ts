@@ -62,7 +62,9 @@ export class FeedShapeError extends OctetRuntimeError {
 export class NodeExecutionError extends OctetRuntimeError {
   override name = 'NodeExecutionError';
   constructor(readonly nodeName: string, readonly opType: string, cause: unknown) {
-    super(`node '${nodeName}' (${opType}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const where = `node '${nodeName}' (${opType}): `;
+    super(why.startsWith(where) ? why : where + why, { cause }); // a cause that names the node already
   }
 }
 

@@ -18,6 +18,7 @@ export interface Failure {
   seed: string;
   ops: MutatorName[];
   result: CaseResult;
+  rejected?: string;
 }
 
 export interface CampaignStats {
@@ -32,6 +33,18 @@ export interface CampaignStats {
 
 export function isFailure(r: CaseResult): boolean {
   return r.status === 'crash' || r.status === 'hang' || r.status === 'worker-died';
+}
+
+/**
+ * For runtime campaigns: a typed outcome that is still a bug — an op threw a plain JS error that
+ * only the planner's NodeExecutionError made typed, or a bad dim got past the op's own shape
+ * checks to the limits wrapper's last line (`has invalid dims`).
+ */
+export function untypedInside(r: CaseResult): string | undefined {
+  if (r.status !== 'typed') return undefined;
+  if (/\/(Error|RangeError|TypeError|ReferenceError)$/.test(r.error)) return 'an op threw an untyped error (wrapped by the planner)';
+  if (/has invalid dims/.test(r.message)) return 'invalid dims reached the limits backstop';
+  return undefined;
 }
 
 export function saveRegression(target: TargetName, bytes: Uint8Array, info: object): string {
@@ -53,6 +66,8 @@ export async function runCampaign(opts: {
   mutators: readonly MutatorName[];
   /** gc + heap sample every this many cases. */
   sampleEvery?: number;
+  /** Why an outcome that is not a crash still counts as a failure (e.g. refused by a backstop, not by the check meant for it). */
+  reject?: (r: CaseResult) => string | undefined;
 }): Promise<CampaignStats> {
   const corpus = opts.seeds.map((s) => s.bytes);
   const stats: CampaignStats = { cases: 0, outcomes: {}, failures: [], arrayBuffersMax: 0 };
@@ -71,10 +86,11 @@ export async function runCampaign(opts: {
       stats.heapFirst ??= r.heapUsed;
       stats.heapLast = r.heapUsed;
     }
-    if (isFailure(r)) {
-      const info = { target: opts.target, seed: seed.name, campaignSeed: opts.seed, case: i, ops, result: r };
+    const rejected = isFailure(r) ? undefined : opts.reject?.(r);
+    if (isFailure(r) || rejected) {
+      const info = { target: opts.target, seed: seed.name, campaignSeed: opts.seed, case: i, ops, result: r, ...(rejected ? { rejected } : {}) };
       const file = saveRegression(opts.target, bytes, info);
-      stats.failures.push({ target: opts.target, file, seed: seed.name, ops, result: r });
+      stats.failures.push({ target: opts.target, file, seed: seed.name, ops, result: r, rejected });
     }
   }
   return stats;
@@ -82,6 +98,7 @@ export async function runCampaign(opts: {
 
 export function describeFailure(f: Failure): string {
   const r = f.result;
-  const what = r.status === 'crash' ? `${r.error}: ${r.message}\n${r.stack ?? ''}` : r.status === 'hang' ? `no answer after ${r.ms} ms` : r.status === 'worker-died' ? r.message : '';
+  const what =
+    r.status === 'crash' ? `${r.error}: ${r.message}\n${r.stack ?? ''}` : r.status === 'hang' ? `no answer after ${r.ms} ms` : r.status === 'worker-died' ? r.message : r.status === 'typed' ? `${f.rejected}: ${r.error}: ${r.message}` : '';
   return `${f.target} ${f.file} (seed ${f.seed}, ${f.ops.join('+')}): ${r.status} ${what}`;
 }

@@ -1,6 +1,7 @@
 // Mutations of model bytes. Byte-level ones (bit flips, truncation, length edits, splices) test
 // the decoder; tree-level ones (remove/duplicate/edit a field at any depth, lengths recomputed)
 // keep the protobuf well formed, so they reach the validator, the runtime and the quantizer.
+import { attributeEdit, constantEdit } from './attribute-mutators.js';
 import type { Rng } from './rng.js';
 import { fieldSlots, lengthPrefixes, parseWire, serializeWire, writeVarint, type WireField } from './wire.js';
 
@@ -123,7 +124,9 @@ function randomFields(rng: Rng, depth: number): WireField[] {
 
 export const byteMutators = { bitFlip, byteSet, truncate, lengthEdit, splice, duplicateField, randomProtobuf } as const;
 export const treeMutators = { duplicateField, removeField, swapFields, varintEdit, bytesEdit } as const;
-export const allMutators = { ...byteMutators, ...treeMutators } as const;
+/** Decode → hostile attribute or constant value → encode (attribute-mutators.ts). */
+export const modelMutators = { attributeEdit, constantEdit } as const;
+export const allMutators = { ...byteMutators, ...treeMutators, ...modelMutators } as const;
 export type MutatorName = keyof typeof allMutators;
 
 /** Applies 1–3 mutations chosen from `names`. */

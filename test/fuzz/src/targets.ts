@@ -99,7 +99,12 @@ export async function runCase(target: TargetName, bytes: Uint8Array, ctx: Target
     const detail = await runTarget(target, bytes, ctx);
     return { status: 'ok', detail };
   } catch (e) {
-    if (typedFor[target](e)) return { status: 'typed', error: (e as Error).name, message: (e as Error).message.slice(0, 300) };
+    if (typedFor[target](e)) {
+      // 'NodeExecutionError/InvalidAttributeError': which check refused the node, not only that one did.
+      const cause = (e as Error).cause;
+      const name = cause instanceof Error ? `${(e as Error).name}/${cause.name}` : (e as Error).name;
+      return { status: 'typed', error: name, message: (e as Error).message.slice(0, 300) };
+    }
     const err = e as Error;
     return { status: 'crash', error: err?.name ?? typeof e, message: String(err?.message ?? e).slice(0, 500), stack: err?.stack?.split('\n').slice(0, 8).join('\n') };
   }

@@ -1,5 +1,6 @@
 import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
+import { OpError } from '../errors.js';
 import { normalizeAxis } from '../shape-utils.js';
 import { bytesPerElement, sizeOf } from '../tensor.js';
 import { copyWords, wordsOf, wordsPerElement } from './words.js';
@@ -32,7 +33,7 @@ export const gatherConfig: OpConfig = {
         for (let i = 0; i < n; i++) {
           let k = Number(ind[i]);
           if (k < 0) k += d;
-          if (k < 0 || k >= d) throw new RangeError(`index ${Number(ind[i])} out of range [-${d}, ${d - 1}] in ${node}`);
+          if (k < 0 || k >= d) throw new OpError(`index ${Number(ind[i])} out of range [-${d}, ${d - 1}] in ${node}`);
           for (let q = 0; q < outer; q++) copyWords(a, (q * d + k) * innerW, o, (q * n + i) * innerW, innerW);
         }
       },
