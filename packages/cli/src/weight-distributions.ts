@@ -50,6 +50,8 @@ function distribution(
   const ints = tensorValues(q, { external: output.externalData }) as ArrayLike<number>;
   const scales = tensorToFloat32(scaleT, { external: output.externalData });
   const zps = zpT ? (tensorValues(zpT, { external: output.externalData }) as ArrayLike<number>) : new Int8Array(scales.length);
+  // Symmetric int8 (zero points 0, the quantizer's default) uses −127..127: −128 is never stored.
+  if (qmin === -128 && Array.from(zps, Number).every((z) => z === 0) && !Array.prototype.some.call(ints, (v: number) => Number(v) === -128)) qmin = -127;
   const dims = f.dims.map(Number);
   const axis = axisAttr < 0 ? axisAttr + dims.length : axisAttr;
   const perChannel = scales.length > 1;
