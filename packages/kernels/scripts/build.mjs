@@ -1,5 +1,5 @@
 // Builds @octet/kernels:
-//   1. AssemblyScript → build/octet-kernels-{simd,relaxed,threads}.wasm (+ .wat for inspection),
+//   1. AssemblyScript → build/octet-kernels-{simd,relaxed,threads,relaxed-threads}.wasm (+ .wat for inspection),
 //      using the targets in asconfig.json;
 //   2. TypeScript → dist/ (tsc -p tsconfig.build.json), unless --wasm-only;
 //   3. copies the .wasm files into dist/wasm/ so the published package carries them.
@@ -13,7 +13,7 @@ import asc from 'assemblyscript/asc';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const wasmOnly = process.argv.includes('--wasm-only');
 // target name (asconfig.json) → entry file
-const targets = { simd: 'assembly/index.ts', relaxed: 'assembly/index-relaxed.ts', threads: 'assembly/index.ts' };
+const targets = { simd: 'assembly/index.ts', relaxed: 'assembly/index-relaxed.ts', threads: 'assembly/index.ts', 'relaxed-threads': 'assembly/index-relaxed.ts' };
 const BASELINE_LIMIT = 150 * 1024;
 
 mkdirSync(join(root, 'build'), { recursive: true });

@@ -14,7 +14,8 @@ export type WasmSource = BufferSource | WebAssembly.Module | URL | string | Resp
 export interface LoadKernelsOptions {
   /**
    * 'auto' (default): the relaxed-SIMD build when it validates and the numeric probe passes, else
-   * the baseline; the threads build whenever `threads` > 1.
+   * the baseline; with `threads` > 1 the same choice between the relaxed-threads and threads builds
+   * (both on a shared memory). A relaxed build is skipped when `sources` is given without it.
    */
   readonly variant?: 'auto' | KernelVariant;
   /** Threads including the caller; > 1 selects the threads build on a shared memory. Default 1. */
@@ -43,7 +44,7 @@ export interface Kernels {
   readonly heap: WasmHeap;
   readonly exports: KernelExports;
   readonly gemmConfig: GemmConfig;
-  /** Worker pool of the threads build, or null. */
+  /** Worker pool of the threads or relaxed-threads build, or null. */
   readonly pool: ThreadPool | null;
   /** Integer matrix multiplication (QLinearMatMul, MatMulInteger, MatMulIntegerToFloat, QGemm). */
   createQGemm(options: QGemmOptions): QGemm;

@@ -1,7 +1,7 @@
 import { selectGemmConfig } from './configs/gemm-config.js';
 import type { QConvOptions } from './conv/conv.js';
 import { QConvImpl } from './conv/qconv-impl.js';
-import type { KernelVariant } from './engine/capabilities.js';
+import { isRelaxedVariant, isThreadedVariant, type KernelVariant } from './engine/capabilities.js';
 import { detectCapabilities } from './engine/capabilities-impl.js';
 import { probeRelaxedDot } from './engine/relaxed-probe.js';
 import type { QGemmOptions } from './gemm/gemm.js';
@@ -82,10 +82,13 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Ker
   if (!Number.isInteger(threads) || threads < 1) throw new KernelLoadError(`threads must be an integer ≥ 1, got ${threads}`);
   let variant: KernelVariant;
   const requested = options.variant ?? 'auto';
-  if (requested === 'threads' || (requested === 'auto' && threads > 1)) {
+  // auto mode tries a relaxed build unless the caller supplied sources without one
+  const relaxedSource = (v: KernelVariant) => !options.sources || options.sources[v] !== undefined;
+  if (requested === 'threads' || requested === 'relaxed-threads' || (requested === 'auto' && threads > 1)) {
     if (!caps.threads) throw new KernelLoadError('threads requested but shared memory is unavailable (browsers need cross-origin isolation)');
-    variant = 'threads';
-  } else if (requested === 'relaxed' || (requested === 'auto' && caps.relaxedSimd)) {
+    if (requested === 'relaxed-threads' && !caps.relaxedSimd) throw new KernelLoadError('relaxed SIMD requested but the engine does not validate it');
+    variant = requested === 'relaxed-threads' || (requested === 'auto' && caps.relaxedSimd && relaxedSource('relaxed-threads')) ? 'relaxed-threads' : 'threads';
+  } else if (requested === 'relaxed' || (requested === 'auto' && caps.relaxedSimd && relaxedSource('relaxed'))) {
     if (!caps.relaxedSimd && requested === 'relaxed') throw new KernelLoadError('relaxed SIMD requested but the engine does not validate it');
     variant = 'relaxed';
   } else {
@@ -94,11 +97,11 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Ker
 
   let relaxedDotExact: boolean | null = null;
   let loaded = await instantiate(variant, options);
-  if (variant === 'relaxed') {
+  if (isRelaxedVariant(variant)) {
     relaxedDotExact = probeRelaxedDot(loaded.exports.relaxed_dot_probe, loaded.heap);
     if (!relaxedDotExact) {
-      if (requested === 'relaxed') throw new KernelLoadError('relaxed SIMD dot product does not have the exact semantics the kernels need');
-      variant = 'simd';
+      if (requested === variant) throw new KernelLoadError('relaxed SIMD dot product does not have the exact semantics the kernels need');
+      variant = isThreadedVariant(variant) ? 'threads' : 'simd';
       loaded = await instantiate(variant, options);
     }
   }
@@ -106,7 +109,7 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Ker
   const gemmConfig = selectGemmConfig(variant);
 
   let pool: ThreadPool | null = null;
-  if (variant === 'threads' && threads > 1) {
+  if (isThreadedVariant(variant) && threads > 1) {
     const symbols = Object.keys(loaded.exports).filter((k) => typeof loaded.exports[k] === 'function');
     const init = { module: loaded.module, memory: loaded.memory, threads, symbols, instance: loaded.instance };
     if (options.createPool) pool = await options.createPool(init);
@@ -137,7 +140,7 @@ async function instantiate(variant: KernelVariant, options: LoadKernelsOptions) 
   const module = await compile(variant, options);
   let memory: WebAssembly.Memory | undefined;
   const imports: WebAssembly.Imports = { env: { abort } };
-  if (variant === 'threads') {
+  if (isThreadedVariant(variant)) {
     const declared = WebAssembly.Module.imports(module).find((i) => i.kind === 'memory');
     if (!declared) throw new KernelLoadError('the threads build does not import its memory');
     memory = new WebAssembly.Memory({ initial: 16, maximum: options.maximumMemoryPages ?? 16384, shared: true });

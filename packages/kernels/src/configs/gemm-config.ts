@@ -1,6 +1,6 @@
 // Picks the integer GEMM kernels for a loaded variant, once. Operators ask this config and never
 // name a kernel symbol themselves.
-import type { KernelVariant } from '../engine/capabilities.js';
+import { isRelaxedVariant, type KernelVariant } from '../engine/capabilities.js';
 import type { GemmKernelInfo, QOutputType } from '../gemm/gemm.js';
 import { GEMM_KERNELS } from '../gemm/kernel-table.js';
 
@@ -41,7 +41,7 @@ export function selectDwconvKernels(): Readonly<Record<QOutputType, GemmKernelIn
 }
 
 export function selectGemmConfig(variant: KernelVariant): GemmConfig {
-  if (variant === 'relaxed') {
+  if (isRelaxedVariant(variant)) {
     // GEMM and GEMV share the int8 k-quad packing: weights are packed once for every M.
     return { large: path('gemm', '6x8c4', true), small: path('gemv', '1x8c4', true), smallMaxM: 1, few: null, fewMaxM: 1 };
   }

@@ -8,4 +8,14 @@ export interface EngineCapabilities {
   readonly threads: boolean;
 }
 
-export type KernelVariant = 'simd' | 'relaxed' | 'threads';
+export type KernelVariant = 'simd' | 'relaxed' | 'threads' | 'relaxed-threads';
+
+/** Builds on a shared imported memory (worker pool). */
+export function isThreadedVariant(v: KernelVariant): boolean {
+  return v === 'threads' || v === 'relaxed-threads';
+}
+
+/** Builds with the relaxed-SIMD kernels (used only after the numeric probe passed). */
+export function isRelaxedVariant(v: KernelVariant): boolean {
+  return v === 'relaxed' || v === 'relaxed-threads';
+}

@@ -69,8 +69,8 @@ function relaxedCases(): GemmCase[] {
 const caseJson = (c: GemmCase) => ({ ...c, a: Array.from(c.a), b: Array.from(c.b), aType: c.a instanceof Int8Array ? 's8' : 'u8', bType: c.b instanceof Int8Array ? 's8' : 'u8', bias: c.bias && Array.from(c.bias), biasF32: c.biasF32 && Array.from(c.biasF32) });
 
 // Runs inside the child process / page: loads kernels with the given sources, runs every case.
-const RUNNER = `async function runCases(K, sources, cases) {
-  const k = await K.loadKernels({ sources });
+const RUNNER = `async function runCases(K, sources, cases, threads = 1) {
+  const k = await K.loadKernels({ sources, threads });
   const outs = cases.map((c) => {
     const arr = (t, v) => (t === 's8' ? Int8Array.from(v) : Uint8Array.from(v));
     const g = k.createQGemm({ K: c.K, N: c.N, weights: arr(c.bType, c.b), weightZeroPoint: c.zb, activationSigned: c.aType === 's8',
@@ -80,6 +80,7 @@ const RUNNER = `async function runCases(K, sources, cases) {
     g.dispose();
     return o;
   });
+  await k.dispose();
   return { variant: k.variant, capabilities: k.capabilities, outs };
 }
 async function runConvCases(K, sources, cases) {
@@ -123,16 +124,22 @@ describe('relaxed-SIMD build on real engines', () => {
       writeFileSync(
         join(dir, 'child.mjs'),
         `import * as K from './kernels.mjs';\nimport { readFileSync } from 'node:fs';\n${RUNNER}\n` +
-          `const r = await runCases(K, { simd: ${JSON.stringify(wasmPath('simd'))}, relaxed: ${JSON.stringify(wasmPath('relaxed'))} }, JSON.parse(readFileSync(new URL('./cases.json', import.meta.url), 'utf8')));\n` +
-          `process.stdout.write(JSON.stringify(r));\n`,
+          `const cases = JSON.parse(readFileSync(new URL('./cases.json', import.meta.url), 'utf8'));\n` +
+          `const r = await runCases(K, { simd: ${JSON.stringify(wasmPath('simd'))}, relaxed: ${JSON.stringify(wasmPath('relaxed'))} }, cases);\n` +
+          `const t = await runCases(K, { threads: ${JSON.stringify(wasmPath('threads'))}, 'relaxed-threads': ${JSON.stringify(wasmPath('relaxed-threads'))} }, cases, 2);\n` +
+          `process.stdout.write(JSON.stringify([r, t]));\n`,
       );
       const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', join(dir, 'child.mjs')], { encoding: 'utf8', timeout: 120_000 });
-      const r = JSON.parse(out);
-      console.log(`node --experimental-wasm-relaxed-simd kernels variant: ${r.variant}`);
+      const [r, t] = JSON.parse(out);
+      console.log(`node --experimental-wasm-relaxed-simd kernels variant: ${r.variant}, with 2 threads: ${t.variant}`);
       expect(r.capabilities.relaxedSimd).toBe(true);
       expect(typeof r.capabilities.relaxedDotExact).toBe('boolean');
       expect(r.variant).toBe(r.capabilities.relaxedDotExact ? 'relaxed' : 'simd');
       expectExact(cases, r.outs);
+      // the shared-memory pair: relaxed-threads is probed the same way, threads is the fallback
+      expect(typeof t.capabilities.relaxedDotExact).toBe('boolean');
+      expect(t.variant).toBe(t.capabilities.relaxedDotExact ? 'relaxed-threads' : 'threads');
+      expectExact(cases, t.outs);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,8 @@
 // The browser half of the thread pool, end to end in Chromium: a cross-origin isolated page
-// (COOP/COEP served through page.route) starts a module Worker that loads the threads build with
-// two threads (Web Workers from the pool's Blob URL source) and runs GEMMs against the reference.
+// (COOP/COEP served through page.route) starts a module Worker that loads a shared-memory build with
+// two threads (Web Workers from the pool's Blob URL source) and runs GEMMs against the reference:
+// the default choice (relaxed-threads: Chromium validates relaxed SIMD and passes the probe) and
+// the baseline threads build.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
@@ -10,11 +12,11 @@ import { bundleKernels, wasmPath } from '../engine/relaxed-test-bundle.js';
 const WORKER = `import * as K from './kernels.mjs';
 self.onmessage = async (ev) => {
   try {
-    const k = await K.loadKernels({ threads: 2, baseUrl: location.origin + '/wasm/' });
+    const k = await K.loadKernels({ threads: 2, variant: ev.data.variant, baseUrl: location.origin + '/wasm/' });
     const shares = [];
     const run = k.pool.run.bind(k.pool);
     k.pool.run = (s, a) => { shares.push(a.length); run(s, a); };
-    const outs = ev.data.map((c) => {
+    const outs = ev.data.cases.map((c) => {
       const arr = (t, v) => (t === 's8' ? Int8Array.from(v) : Uint8Array.from(v));
       const g = k.createQGemm({ K: c.K, N: c.N, weights: arr(c.bType, c.b), weightZeroPoint: c.zb, activationSigned: c.aType === 's8',
         activationZeroPoint: c.za, output: c.output, scale: c.scale, outputZeroPoint: c.zy, outputMin: c.outputMin, outputMax: c.outputMax,
@@ -23,7 +25,7 @@ self.onmessage = async (ev) => {
       g.dispose();
       return o;
     });
-    self.postMessage({ ok: true, variant: k.variant, size: k.pool.size, shared: k.memory.buffer instanceof SharedArrayBuffer, shares, outs });
+    self.postMessage({ ok: true, variant: k.variant, relaxedDotExact: k.capabilities.relaxedDotExact, size: k.pool.size, shared: k.memory.buffer instanceof SharedArrayBuffer, shares, outs });
     await k.dispose();
   } catch (e) {
     self.postMessage({ ok: false, error: String((e && e.stack) || e) });
@@ -33,7 +35,7 @@ self.onmessage = async (ev) => {
 const caseJson = (c: GemmCase) => ({ ...c, a: Array.from(c.a), b: Array.from(c.b), aType: c.a instanceof Int8Array ? 's8' : 'u8', bType: c.b instanceof Int8Array ? 's8' : 'u8', bias: c.bias && Array.from(c.bias), biasF32: c.biasF32 && Array.from(c.biasF32) });
 
 describe('Web Worker thread pool (Chromium, cross-origin isolated)', () => {
-  it('threads build with 2 Web Workers is bit-exact against the reference', async () => {
+  it('relaxed-threads (default) and threads builds with 2 Web Workers are bit-exact against the reference', async () => {
     const kernels = await bundleKernels('esm-browser');
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -58,26 +60,32 @@ describe('Web Worker thread pool (Chromium, cross-origin isolated)', () => {
         randomGemmCase(seed++, { M: 1, K: 3001, N: 203 }, { output: 'f32' }),
         randomGemmCase(seed++, { M: 37, K: 96, N: 100 }, { output: 'i32' }),
       ];
-      const r = (await page.evaluate(
-        (cs) =>
-          new Promise<unknown>((resolve) => {
-            const w = new Worker('/worker.mjs', { type: 'module' });
-            w.onmessage = (ev) => resolve(ev.data);
-            w.onerror = (e) => resolve({ ok: false, error: e.message });
-            w.postMessage(JSON.parse(cs));
-          }),
-        JSON.stringify(cases.map(caseJson)),
-      )) as { ok: boolean; error?: string; variant: string; size: number; shared: boolean; shares: number[]; outs: number[][] };
-      if (!r.ok) expect.fail(r.error);
-      expect(r.variant).toBe('threads');
-      expect(r.size).toBe(2);
-      expect(r.shared).toBe(true);
-      expect(r.shares).toEqual([2, 2, 2, 2]);
-      cases.forEach((c, i) => {
-        const want = referenceGemmCase(c);
-        const j = firstMismatch(Float64Array.from(r.outs[i]), Float64Array.from(want));
-        if (j >= 0) expect.fail(`case ${i}: [${j}] got ${r.outs[i][j]} want ${want[j]}`);
-      });
+      for (const requested of ['auto', 'threads'] as const) {
+        const r = (await page.evaluate(
+          (msg) =>
+            new Promise<unknown>((resolve) => {
+              const w = new Worker('/worker.mjs', { type: 'module' });
+              w.onmessage = (ev) => resolve(ev.data);
+              w.onerror = (e) => resolve({ ok: false, error: e.message });
+              w.postMessage(JSON.parse(msg));
+            }),
+          JSON.stringify({ variant: requested, cases: cases.map(caseJson) }),
+        )) as { ok: boolean; error?: string; variant: string; relaxedDotExact: boolean | null; size: number; shared: boolean; shares: number[]; outs: number[][] };
+        if (!r.ok) expect.fail(r.error);
+        // auto: the relaxed-threads build whenever the probe passes (Chromium with VNNI, as here)
+        const expected = requested === 'threads' ? 'threads' : r.relaxedDotExact ? 'relaxed-threads' : 'threads';
+        console.log(`chromium threads: requested ${requested} → ${r.variant}`);
+        expect(r.variant).toBe(expected);
+        expect(r.relaxedDotExact === null).toBe(requested === 'threads');
+        expect(r.size).toBe(2);
+        expect(r.shared).toBe(true);
+        expect(r.shares).toEqual([2, 2, 2, 2]);
+        cases.forEach((c, i) => {
+          const want = referenceGemmCase(c);
+          const j = firstMismatch(Float64Array.from(r.outs[i]), Float64Array.from(want));
+          if (j >= 0) expect.fail(`${expected} case ${i}: [${j}] got ${r.outs[i][j]} want ${want[j]}`);
+        });
+      }
     } finally {
       await browser.close();
     }
