@@ -6,7 +6,7 @@
 //   node scripts/build.mjs                  # production build (minified), @octet/* from their built packages
 //   node scripts/build.mjs --dev            # unminified, @octet/* from their TypeScript sources
 //   node scripts/build.mjs --dev --watch --serve   # rebuild on change, serve on :8080 (npm run dev)
-import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,8 @@ function copyStatic(out, { fromSource }) {
   for (const f of ['index.html', 'style.css']) cpSync(join(app, 'src/page', f), join(out, 'public', f));
   // The kernels' .wasm, fetched by the worker from ./wasm/ (its wasmBaseUrl).
   const wasmDir = fromSource ? join(repo, 'packages/kernels/dist/wasm') : dirname(require.resolve('@octet/kernels/wasm/octet-kernels-simd.wasm'));
-  for (const v of ['simd', 'relaxed', 'threads']) cpSync(join(wasmDir, `octet-kernels-${v}.wasm`), join(out, 'public/wasm', `octet-kernels-${v}.wasm`));
+  // Every variant the kernels ship (simd, relaxed, threads, relaxed-threads, …): the loader picks one at run time.
+  for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, f), join(out, 'public/wasm', f));
   const { files, models } = JSON.parse(readFileSync(join(app, 'src/shared/bundled-models.json'), 'utf8'));
   for (const m of models) {
     for (const f of files) cpSync(join(repo, 'test-data/fixtures', m.id, f), join(out, 'public/models', m.id, f));

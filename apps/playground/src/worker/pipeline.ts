@@ -100,6 +100,26 @@ async function latency(a: Session, b: Session, feeds: Feeds): Promise<{ a: numbe
   return { a: median(ta), b: median(tb) };
 }
 
+/** Both models over the comparison data (first output) and their batch-1 latency. */
+async function evaluate(w: Workload, int8: Uint8Array, open: (bytes: Uint8Array) => Promise<Session>, progress: Progress) {
+  const f = await open(w.bytes);
+  try {
+    const q = await open(int8);
+    try {
+      const io = { inputs: f.inputMetadata, outputs: f.outputMetadata, output: f.outputNames[0]! };
+      const floatOut = await runAll(f, w.evalBatches);
+      const quantOut = await runAll(q, w.evalBatches);
+      progress('measuring latency (batch 1)');
+      const lat = await latency(f, q, w.kind === 'bundled' ? sliceFeeds(w.evalBatches[0]!, 0, 1) : w.evalBatches[0]!);
+      return { floatOut, quantOut, lat, io };
+    } finally {
+      q.dispose();
+    }
+  } finally {
+    f.dispose();
+  }
+}
+
 export async function runPlayground(choice: ModelChoice, settings: QuantizeSettings, progress: Progress): Promise<PlaygroundResult> {
   const env = await environment();
   const sessionOptions = { wasmBaseUrl: WASM_BASE, numThreads: env.threads };
@@ -120,19 +140,7 @@ export async function runPlayground(choice: ModelChoice, settings: QuantizeSetti
   const int8 = encodeModelProto(model);
 
   progress(`evaluating float and int8 on ${w.samples} ${w.kind === 'bundled' ? 'test' : 'random'} samples`);
-  const f = await open(w.bytes);
-  const q = await open(int8);
-  let floatOut: Float32Array, quantOut: Float32Array, lat: { a: number; b: number };
-  const io = { inputs: f.inputMetadata, outputs: f.outputMetadata, output: f.outputNames[0]! };
-  try {
-    floatOut = await runAll(f, w.evalBatches);
-    quantOut = await runAll(q, w.evalBatches);
-    progress('measuring latency (batch 1)');
-    lat = await latency(f, q, w.kind === 'bundled' ? sliceFeeds(w.evalBatches[0]!, 0, 1) : w.evalBatches[0]!);
-  } finally {
-    f.dispose();
-    q.dispose();
-  }
+  const { floatOut, quantOut, lat, io } = await evaluate(w, int8, open, progress);
 
   progress('per-layer error');
   const layers = await compareLayers(w.bytes, int8, w.kind === 'bundled' ? w.evalBatches[0]! : w.evalBatches, { executor, maxSamples: 64 });
