@@ -48,7 +48,7 @@ import { lessConfig } from './ops/Less.js';
 import { lessOrEqualConfig } from './ops/LessOrEqual.js';
 import { logConfig } from './ops/Log.js';
 import { logSoftmaxConfig } from './ops/LogSoftmax.js';
-import { matMulAddConfig, matMulConfig } from './ops/MatMul.js';
+import { matMulAddConfig, matMulConfig, matMulFoldedConfig } from './ops/MatMul.js';
 import { maxPoolConfig } from './ops/MaxPool.js';
 import { mulConfig } from './ops/Mul.js';
 import { negConfig } from './ops/Neg.js';
@@ -133,6 +133,7 @@ export const floatOpConfigs: readonly OpConfig[] = [
   logSoftmaxConfig,
   matMulConfig,
   matMulAddConfig,
+  matMulFoldedConfig,
   maxPoolConfig,
   mulConfig,
   negConfig,

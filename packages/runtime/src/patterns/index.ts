@@ -6,5 +6,6 @@ import { dqMatMulNBitsPattern } from './dq-matmul-nbits.js';
 import { dynamicMatMulPattern } from './dynamic-matmul.js';
 import { foldTransposeMatMulPattern } from './fold-transpose-matmul.js';
 import { qdqFusionPattern } from './qdq-fusion.js';
+import { qdqLookupChainPattern } from './qdq-lookup-chain.js';
 
-export const graphPatterns: readonly GraphPattern[] = [dqMatMulNBitsPattern, qdqFusionPattern, dynamicMatMulPattern, foldTransposeMatMulPattern];
+export const graphPatterns: readonly GraphPattern[] = [dqMatMulNBitsPattern, qdqFusionPattern, qdqLookupChainPattern, dynamicMatMulPattern, foldTransposeMatMulPattern];

@@ -198,3 +198,30 @@ describe('Transposes folded into the integer matmul of two activations', () => {
     expect(out0(ts, 'y')).toEqual(out0(plain, 'y'));
   });
 });
+
+describe('Transposes folded into a float matmul of two activations', () => {
+  const [B, T, H, D] = [2, 9, 3, 12];
+  const r = rng(123);
+  const f = (dims: number[]) => t('float32', dims, r.floats(dims.reduce((p, d) => p * d, 1), -1, 1));
+  const spec: GraphSpec = {
+    nodes: [
+      { op: 'Transpose', inputs: ['q'], outputs: ['qt'], attrs: { perm: [0, 2, 1, 3] } },
+      { op: 'Transpose', inputs: ['k'], outputs: ['kt'], attrs: { perm: [0, 2, 3, 1] } },
+      { op: 'MatMul', inputs: ['qt', 'kt'], outputs: ['scores'] },
+      { op: 'Transpose', inputs: ['v'], outputs: ['vt'], attrs: { perm: [0, 2, 1, 3] } },
+      { op: 'MatMul', inputs: ['scores', 'vt'], outputs: ['ctx'] },
+      { op: 'Transpose', inputs: ['ctx'], outputs: ['y'], attrs: { perm: [0, 2, 1, 3] } },
+    ],
+    feeds: { q: f([B, T, H, D]), k: f([B, T, H, D]), v: f([B, T, H, D]) },
+    outputs: ['y'],
+  };
+
+  it('removes the Transposes on the kernels and matches the TypeScript path', () => {
+    const compiled = compileGraph(buildGraph(spec), { registry: defaultRegistry(), kernels });
+    expect(compiled.nodes.map((n) => n.node.opType)).toEqual(['MatMul', 'MatMul']);
+    const fused = out0(runGraph(spec, { kernels }));
+    const plain = out0(runGraph(spec));
+    expect(fused.length).toBe(plain.length);
+    for (let i = 0; i < plain.length; i++) expect(Math.abs(fused[i] - plain[i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(plain[i])));
+  });
+});

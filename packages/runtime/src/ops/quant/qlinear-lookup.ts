@@ -2,6 +2,7 @@
 // as ONNX Runtime does: table[q] = quantize(f(dequantize(q))).
 
 import type { OpConfig, OpContext } from '../../op-registry.js';
+import { erf } from '../math.js';
 import { qRange, quantizeValue, scalarParam } from './quant-params.js';
 
 /** table indexed by the byte of x (int8 values index as their uint8 bit pattern). */
@@ -54,3 +55,66 @@ export const qLinearLeakyReluConfig = qlinearLookup('QLinearLeakyRelu', (ctx) =>
   const alpha = Math.fround(ctx.attrs.float('alpha', 0.01));
   return (v) => (v >= 0 ? v : Math.fround(v * alpha));
 });
+
+/** One step of a fused float chain: a unary op, or a binary op with a scalar constant. */
+export interface ChainStep {
+  readonly op: string;
+  readonly constant?: number;
+  /** The constant is the first operand (c − x, c / x). */
+  readonly constantFirst?: boolean;
+}
+
+/** Unary float ops a lookup chain may contain, with the float math the float ops use. */
+export const LOOKUP_UNARY: Readonly<Record<string, (v: number) => number>> = {
+  Erf: erf,
+  Tanh: Math.tanh,
+  Sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+  Relu: (v) => (v > 0 ? v : 0),
+  Exp: Math.exp,
+  Neg: (v) => -v,
+  Abs: Math.abs,
+  Sqrt: Math.sqrt,
+};
+
+function chainFunction(ctx: OpContext, steps: readonly ChainStep[]): (v: number) => number {
+  const fns = steps.map((s): ((v: number) => number) => {
+    const u = LOOKUP_UNARY[s.op];
+    if (u) return u;
+    const c = Math.fround(s.constant ?? NaN);
+    if (Number.isNaN(c)) return ctx.fail(`step ${s.op} has no constant`);
+    const l = s.constantFirst === true;
+    switch (s.op) {
+      case 'Add':
+        return (v) => v + c;
+      case 'Mul':
+        return (v) => v * c;
+      case 'Sub':
+        return l ? (v) => c - v : (v) => v - c;
+      case 'Div':
+        return l ? (v) => c / v : (v) => v / c;
+      default:
+        return ctx.fail(`unsupported chain step ${s.op}`);
+    }
+  });
+  // float32 after every step, as the float ops store their results
+  return (v) => {
+    let x = v;
+    for (const f of fns) x = Math.fround(f(x));
+    return x;
+  };
+}
+
+/** ai.octet QLinearLookupChain (qdq-lookup-chain pattern): DQ → element-wise float ops → Q as one table. */
+export const qLinearLookupChainConfig: OpConfig = {
+  ...qlinearLookup('QLinearLookupChain', (ctx) => {
+    let steps: ChainStep[];
+    try {
+      steps = JSON.parse(ctx.attrs.string('steps')) as ChainStep[];
+    } catch {
+      return ctx.fail('steps attribute is not valid JSON');
+    }
+    return chainFunction(ctx, steps);
+  }),
+  // the internal domain (index.ts's OCTET_DOMAIN; not imported: index.ts imports this module)
+  domain: 'ai.octet',
+};

@@ -3,7 +3,7 @@
 // shapes, a constant 2-D B packed once for the kernels, any other B multiplied per batch.
 
 import type { OpContext, TensorMeta } from '../../op-registry.js';
-import { broadcastDims, stridesOf } from '../../shape-utils.js';
+import { matMulLayout } from '../matmul-layout.js';
 import { sizeOf, type Tensor, type TypedArray } from '../../tensor.js';
 import { applyEpilogue, createIntegerMatMul, integerGemmTS, type DynamicActivation, type IntegerEpilogue, type IntegerMatMul } from './integer-matmul.js';
 import { createActivationMatMul } from './activation-matmul.js';
@@ -29,14 +29,6 @@ export interface QuantMatMulSpec {
   readonly yPerm?: readonly number[];
 }
 
-/** dims and element strides of `dims` viewed through `perm` (output axis i = input axis perm[i]). */
-function permutedView(ctx: OpContext, dims: readonly number[], perm: readonly number[] | undefined, what: string): { dims: number[]; strides: number[] } {
-  const st = stridesOf(dims);
-  if (!perm) return { dims: [...dims], strides: st };
-  if (perm.length !== dims.length || [...perm].sort((x, y) => x - y).some((p, i) => p !== i)) ctx.fail(`${what} perm [${perm.join(', ')}] does not fit rank ${dims.length}`);
-  return { dims: perm.map((p) => dims[p]), strides: perm.map((p) => st[p]) };
-}
-
 export interface PreparedQuantMatMul {
   readonly outDims: number[];
   readonly M: number;
@@ -48,31 +40,11 @@ export interface PreparedQuantMatMul {
 }
 
 export function prepareQuantMatMul(ctx: OpContext, s: QuantMatMulSpec): PreparedQuantMatMul {
-  const permuted = s.aPerm !== undefined || s.bPerm !== undefined || s.yPerm !== undefined;
-  if (permuted && (s.bConst || s.transposeB || s.a.dims.length < 2 || s.b.dims.length < 2)) ctx.fail('folded transposes need two activations of rank ≥ 2');
-  const av = permutedView(ctx, s.a.dims, s.aPerm, 'A');
-  const bv = permutedView(ctx, s.b.dims, s.bPerm, 'B');
-  const ad = s.a.dims.length === 1 ? [1, s.a.dims[0]] : av.dims;
-  let bd = s.b.dims.length === 1 ? [s.b.dims[0], 1] : bv.dims;
-  if (s.transposeB) {
-    if (bd.length !== 2) ctx.fail('transposed B must be 2-D');
-    bd = [bd[1], bd[0]];
-  }
-  const m = ad[ad.length - 2];
-  const K = ad[ad.length - 1];
-  const N = bd[bd.length - 1];
-  if (bd[bd.length - 2] !== K) ctx.fail(`shapes [${s.a.dims.join(', ')}] and [${s.b.dims.join(', ')}] do not match (K ${K} vs ${bd[bd.length - 2]})`);
-  const ab = ad.slice(0, -2);
-  const bb = bd.slice(0, -2);
-  const batch = broadcastDims(ab, bb);
-  const yDims = [...batch, m, N];
-  const yv = permutedView(ctx, yDims, s.yPerm, 'Y');
-  // Element strides of Y's logical axes inside the output (through the folded output transpose).
-  const outStrides = stridesOf(yv.dims);
-  const yStrides = yDims.map((_, j) => (s.yPerm ? outStrides[s.yPerm.indexOf(j)] : outStrides[j]));
-  const outDims = [...yv.dims];
-  if (s.a.dims.length === 1) outDims.splice(outDims.length - 2, 1);
-  if (s.b.dims.length === 1) outDims.splice(outDims.length - 1, 1);
+  const L = matMulLayout(ctx, s.a.dims, s.b.dims, { a: s.aPerm, b: s.bPerm, y: s.yPerm }, s.transposeB);
+  const { K, N, outDims, batches, aOff, bOff, yOff, ars, acs, ldo, cso } = L;
+  const m = L.M;
+  const ab = L.aBatch;
+  const bb = L.bBatch;
   if (s.weightZeroPoint.length !== 1 && s.weightZeroPoint.length !== N) ctx.fail(`B zero point has ${s.weightZeroPoint.length} values, expected 1 or ${N}`);
   const e = s.epilogue;
   if (e.scale && e.scale.length !== 1 && e.scale.length !== N) ctx.fail(`B scale has ${e.scale.length} values, expected 1 or ${N}`);
@@ -117,35 +89,7 @@ export function prepareQuantMatMul(ctx: OpContext, s: QuantMatMulSpec): Prepared
   }
 
   // General: per batch, operands and output addressed by strides (transposes need no copy).
-  const batches = sizeOf(batch);
-  const aOff = new Int32Array(batches);
-  const bOff = new Int32Array(batches);
-  const yOff = new Int32Array(batches);
-  const aSt = s.a.dims.length === 1 ? [s.a.dims[0], 1] : av.strides;
-  const bSt = s.b.dims.length === 1 ? [1, 1] : s.transposeB ? [bv.strides[1], bv.strides[0]] : bv.strides;
-  const bs = stridesOf(batch);
-  for (let t = 0; t < batches; t++) {
-    let ia = 0;
-    let ib = 0;
-    let iy = 0;
-    let rem = t;
-    for (let q = 0; q < batch.length; q++) {
-      const c = Math.floor(rem / bs[q]);
-      rem -= c * bs[q];
-      const qa = q - (batch.length - ab.length);
-      const qb = q - (batch.length - bb.length);
-      if (qa >= 0 && ab[qa] !== 1) ia += c * aSt[qa];
-      if (qb >= 0 && bb[qb] !== 1) ib += c * bSt[qb];
-      iy += c * yStrides[q];
-    }
-    aOff[t] = ia;
-    bOff[t] = ib;
-    yOff[t] = iy;
-  }
-  const r = yDims.length;
-  const [ars, acs] = [aSt[aSt.length - 2], aSt[aSt.length - 1]];
-  const [bk, bn] = [bSt[bSt.length - 2], bSt[bSt.length - 1]];
-  const [ldo, cso] = [yStrides[r - 2], yStrides[r - 1]];
+  const [bk, bn] = [L.brs, L.bcs];
   const aPacked = ars === K && acs === 1;
   const yPacked = ldo === N && cso === 1;
   const aTile = aPacked ? undefined : (ctx.workspace('a-tile', s.a.dtype, m * K) as Int8Array | Uint8Array);

@@ -1,0 +1,66 @@
+// DQ → element-wise float chain → Q fused into one lookup table (qdq-lookup-chain pattern).
+import { describe, expect, it } from 'vitest';
+import { compileGraph } from '../../src/compile.js';
+import { defaultRegistry } from '../../src/register-all-ops.js';
+import { buildGraph, maxDiff, rng, runGraph, t, type GraphSpec } from './op-harness.js';
+import { clamp, rhe } from './reference.js';
+
+function erf64(x: number): number {
+  // Abramowitz–Stegun 7.1.26 is too coarse here: integrate the series to double precision.
+  let sum = 0;
+  let term = x;
+  for (let n = 0; n < 200; n++) {
+    sum += term / (2 * n + 1);
+    term *= (-x * x) / (n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
+
+describe('DQ → element-wise float ops → Q as one table', () => {
+  const cases = [
+    { name: 'GELU inner part: x / √2 → Erf', dtype: 'uint8' as const, nodes: [['Div', 'c', false], ['Erf']], f: (v: number) => erf64(v / Math.SQRT2), c: Math.SQRT2 },
+    { name: '1 − x → Sigmoid → × 3 (int8)', dtype: 'int8' as const, nodes: [['Sub', 'c', true], ['Sigmoid'], ['Mul', 'c3', false]], f: (v: number) => 3 / (1 + Math.exp(-(1 - v))), c: 1 },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const signed = c.dtype === 'int8';
+      const [lo, hi] = signed ? [-128, 127] : [0, 255];
+      const r = rng(9);
+      const x = t(c.dtype, [4, 64], r.ints(256, lo, hi));
+      const [sx, zx, sy, zy] = [0.04, signed ? -3 : 131, signed ? 0.013 : 1 / 128, signed ? -120 : 128];
+      const nodes: GraphSpec['nodes'] = [{ op: 'DequantizeLinear', inputs: ['x', 'sx', 'zx'], outputs: ['v0'] }];
+      c.nodes.forEach(([op, k, first], i) => {
+        const ins = k === undefined ? [`v${i}`] : first ? [k as string, `v${i}`] : [`v${i}`, k as string];
+        nodes.push({ op: op as string, inputs: ins, outputs: [`v${i + 1}`] });
+      });
+      nodes.push({ op: 'QuantizeLinear', inputs: [`v${c.nodes.length}`, 'sy', 'zy'], outputs: ['y'] });
+      const spec: GraphSpec = {
+        nodes,
+        feeds: { x },
+        consts: { sx: t('float32', [], [sx]), zx: t(c.dtype, [], [zx]), sy: t('float32', [], [sy]), zy: t(c.dtype, [], [zy]), c: t('float32', [], [c.c]), c3: t('float32', [], [3]) },
+        outputs: ['y'],
+      };
+      const compiled = compileGraph(buildGraph(spec), { registry: defaultRegistry() });
+      expect(compiled.nodes.map((n) => n.node.opType)).toEqual(['QLinearLookupChain']);
+      const y = runGraph(spec);
+      const want = Array.from(x.data as ArrayLike<number>).map((q) => clamp(rhe(c.f(sx * (q - zx)) / sy) + zy, lo, hi));
+      expect(maxDiff(Array.from(y.y.data as ArrayLike<number>), want)).toBeLessThanOrEqual(1);
+    });
+  }
+
+  it('leaves a chain alone when an intermediate value has another reader', () => {
+    const x = t('uint8', [8], [0, 10, 50, 100, 128, 200, 250, 255]);
+    const spec: GraphSpec = {
+      nodes: [
+        { op: 'DequantizeLinear', inputs: ['x', 's', 'z'], outputs: ['v'] },
+        { op: 'Erf', inputs: ['v'], outputs: ['e'] },
+        { op: 'QuantizeLinear', inputs: ['e', 's', 'z'], outputs: ['y'] },
+      ],
+      feeds: { x },
+      consts: { s: t('float32', [], [0.01]), z: t('uint8', [], [128]) },
+      outputs: ['y', 'e'],
+    };
+    const compiled = compileGraph(buildGraph(spec), { registry: defaultRegistry() });
+    expect(compiled.nodes.map((n) => n.node.opType)).toContain('Erf');
+  });
+});
