@@ -55,6 +55,8 @@ const MODES: { label: string; ref: string; opts: QuantizeOptions; only?: string[
   { label: 'static QOperator per-tensor', ref: 'ort_qop', opts: { mode: 'static', format: 'qoperator', perChannel: false } },
   { label: 'static QDQ Percentile', ref: 'ort_qdq_percentile', opts: { mode: 'static', calibrationMethod: 'percentile' } },
   { label: 'static QDQ Entropy', ref: 'ort_qdq_entropy', opts: { mode: 'static', calibrationMethod: 'entropy' } },
+  // MSE has no ONNX Runtime counterpart: held to ORT's MinMax QDQ figure
+  { label: 'static QDQ MSE', ref: 'ort_qdq', opts: { mode: 'static', calibrationMethod: 'mse' } },
   { label: 'dynamic', ref: 'ort_dynamic', opts: { mode: 'dynamic' } },
   // per-channel Conv weights (ConvInteger with per-channel scales on the rescale), on the CNNs
   { label: 'dynamic per-channel', ref: 'ort_dynamic', opts: { mode: 'dynamic', perChannel: true }, only: ['cnn_digits', 'mobilenetv2_digits'] },

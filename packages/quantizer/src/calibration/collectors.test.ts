@@ -116,4 +116,21 @@ describe('histogram collectors (streaming)', () => {
     expect(r.max).toBeLessThan(40);
     expect(histogramMse(h, r.min, r.max, 255)).toBeLessThan(histogramMse(h, Math.min(h.min, 0), h.max, 255));
   });
+
+  it('MSE: a clipped value costs its distance to the range end only; the search reaches each end’s own optimum', () => {
+    const edges = Float32Array.from({ length: 5 }, (_, i) => i); // bins [0,1) … [3,4], centres 0.5 … 3.5
+    const h = { counts: Float64Array.of(0, 0, 0, 10), edges, min: 0, max: 4, threshold: 4 };
+    expect(histogramMse(h, 0, 2, 255)).toBeCloseTo(10 * 1.5 ** 2, 12);
+    expect(histogramMse(h, 0, 4, 255)).toBeCloseTo(10 * (4 / 255) ** 2 / 12, 12);
+    // a skewed tensor: the brute-force optimum over the same grid equals what the collector finds
+    const data = normals(20_000, 7).map((v) => (v > 0 ? v * 3 : v));
+    data[0] = 25;
+    const c = new MseCollector({ steps: 60 });
+    c.observe('t', data);
+    const r = c.ranges().get('t')!;
+    const hh = c.histograms().get('t')!;
+    let best = Infinity;
+    for (let a = 0; a < 60; a++) for (let b = 0; b < 60; b++) best = Math.min(best, histogramMse(hh, hh.min * (1 - a / 60), hh.max * (1 - b / 60), 255));
+    expect(histogramMse(hh, r.min, r.max, 255)).toBeLessThanOrEqual(best * (1 + 1e-6));
+  });
 });

@@ -374,7 +374,7 @@ export class EntropyCollector extends HistogramCollectorBase implements RangeCol
 /**
  * Expected squared quantization error of a histogram under an asymmetric uniform quantizer over
  * [lo, hi] with `levels` steps: values inside are rounded (error ≈ step²/12 per value), values
- * outside are clipped to the nearest end.
+ * outside are clipped to the nearest end (error: the distance to it).
  */
 export function histogramMse(h: Histogram, lo: number, hi: number, levels: number): number {
   const step = (hi - lo) / levels;
@@ -385,14 +385,19 @@ export function histogramMse(h: Histogram, lo: number, hi: number, levels: numbe
     const c = h.counts[i];
     if (!c) continue;
     const x = (h.edges[i] + h.edges[i + 1]) / 2;
-    if (x < lo) err += c * ((lo - x) ** 2 + rounding);
-    else if (x > hi) err += c * ((x - hi) ** 2 + rounding);
+    if (x < lo) err += c * (lo - x) ** 2;
+    else if (x > hi) err += c * (x - hi) ** 2;
     else err += c * rounding;
   }
   return err;
 }
 
-/** MSE calibration: shrink [min, max] and keep the range with the least expected error. */
+/**
+ * MSE calibration: the range with the least expected error, found by coordinate descent — each
+ * end in turn moved over a fine grid from the observed extreme towards 0 (1/`steps` apart) with
+ * the other end fixed, until neither end moves. Each end gets its own optimum, which a joint
+ * coarse grid misses on one-sided (post-Relu/Clip) and skewed tensors.
+ */
 export class MseCollector extends HistogramCollectorBase implements RangeCollector {
   constructor(private readonly opts: { bins?: number; levels?: number; steps?: number } = {}) {
     super({ kind: 'value', bins: opts.bins ?? 2048 });
@@ -400,32 +405,32 @@ export class MseCollector extends HistogramCollectorBase implements RangeCollect
   ranges(): Map<string, TensorRange> {
     const out = new Map<string, TensorRange>();
     const levels = this.opts.levels ?? 255;
-    const steps = this.opts.steps ?? 100;
+    const steps = this.opts.steps ?? 400;
     for (const [name, h] of this.hists) {
       const lo0 = Math.min(h.min, 0);
       const hi0 = Math.max(h.max, 0);
-      let best = histogramMse(h, lo0, hi0, levels);
-      let bestRange = { min: h.min, max: h.max };
-      for (let s = 1; s < steps; s++) {
-        const a = 1 - s / steps;
-        for (let t = 0; t <= s; t += Math.max(1, Math.floor(s / 8))) {
-          // shrink each side independently on a coarse grid
-          const b = 1 - t / steps;
-          const lo = lo0 * a;
-          const hi = hi0 * b;
-          const e = histogramMse(h, lo, hi, levels);
-          if (e < best) {
-            best = e;
-            bestRange = { min: f32(lo), max: f32(hi) };
-          }
-          const e2 = histogramMse(h, lo0 * b, hi0 * a, levels);
-          if (e2 < best) {
-            best = e2;
-            bestRange = { min: f32(lo0 * b), max: f32(hi0 * a) };
+      let lo = lo0;
+      let hi = hi0;
+      let best = histogramMse(h, lo, hi, levels);
+      for (let round = 0; round < 8; round++) {
+        let moved = false;
+        for (const side of [1, -1]) {
+          const extreme = side > 0 ? hi0 : lo0;
+          if (extreme === 0) continue;
+          for (let s = 1; s < steps; s++) {
+            const v = extreme * (1 - s / steps);
+            const e = side > 0 ? histogramMse(h, lo, v, levels) : histogramMse(h, v, hi, levels);
+            if (e < best) {
+              best = e;
+              if (side > 0) hi = v;
+              else lo = v;
+              moved = true;
+            }
           }
         }
+        if (!moved) break;
       }
-      out.set(name, bestRange);
+      out.set(name, { min: lo === lo0 ? h.min : f32(lo), max: hi === hi0 ? h.max : f32(hi) });
     }
     return out;
   }
