@@ -31,9 +31,11 @@ function copyStatic(out, { fromSource }) {
   const wasmDir = fromSource ? join(repo, 'packages/kernels/dist/wasm') : dirname(require.resolve('@octet/kernels/wasm/octet-kernels-simd.wasm'));
   // Every variant the kernels ship (simd, relaxed, threads, relaxed-threads, …): the loader picks one at run time.
   for (const f of readdirSync(wasmDir).filter((f) => f.endsWith('.wasm'))) cpSync(join(wasmDir, f), join(out, 'public/wasm', f));
-  const { files, models } = JSON.parse(readFileSync(join(app, 'src/shared/bundled-models.json'), 'utf8'));
+  // The bundled models with their data (src/worker/pipeline.ts fetches the same files).
+  const { models } = JSON.parse(readFileSync(join(app, 'src/shared/bundled-models.json'), 'utf8'));
   for (const m of models) {
-    for (const f of files) cpSync(join(repo, 'test-data/fixtures', m.id, f), join(out, 'public/models', m.id, f));
+    const perInput = Array.from({ length: m.inputs }, (_, k) => [`calib/input_${k}.pb`, `test/input_${k}.pb`]).flat();
+    for (const f of ['model.onnx', 'test/labels.pb', ...perInput]) cpSync(join(repo, 'test-data/fixtures', m.id, f), join(out, 'public/models', m.id, f));
   }
 }
 

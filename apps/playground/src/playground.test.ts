@@ -176,6 +176,27 @@ describe('playground in Chromium', () => {
   );
 
   it(
+    'quantizes the bundled two-input transformer encoder (int64 token ids + mask): int8 accuracy within a point of float',
+    async () => {
+      const { page, errors } = await openPage();
+      try {
+        await page.selectOption('#model-select', 'encoder_sentiment');
+        await quantizeInPage(page);
+        const ref = JSON.parse(readFileSync(join(fixtures, 'encoder_sentiment/ref/metrics.json'), 'utf8')) as { fp32: number };
+        const metric = await row(page, 'metric');
+        expect(metric.text).toMatch(/accuracy \(600 test samples/);
+        expect(metric.float).toBeCloseTo(ref.fp32, 6);
+        expect(Math.abs(metric.quantized - metric.float)).toBeLessThanOrEqual(0.01);
+        expect(await page.frameLocator('#report').locator('svg').count()).toBeGreaterThanOrEqual(3);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    },
+    JOB + 2 * WAIT,
+  );
+
+  it(
     'quantizes a model dropped on the page on random inputs and reports output agreement instead of a task metric',
     async () => {
       const { page, errors } = await openPage();

@@ -8,12 +8,11 @@ export interface BundledModel {
   id: string;
   title: string;
   metric: MetricName;
+  /** graph inputs; input K's data is calib/input_K.pb and test/input_K.pb */
+  inputs: number;
 }
 
 export const BUNDLED_MODELS: readonly BundledModel[] = bundled.models as BundledModel[];
-
-/** Files scripts/build.mjs copies per bundled model, relative to its folder. */
-export type BundledFile = 'model.onnx' | 'calib/input_0.pb' | 'test/input_0.pb' | 'test/labels.pb';
 
 export type ModelChoice = { kind: 'bundled'; id: string } | { kind: 'file'; name: string; bytes: ArrayBuffer };
 

@@ -3,8 +3,8 @@
 // measure per-layer error, and render @octet/report's page.
 import { decodeModelProto, encodeModelProto } from '@octet/onnx';
 import { compareLayers, createOctetExecutor, quantize, type CalibrationData, type ModelExecutor, type QuantizeOptions } from '@octet/quantizer';
-import { createWebSession, defaultThreads, loadWebKernels, type Session } from '@octet/runtime-web';
-import { BUNDLED_MODELS, type BundledFile, type Environment, type ModelChoice, type PlaygroundResult, type QuantizeSettings } from '../shared/protocol.js';
+import { createWebSession, defaultThreads, loadWebKernels, type Session, type TensorValue } from '@octet/runtime-web';
+import { BUNDLED_MODELS, type Environment, type ModelChoice, type PlaygroundResult, type QuantizeSettings } from '../shared/protocol.js';
 import { fetchBytes, fetchTensor, randomFeeds, sliceFeeds, type Feeds } from './data.js';
 import { median, taskMetric } from './metrics.js';
 import { buildReportData } from './report-data.js';
@@ -48,20 +48,29 @@ async function loadWorkload(choice: ModelChoice, inputsOf: (bytes: Uint8Array) =
   }
   const model = BUNDLED_MODELS.find((m) => m.id === choice.id);
   if (!model) throw new Error(`no bundled model '${choice.id}'`);
-  const url = (file: BundledFile) => `./models/${model.id}/${file}`;
-  const [bytes, calib, test, labels] = await Promise.all([fetchBytes(url('model.onnx')), fetchTensor(url('calib/input_0.pb')), fetchTensor(url('test/input_0.pb')), fetchTensor(url('test/labels.pb'))]);
+  const url = (file: string) => `./models/${model.id}/${file}`;
+  const inputIds = Array.from({ length: model.inputs }, (_, k) => k);
+  const [bytes, labels, calib, test] = await Promise.all([
+    fetchBytes(url('model.onnx')),
+    fetchTensor(url('test/labels.pb')),
+    Promise.all(inputIds.map((k) => fetchTensor(url(`calib/input_${k}.pb`)))),
+    Promise.all(inputIds.map((k) => fetchTensor(url(`test/input_${k}.pb`)))),
+  ]);
   const session = await inputsOf(bytes);
-  const input = session.inputNames[0]!;
+  const names = session.inputNames;
   session.dispose();
-  const testFeeds = { [input]: test };
-  const samples = test.dims[0]!;
+  if (names.length !== model.inputs) throw new Error(`${model.id}: the model has ${names.length} inputs, the bundle ${model.inputs}`);
+  // Input K of the graph ↔ input_K.pb, samples along the first axis.
+  const feedsOf = (tensors: TensorValue[]): Feeds => Object.fromEntries(names.map((n, k) => [n, tensors[k]!]));
+  const testFeeds = feedsOf(test);
+  const samples = test[0]!.dims[0]!;
   const evalBatches: Feeds[] = [];
   for (let i = 0; i < samples; i += EVAL_BATCH) evalBatches.push(sliceFeeds(testFeeds, i, EVAL_BATCH));
   return {
     name: `${model.id}.onnx`,
     kind: 'bundled',
     bytes,
-    calibration: { [input]: calib },
+    calibration: feedsOf(calib),
     evalBatches,
     samples,
     metric: { name: model.metric, labels: labels.data as ArrayLike<number | bigint> },
