@@ -13,7 +13,7 @@ import * as ortNode from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createNodeSession, createSessionFromPath } from '../src/index.js';
 import { registerOn, type OrtModule } from './contract.js';
-import { fixture, maxRelativeError, modelPath } from './fixture-data.js';
+import { feedsOf, fixture, maxRelativeError, modelPath } from './fixture-data.js';
 
 const NAME = 'mlp_breast_cancer';
 const f = fixture(NAME);
@@ -28,7 +28,7 @@ writeFileSync(join(dir, 'model.onnx'), signed);
 writeFileSync(join(dir, 'tampered.bin'), weights.map((v, i) => (i === 9 ? v ^ 4 : v)));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const feeds = () => Object.fromEntries(f.metrics.inputs.map((n, i) => [n, { type: f.inputs[i].dtype, dims: f.inputs[i].dims, data: f.inputs[i].data }]));
+const feeds = () => feedsOf(f);
 const close = (out: ArrayLike<number>) => expect(maxRelativeError(out, f.reference.data as Float32Array)).toBeLessThan(1e-4);
 
 describe('runtime-node: externalData option', () => {

@@ -7,7 +7,7 @@ import * as ortNode from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSessionFromPath } from '../src/index.js';
 import { registerOn, type OrtModule } from './contract.js';
-import { fixture, maxRelativeError, modelPath } from './fixture-data.js';
+import { feedsOf, fixture, maxRelativeError, modelPath } from './fixture-data.js';
 
 // The encoder fixture re-saved with its weights in a side file (data_location = EXTERNAL).
 const dir = mkdtempSync(join(tmpdir(), 'octet-external-'));
@@ -16,7 +16,6 @@ saveModel(decodeModelProto(new Uint8Array(readFileSync(modelPath('encoder_sentim
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const f = fixture('encoder_sentiment');
-const feedsOf = () => Object.fromEntries(f.metrics.inputs.map((n, i) => [n, { type: f.inputs[i].dtype, dims: f.inputs[i].dims, data: f.inputs[i].data }]));
 
 describe('models with external data', () => {
   it('were really written with a side file', () => {
@@ -26,7 +25,7 @@ describe('models with external data', () => {
 
   it('load from a path with createSessionFromPath', async () => {
     const s = await createSessionFromPath(path, { numThreads: 1 });
-    const out = (await s.run(feedsOf()))[s.outputNames[0]];
+    const out = (await s.run(feedsOf(f)))[s.outputNames[0]];
     expect(maxRelativeError(out.data as Float32Array, f.reference.data as Float32Array)).toBeLessThan(1e-4);
     s.dispose();
   });

@@ -1,16 +1,6 @@
-// Small byte helpers shared by the modules (base64, hex, concatenation).
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+// Small byte helpers shared by the modules: concatenation and hex from @noble/hashes (already a
+// dependency), base64 and a constant-time comparison here.
+export { concatBytes, bytesToHex as toHex } from '@noble/hashes/utils.js';
 
 export function toBase64(b: Uint8Array): string {
   let s = '';
@@ -26,10 +16,6 @@ export function fromBase64(s: string): Uint8Array | undefined {
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
-}
-
-export function toHex(b: Uint8Array): string {
-  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

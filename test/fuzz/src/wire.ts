@@ -80,15 +80,9 @@ export function serializeWire(fields: readonly WireField[]): Uint8Array {
       parts.push(writeVarint(payload.length), payload);
     } else parts.push(f.raw);
   }
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  // Node's own concatenation, as a plain Uint8Array view (so the mutators' .slice() still copies).
+  const out = Buffer.concat(parts);
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
 /** Every (list, index) position in the tree, for picking a field uniformly at any depth. */

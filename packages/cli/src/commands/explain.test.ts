@@ -3,12 +3,10 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
-import * as ort from 'onnxruntime-node';
 import { chromium } from 'playwright-core';
-import { tensorValues } from '@octet/onnx';
-import { loadModel, loadTensor, saveModel } from '@octet/onnx/node';
+import { loadModel, saveModel } from '@octet/onnx/node';
 import { SUPPORTED_STATIC_OPS } from '@octet/quantizer';
-import { fixture, octet, tempDir } from '../test-helpers.js';
+import { fixture, octet, ortAccuracy, tempDir } from '../test-helpers.js';
 
 let tmp: ReturnType<typeof tempDir> | undefined;
 afterEach(() => tmp?.remove());
@@ -19,28 +17,6 @@ async function quantized(name: string, ...extra: string[]): Promise<string> {
   const r = await octet('quantize', fixture(name, 'model.onnx'), '-o', out, '--calib', fixture(name, 'calib'), ...extra);
   expect(r.code, r.err).toBe(0);
   return out;
-}
-
-/** Accuracy of a model on a fixture's test set in ONNX Runtime (independent of Octet's runtime). */
-async function ortAccuracy(model: string, name: string, inputs: string[]): Promise<number> {
-  const s = await ort.InferenceSession.create(model);
-  const feeds: Record<string, ort.Tensor> = {};
-  inputs.forEach((n, i) => {
-    const t = loadTensor(fixture(name, 'test', `input_${i}.pb`));
-    feeds[n] = new ort.Tensor(t.dataType === 7 ? 'int64' : 'float32', tensorValues(t) as Float32Array, t.dims.map(Number));
-  });
-  const out = (await s.run(feeds))[s.outputNames[0]];
-  await s.release();
-  const labels = tensorValues(loadTensor(fixture(name, 'test', 'labels.pb'))) as BigInt64Array;
-  const [n, k] = out.dims;
-  const d = out.data as Float32Array;
-  let ok = 0;
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (d[i * k + j] > d[i * k + best]) best = j;
-    if (BigInt(best) === labels[i]) ok++;
-  }
-  return ok / n;
 }
 
 /** Opens a report in real Chromium: no console errors, no network, the named charts drawn as SVG. */

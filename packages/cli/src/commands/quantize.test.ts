@@ -2,44 +2,16 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import * as ort from 'onnxruntime-node';
-import { makeTensor, tensorValues } from '@octet/onnx';
-import { loadModel, loadTensor, saveTensor } from '@octet/onnx/node';
+import { makeTensor } from '@octet/onnx';
+import { loadModel, saveTensor } from '@octet/onnx/node';
 import { readDataPart, sliceSamples } from '../data-folder.js';
-import { fixture, octet, tempDir } from '../test-helpers.js';
+import { fixture, octet, ortAccuracy, tempDir } from '../test-helpers.js';
 
 let tmp: ReturnType<typeof tempDir> | undefined;
 afterEach(() => tmp?.remove());
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const inspect = async (path: string) => JSON.parse((await octet('inspect', path, '--json')).out);
-
-/** Runs a model in ONNX Runtime (an independent engine) on a fixture's test inputs; returns the first output. */
-async function runInOrt(model: string, name: string, inputs: string[]): Promise<ort.Tensor> {
-  const s = await ort.InferenceSession.create(model);
-  const feeds: Record<string, ort.Tensor> = {};
-  inputs.forEach((n, i) => {
-    const t = loadTensor(fixture(name, 'test', `input_${i}.pb`));
-    feeds[n] = new ort.Tensor(n === 'x' ? 'float32' : 'int64', tensorValues(t) as Float32Array, t.dims.map(Number));
-  });
-  const out = await s.run(feeds);
-  await s.release();
-  return out[s.outputNames[0]];
-}
-
-/** Accuracy of ORT's logits against the fixture's int64 labels. */
-function accuracy(t: ort.Tensor, name: string): number {
-  const labels = tensorValues(loadTensor(fixture(name, 'test', 'labels.pb'))) as BigInt64Array;
-  const [n, k] = t.dims;
-  const d = t.data as Float32Array;
-  let ok = 0;
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (d[i * k + j] > d[i * k + best]) best = j;
-    if (BigInt(best) === labels[i]) ok++;
-  }
-  return ok / n;
-}
 
 describe('octet quantize', () => {
   it('dynamic by default: writes a smaller model that ONNX Runtime runs, never touching the input', async () => {
@@ -63,7 +35,7 @@ describe('octet quantize', () => {
     expect(q.nodes.filter((n: { scheme: string }) => n.scheme === 'qdq').map((n: { name: string }) => n.name)).toEqual(['/Add']);
     // no temp files left behind
     expect(readdirSync(tmp.path).sort()).toEqual(['model.onnx', 'q.onnx']);
-    const acc = accuracy(await runInOrt(out, 'encoder_sentiment', ['input_ids', 'attention_mask']), 'encoder_sentiment');
+    const acc = await ortAccuracy(out, 'encoder_sentiment', ['input_ids', 'attention_mask']);
     const ref = JSON.parse(readFileSync(fixture('encoder_sentiment', 'ref', 'metrics.json'), 'utf8')).ort_dynamic;
     expect(acc).toBeGreaterThanOrEqual(ref - 0.005);
   });
@@ -81,7 +53,7 @@ describe('octet quantize', () => {
     expect(s.quantization.schemes.qdq).toBeGreaterThanOrEqual(4);
     expect(s.quantization.floatComputeNodes).toEqual([]);
     const metrics = JSON.parse(readFileSync(fixture('cnn_digits', 'ref', 'metrics.json'), 'utf8'));
-    expect(accuracy(await runInOrt(qdq, 'cnn_digits', ['x']), 'cnn_digits')).toBeGreaterThanOrEqual(metrics.ort_qdq - 0.005);
+    expect(await ortAccuracy(qdq, 'cnn_digits', ['x'])).toBeGreaterThanOrEqual(metrics.ort_qdq - 0.005);
 
     const qop = join(tmp.path, 'qop.onnx');
     expect((await octet('quantize', model, '-o', qop, '--calib', calib, '--format', 'qop', '--executor', 'onnxruntime-node')).code).toBe(0);
