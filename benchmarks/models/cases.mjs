@@ -1,24 +1,30 @@
 // The model benchmark's cases: fixture models (fp32 and ORT-quantized variants) at batch 1 and 32,
-// fed with the first rows of each fixture's test set (read from ../shared, or test-data).
+// fed with the first rows of each fixture's test set (read from ../shared, or test-data), and the
+// MiniLM-L6-shaped encoder built in code (minilm.mjs; fp32 and Octet-quantized variants, random ids).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeTensorProto, tensorValues } from '@octet/onnx';
+import { MINILM_DIR, MINILM_VARIANTS, minilmFeeds } from './minilm.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const roots = [join(here, '../../../shared/fixtures'), join(here, '../../test-data/fixtures')];
 export const FIXTURE_ROOT = roots.find((r) => existsSync(r));
 
-export const MODELS = ['mobilenetv2_digits', 'encoder_sentiment'];
-export const VARIANTS = ['fp32', 'ort_qdq', 'ort_qop', 'ort_dynamic'];
+export const MINILM = 'minilm_l6';
+export const MODELS = ['mobilenetv2_digits', 'encoder_sentiment', MINILM];
+const FIXTURE_VARIANTS = ['fp32', 'ort_qdq', 'ort_qop', 'ort_dynamic'];
 export const BATCHES = [1, 32];
+export const variantsOf = (model) => (model === MINILM ? ['fp32', ...Object.keys(MINILM_VARIANTS)] : FIXTURE_VARIANTS);
 
 export function modelPath(model, variant) {
-  return variant === 'fp32' ? join(FIXTURE_ROOT, model, 'model.onnx') : join(FIXTURE_ROOT, model, 'ref', `${variant}.onnx`);
+  const dir = model === MINILM ? MINILM_DIR : join(FIXTURE_ROOT, model);
+  return variant === 'fp32' ? join(dir, 'model.onnx') : join(dir, 'ref', `${variant}.onnx`);
 }
 
 /** Feeds for `batch` rows: [{ name, type, dims, data }]. */
 export function feeds(model, batch) {
+  if (model === MINILM) return minilmFeeds(batch);
   const meta = JSON.parse(readFileSync(join(FIXTURE_ROOT, model, 'ref', 'metrics.json'), 'utf8'));
   return meta.inputs.map((name, i) => {
     const t = decodeTensorProto(new Uint8Array(readFileSync(join(FIXTURE_ROOT, model, 'test', `input_${i}.pb`))));
@@ -29,4 +35,4 @@ export function feeds(model, batch) {
   });
 }
 
-export const CASES = MODELS.flatMap((model) => VARIANTS.flatMap((variant) => BATCHES.map((batch) => ({ id: `${model}/${variant}/b${batch}`, model, variant, batch }))));
+export const CASES = MODELS.flatMap((model) => variantsOf(model).flatMap((variant) => BATCHES.map((batch) => ({ id: `${model}/${variant}/b${batch}`, model, variant, batch }))));

@@ -10,21 +10,23 @@ const ort = which === 'node' ? (await import('onnxruntime-node')).default : awai
 const opts = which === 'node' ? { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 } : { executionProviders: ['wasm'] };
 if (which !== 'node') ort.env.wasm.numThreads = 1;
 const results = {};
-const sessions = new Map();
+let open = { key: undefined, s: undefined };
 for (const c of CASES) {
   if (only && !c.id.startsWith(only)) continue;
   const key = `${c.model}/${c.variant}`;
-  let s = sessions.get(key);
-  if (!s) {
-    s = await ort.InferenceSession.create(new Uint8Array(readFileSync(modelPath(c.model, c.variant))), opts);
-    sessions.set(key, s);
-  }
-  const f = Object.fromEntries(feeds(c.model, c.batch).map((t) => [t.name, new ort.Tensor(t.type, t.data, t.dims)]));
   try {
+    // one session at a time: cases are grouped by model file, and the MiniLM sessions are large
+    if (open.key !== key) {
+      await open.s?.release?.();
+      open = { key, s: undefined };
+      open.s = await ort.InferenceSession.create(new Uint8Array(readFileSync(modelPath(c.model, c.variant))), opts);
+    }
+    const s = open.s;
+    const f = Object.fromEntries(feeds(c.model, c.batch).map((t) => [t.name, new ort.Tensor(t.type, t.data, t.dims)]));
     results[c.id] = { ms: await medianMs(() => s.run(f)) };
   } catch (e) {
     results[c.id] = { error: String(e?.message ?? e).slice(0, 200) };
   }
 }
-for (const s of sessions.values()) await s.release?.();
+await open.s?.release?.();
 process.stdout.write(JSON.stringify({ peer: `ort-${which}`, results }) + '\n');
