@@ -55,7 +55,9 @@ export function kernelsSection(json: Json): SuiteMethod & { rows: KernelRow[] } 
   const rounds = num(json.rounds);
   return {
     rounds,
-    method: `u8×s8→u8 QLinear kernels; each peer in its own process, alternating over ${rounds ?? '?'} round(s); each round the median of 15 samples (≥ 25 ms each) after warm-up; shown: median over rounds (GOPS from that median); "paired": the suite's in-process alternating comparison`,
+    method:
+      str(json.method) ??
+      `u8×s8→u8 QLinear kernels; each peer in its own process, alternating over ${rounds ?? '?'} round(s); each round the median of the timed samples after warm-up (benchmarks/kernels/README.md); shown: median over rounds (GOPS from that median); "paired": the suite's in-process alternating comparison`,
     rows,
   };
 }

@@ -49,10 +49,12 @@ export function buildLatest(suites: Record<string, LoadedSuite>, ctx: RunContext
     const ls = loads.flatMap((l) => (num(l) === undefined ? [] : [num(l)!]));
     latest.machine.loadAverage = { min: Math.min(...ls), max: Math.max(...ls) };
   }
+  const models = suites.models?.json;
   const chromium =
     (isObject(kernels?.chromium) ? str(kernels.chromium.browser) : undefined) ??
     str(suites['bundle-size']?.json?.chromium) ??
-    (isObject(suites.models?.json?.chromium) ? str((suites.models.json.chromium as Json).browser) : str(suites.models?.json?.chromium));
+    str(models?.browser) ??
+    (isObject(models?.chromium) ? str(models.chromium.browser) : undefined);
   if (chromium && !latest.versions.chromium) latest.versions.chromium = chromium;
   const esbuild = str(suites['bundle-size']?.json?.esbuild);
   if (esbuild && !latest.versions.esbuild) latest.versions.esbuild = esbuild;

@@ -57,7 +57,9 @@ export function modelsSection(json: Json): SuiteMethod & { rows: ModelRow[] } {
   rows.sort((a, b) => (a.env === b.env ? 0 : a.env === 'node' ? -1 : 1));
   return {
     rounds,
-    method: `end-to-end latency per inference; each peer in its own process (Chromium: its own page), processes alternating over ${rounds ?? '?'} round(s); each round the median of up to 9 samples (≥ 50 ms of back-to-back runs) after warm-up; shown: median over rounds`,
+    method:
+      str(json.method) ??
+      `end-to-end latency per inference; each peer in its own process (Chromium: its own page), processes alternating over ${rounds ?? '?'} round(s); each round the median of the timed samples after warm-up (benchmarks/models/README.md); shown: median over rounds`,
     rows,
   };
 }
