@@ -4,6 +4,7 @@
 import type { OpConfig, OpContext } from '../../op-registry.js';
 import { erf } from '../math.js';
 import { qRange, quantizeValue, scalarParam } from './quant-params.js';
+import { constantInWasm, inWasm, wasmKernels } from './wasm-bridge.js';
 
 /** table indexed by the byte of x (int8 values index as their uint8 bit pattern). */
 export function buildLookupTable(signed: boolean, sx: number, zx: number, sy: number, zy: number, f: (v: number) => number): Uint8Array {
@@ -37,10 +38,17 @@ export function qlinearLookup(opType: string, makeFn: (ctx: OpContext) => (v: nu
         scalarParam(ctx, 4, 'Y_zero_point'),
         makeFn(ctx),
       );
+      const k = wasmKernels(ctx);
+      const kernel = k?.exports['x8_lut__scalar'];
+      const tablePtr = k && kernel ? constantInWasm(ctx, k, `lut:${table.join()}`, table) : 0;
       return {
         outputs: [{ dtype: x.dtype, dims: x.dims }],
         run(inputs, outputs) {
           const xi = inputs[0].data as Uint8Array;
+          if (k && kernel && inWasm(k, xi, outputs[0].data)) {
+            kernel(xi.byteOffset, outputs[0].data.byteOffset, xi.length, tablePtr);
+            return;
+          }
           const yo = outputs[0].data;
           // Int8 data read through its bytes: index = value & 0xff.
           for (let i = 0; i < xi.length; i++) yo[i] = signed ? (table[xi[i] & 0xff] << 24) >> 24 : table[xi[i]];

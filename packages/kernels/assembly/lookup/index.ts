@@ -1,0 +1,2 @@
+// 8-bit lookup tables (element-wise quantized ops computed once per value).
+export { x8_lut__scalar } from './x8-lut-scalar';
