@@ -81,3 +81,12 @@ export function requireDims<T extends readonly number[]>(ctx: OpContext, dims: T
   if (max !== undefined && n > max) throw new ResourceLimitError('maxTensorElements', n, max, `node '${ctx.node.name}' (${ctx.node.opType}): output ${show(dims)} from '${from}' elements`);
   return dims;
 }
+
+/**
+ * A window op's padded input extent and output extent: both within maxTensorElements (a pad of
+ * 2^31 would otherwise have the kernels reserve terabytes for im2col or a padded copy).
+ */
+export function requireWindowExtent(ctx: OpContext, inSpatial: readonly number[], padBegin: readonly number[], padEnd: readonly number[], outSpatial: readonly number[]): void {
+  requireDims(ctx, inSpatial.map((d, i) => d + padBegin[i] + padEnd[i]), 'pads');
+  requireDims(ctx, outSpatial, 'kernel_shape/strides/dilations/pads');
+}

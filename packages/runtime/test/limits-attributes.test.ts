@@ -68,6 +68,12 @@ describe('window attributes (Conv, ConvTranspose, pools)', () => {
     await refusedAttribute(model('AveragePool', [1, 1, 4, 4], { kernel_shape: [0, 2] }), [1, 1, 4, 4], 'kernel_shape', 'AveragePool');
   });
 
+  it('a pad of 2^31 is refused by its size before the kernels reserve memory for it', async () => {
+    const cause = await causeOf(conv({ pads: [0, 0, 2 ** 31 - 1, 0] }), [1, 1, 5, 5]);
+    expect(cause).toBeInstanceOf(ResourceLimitError);
+    expect(cause.message).toMatch(/\(Conv\): output \[2147483652, 5\] from 'pads' elements/);
+  });
+
   it('valid windows still run', async () => {
     const s = await createSession(conv({ strides: [2, 2], pads: [1, 1, 1, 1] }));
     expect((await s.run(feed([1, 1, 5, 5]))).y.dims).toEqual([1, 1, 3, 3]);

@@ -2,7 +2,7 @@
 // explicit begin/end pads resolved from the attributes (auto_pad included).
 
 import type { OpContext } from '../op-registry.js';
-import { requireWindow } from '../shape-checks.js';
+import { requireWindow, requireWindowExtent } from '../shape-checks.js';
 
 export interface ConvGeometry {
   kernel: number[];
@@ -49,5 +49,6 @@ export function convGeometry(ctx: OpContext, inSpatial: readonly number[], kerne
     outSpatial.push(out);
   }
   if (outSpatial.some((d) => d <= 0)) ctx.fail(`output spatial size [${outSpatial.join(', ')}] is not positive`);
+  requireWindowExtent(ctx, inSpatial, padBegin, padEnd, outSpatial);
   return { kernel: [...kernel], strides, dilations, padBegin, padEnd, inSpatial: [...inSpatial], outSpatial };
 }
