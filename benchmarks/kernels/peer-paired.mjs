@@ -1,12 +1,17 @@
 // Paired measurement for a shared, busy machine: two contenders in ONE process, alternating short
 // batches of the same case so both see the same contention; reports the median over pairs of
-// (time of the second / time of the first).
+// (time of the second / time of the first). Against ort-web the times are process CPU time
+// (cpu-clock.mjs `cpuNow`: both contenders run on this thread, and slices lost to other processes
+// do not count) and the CPU-time clock is sampled beside them for Octet's GOPS per GHz; 2 threads
+// vs 1 needs wall time (CPU time would add up the workers).
+//   --cases id,id : only these cases (ids from cases.mjs)
 //   --vs ort-web : Octet (Node, 1 thread) vs onnxruntime-web (wasm, 1 thread). onnxruntime-node is
 //                  never loaded here (design.md §4: it would share onnxruntime-common).
 //   --vs threads : Octet with 2 threads vs Octet with 1 thread.
 import { loadKernels } from '@octet/kernels';
 import * as ort from 'onnxruntime-web';
-import { CASES, Q, activations, depth, weights, yScale } from './cases.mjs';
+import { CASES, Q, activations, depth, ops, weights, yScale } from './cases.mjs';
+import { cpuNow, measureGhz } from './cpu-clock.mjs';
 import { qlinearConvModel, qlinearMatMulModel } from './models.mjs';
 
 ort.env.wasm.numThreads = 1;
@@ -15,8 +20,10 @@ const k = await loadKernels({ variant: 'simd' });
 const k2 = vs === 'threads' ? await loadKernels({ threads: 2 }) : null;
 const f32 = Math.fround;
 const PAIRS = 41;
+const now = vs === 'threads' ? () => performance.now() : cpuNow;
+const only = process.argv.includes('--cases') ? process.argv[process.argv.indexOf('--cases') + 1].split(',') : null;
 const results = {};
-for (const c of CASES) {
+for (const c of CASES.filter((x) => !only || only.includes(x.id))) {
   const w = weights(c);
   const x = activations(c);
   const common = {
@@ -54,20 +61,26 @@ for (const c of CASES) {
   const ratios = [];
   const octetMs = [];
   const peerMs = [];
+  const ghz = [];
   for (let p = 0; p < PAIRS; p++) {
-    t0 = performance.now();
+    if (p % 4 === 0) ghz.push(measureGhz(1, now));
+    t0 = now();
     for (let i = 0; i < reps; i++) octet();
-    const a = (performance.now() - t0) / reps;
-    t0 = performance.now();
+    const a = (now() - t0) / reps;
+    t0 = now();
     for (let i = 0; i < reps; i++) await peer();
-    const b = (performance.now() - t0) / reps;
+    const b = (now() - t0) / reps;
     ratios.push(b / a);
     octetMs.push(a);
     peerMs.push(b);
   }
   const med = (xs) => [...xs].sort((u, v) => u - v)[Math.floor(xs.length / 2)];
   // ort-web: ratio = ort-web / Octet; threads: speed-up of 2 threads = 1T / 2T
-  results[c.id] = { ratio: k2 ? med(ratios.map((r) => 1 / r)) : med(ratios), octetMs: med(octetMs), peerMs: med(peerMs), octetMinMs: Math.min(...octetMs), peerMinMs: Math.min(...peerMs) };
+  const clock = med(ghz);
+  results[c.id] = {
+    ratio: k2 ? med(ratios.map((r) => 1 / r)) : med(ratios), octetMs: med(octetMs), peerMs: med(peerMs), octetMinMs: Math.min(...octetMs), peerMinMs: Math.min(...peerMs),
+    cpuGhz: clock, octetGopsPerGhz: ops(c) / (med(octetMs) * 1e6) / clock,
+  };
   await s?.release();
 }
 await k2?.dispose();
