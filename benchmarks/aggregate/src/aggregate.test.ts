@@ -72,6 +72,26 @@ describe('models', () => {
     expect(latest.models!.rows.find((r) => r.env === 'node' && r.case === r0.case)!.ortWebMs).toBe(json.rows[0].ms['ort-web']);
   });
 
+  it('reads the suite\'s Chromium peers (recorded run) into a Chromium table with its own ratios', () => {
+    const json = fixture('models-chromium');
+    const suites: Record<string, LoadedSuite> = { models: loadSuite('models', JSON.stringify(json)) };
+    const latest = buildLatest(suites, ctx);
+    expect(latest.versions.chromium).toBe(json.browser);
+    const md = renderMarkdown(latest);
+    const chromiumPart = md.slice(md.indexOf('**Chromium**'));
+    for (const r of json.rows) {
+      const row = latest.models!.rows.find((x) => x.case === r.case && x.env === 'chromium')!;
+      expect(row.octetMs).toEqual({ '1': r.ms['octet-chromium-1t'], '2': r.ms['octet-chromium-2t'] });
+      expect(row.ortWebMs).toBe(r.ms['ort-web-chromium']);
+      expect(row.ortNodeMs).toBeUndefined();
+      expect(row.vsOrtWeb['1']).toBeCloseTo(r.ms['ort-web-chromium'] / r.ms['octet-chromium-1t'], 12);
+      expect(rowLine(chromiumPart, r.case)).toContain(`| ${(r.ms['ort-web-chromium'] / r.ms['octet-chromium-2t']).toFixed(2)}× |`);
+      const node = latest.models!.rows.find((x) => x.case === r.case && x.env === 'node')!;
+      expect(node.ortWebMs).toBe(r.ms['ort-web']);
+    }
+    expect(md).not.toContain('Chromium: not measured');
+  });
+
   it('shows a peer error next to its case', () => {
     const json = fixture('models');
     json.errors = { 'ort-web': { [json.rows[1].case]: 'unsupported op Foo' } };
