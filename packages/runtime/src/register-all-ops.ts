@@ -4,6 +4,8 @@ import type { GraphPattern, OpConfig, OpRegistry } from './op-registry.js';
 import { createOpRegistry } from './op-registry-impl.js';
 import { quantOpConfigs } from './ops/quant/index.js';
 import { fuseConvActivationPattern } from './patterns/fuse-conv-activation.js';
+import { fuseConvIntegerCastPattern } from './patterns/fuse-conv-integer-cast.js';
+import { convIntegerToFloatConfig } from './ops/quant/ConvInteger.js';
 import { fuseGemmReluPattern } from './patterns/fuse-gemm-relu.js';
 import { fuseMatMulBiasPattern } from './patterns/fuse-matmul-bias.js';
 import { graphPatterns } from './patterns/index.js';
@@ -178,6 +180,8 @@ export function registerAllOps(registry: OpRegistry): OpRegistry {
   for (const c of floatOpConfigs) registry.register(c);
   for (const c of quantOpConfigs) registry.register(c);
   for (const p of graphPatterns as readonly GraphPattern[]) registry.registerPattern(p);
+  registry.register(convIntegerToFloatConfig);
+  registry.registerPattern(fuseConvIntegerCastPattern);
   // Float epilogue fusions run after the quantized patterns (which claim QDQ convolutions first).
   registry.registerPattern(fuseConvActivationPattern);
   registry.registerPattern(fuseMatMulBiasPattern);

@@ -189,6 +189,30 @@ describe.each(PATHS)('integer convolution ops (%s)', (_label, opts) => {
     });
   }
 
+  it('ConvInteger → Cast(float) (fused into ai.octet ConvIntegerToFloat): the int32 sums as floats, batch and depthwise', () => {
+    const r = rng(12);
+    const xd = [4, 6, 3, 3];
+    const wd = [6, 1, 3, 3];
+    const x = r.ints(4 * 6 * 9, 0, 255);
+    const w = r.ints(54, -127, 127);
+    const y = runGraph(
+      {
+        nodes: [
+          { op: 'ConvInteger', inputs: ['x', 'w', 'zx'], outputs: ['acc'], attrs: { group: 6, pads: [1, 1, 1, 1] } },
+          { op: 'Cast', inputs: ['acc'], outputs: ['y'], attrs: { to: 1 } },
+        ],
+        feeds: { x: t('uint8', xd, x), zx: t('uint8', [], [77]) },
+        consts: { w: t('int8', wd, w) },
+        outputs: ['y'],
+      },
+      opts(),
+    );
+    const ref = refConvAcc(x, xd, 77, w, wd, [0], { group: 6, strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] });
+    expect(y.y.dims).toEqual(ref.dims);
+    expect(y.y.type).toBe('float32');
+    expect(out0(y)).toEqual(ref.acc);
+  });
+
   it('ConvInteger: run-time input zero point, padding', () => {
     const r = rng(11);
     const xd = [1, 3, 6, 5];

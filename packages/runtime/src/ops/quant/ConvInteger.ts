@@ -2,7 +2,7 @@
 // The input zero point may be a run-time value (DynamicQuantizeLinear's output).
 
 import { LATEST_OPSET } from '../../op-names.js';
-import type { OpConfig } from '../../op-registry.js';
+import type { OpConfig, OpContext, PreparedOp } from '../../op-registry.js';
 import { prepareIntegerConv } from './integer-conv.js';
 import { numbersOf, paramOf, perChannel } from './quant-params.js';
 import { wasmKernels } from './wasm-bridge.js';
@@ -12,34 +12,50 @@ export const convIntegerConfig: OpConfig = {
   domain: '',
   minOpset: 10,
   maxOpset: LATEST_OPSET,
-  prepare(ctx) {
-    const x = ctx.input(0);
-    const w = ctx.input(1);
-    if (x.dtype !== 'uint8' && x.dtype !== 'int8') ctx.fail(`x must be uint8 or int8, got ${x.dtype}`);
-    if (w.dtype !== 'uint8' && w.dtype !== 'int8') ctx.fail(`w must be uint8 or int8, got ${w.dtype}`);
-    if (ctx.hasInput(2) && ctx.input(2).dims.reduce((p, d) => p * d, 1) !== 1) ctx.fail('x_zero_point must be a scalar');
-    const M = w.dims[0];
-    const wConst = ctx.constant(1);
-    const zw = paramOf(ctx, 3);
-    const conv = prepareIntegerConv(
-      ctx,
-      x.dims,
-      {
-        weights: (wConst ?? ctx.value(1)).data as Int8Array,
-        weightDims: w.dims,
-        weightZeroPoint: zw === undefined ? [0] : zw.data.length === 1 ? numbersOf(zw) : perChannel(ctx, zw, M, 'w_zero_point'),
-        activationSigned: x.dtype === 'int8',
-        activationZeroPoint: 0,
-        output: 'i32',
-      },
-      wConst ? wasmKernels(ctx) : undefined,
-    );
-    const hasZx = ctx.hasInput(2);
-    return {
-      outputs: [{ dtype: 'int32', dims: conv.outDims }],
-      run(inputs, outputs) {
-        conv.run(inputs[0].data as Uint8Array, outputs[0].data, hasZx ? Number(inputs[2].data[0]) : 0);
-      },
-    };
-  },
+  prepare: (ctx) => prepareConvInteger(ctx, 'i32'),
 };
+
+/**
+ * ai.octet ConvIntegerToFloat: ConvInteger followed by Cast(to float), what the
+ * fuse-conv-integer-cast pattern makes of ONNX Runtime's dynamic convolutions — the kernels write
+ * the accumulators as floats directly (float(acc)·1, the exact rounding Cast does).
+ */
+export const convIntegerToFloatConfig: OpConfig = {
+  opType: 'ConvIntegerToFloat',
+  domain: 'ai.octet',
+  minOpset: 1,
+  maxOpset: 1,
+  prepare: (ctx) => prepareConvInteger(ctx, 'f32'),
+};
+
+function prepareConvInteger(ctx: OpContext, output: 'i32' | 'f32'): PreparedOp {
+  const x = ctx.input(0);
+  const w = ctx.input(1);
+  if (x.dtype !== 'uint8' && x.dtype !== 'int8') ctx.fail(`x must be uint8 or int8, got ${x.dtype}`);
+  if (w.dtype !== 'uint8' && w.dtype !== 'int8') ctx.fail(`w must be uint8 or int8, got ${w.dtype}`);
+  if (ctx.hasInput(2) && ctx.input(2).dims.reduce((p, d) => p * d, 1) !== 1) ctx.fail('x_zero_point must be a scalar');
+  const M = w.dims[0];
+  const wConst = ctx.constant(1);
+  const zw = paramOf(ctx, 3);
+  const conv = prepareIntegerConv(
+    ctx,
+    x.dims,
+    {
+      weights: (wConst ?? ctx.value(1)).data as Int8Array,
+      weightDims: w.dims,
+      weightZeroPoint: zw === undefined ? [0] : zw.data.length === 1 ? numbersOf(zw) : perChannel(ctx, zw, M, 'w_zero_point'),
+      activationSigned: x.dtype === 'int8',
+      activationZeroPoint: 0,
+      output,
+      scale: output === 'f32' ? Float32Array.of(1) : undefined,
+    },
+    wConst ? wasmKernels(ctx) : undefined,
+  );
+  const hasZx = ctx.hasInput(2);
+  return {
+    outputs: [{ dtype: output === 'f32' ? 'float32' : 'int32', dims: conv.outDims }],
+    run(inputs, outputs) {
+      conv.run(inputs[0].data as Uint8Array, outputs[0].data, hasZx ? Number(inputs[2].data[0]) : 0);
+    },
+  };
+}
