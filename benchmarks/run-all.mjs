@@ -19,7 +19,8 @@ const resultsDir = join(here, 'results');
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
 const value = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-const quick = flag('--quick');
+// `npm run bench -- --quick` reaches this script as npm's config `quick` (in the environment)
+const quick = flag('--quick') || process.env.npm_config_quick === 'true';
 const aggregateOnly = flag('--aggregate-only');
 const only = value('--suite')?.split(',');
 const passThrough = argv.filter((a, i) => !['--quick', '--aggregate-only', '--suite'].includes(a) && argv[i - 1] !== '--suite');
