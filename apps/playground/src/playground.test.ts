@@ -197,6 +197,26 @@ describe('playground in Chromium', () => {
   );
 
   it(
+    'dynamic mode needs no calibration and keeps the digits CNN within a point',
+    async () => {
+      const { page, errors } = await openPage();
+      try {
+        await page.selectOption('#model-select', 'cnn_digits');
+        await page.selectOption('#mode', 'dynamic');
+        expect(await page.isDisabled('#calibration')).toBe(true);
+        await quantizeInPage(page);
+        const metric = await row(page, 'metric');
+        expect(Math.abs(metric.quantized - metric.float)).toBeLessThanOrEqual(0.01);
+        expect(await page.frameLocator('#report').locator('body').textContent()).toContain('dynamic');
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    },
+    JOB + 2 * WAIT,
+  );
+
+  it(
     'quantizes a model dropped on the page on random inputs and reports output agreement instead of a task metric',
     async () => {
       const { page, errors } = await openPage();

@@ -183,4 +183,6 @@ initModels();
 initDrop();
 $('quantize').addEventListener('click', start);
 $('cancel').addEventListener('click', cancel);
+// Dynamic quantization has no calibration step.
+$('mode').addEventListener('change', () => ($<HTMLSelectElement>('calibration').disabled = $<HTMLSelectElement>('mode').value !== 'static'));
 startWorker();
