@@ -90,3 +90,16 @@ export function requireWindowExtent(ctx: OpContext, inSpatial: readonly number[]
   requireDims(ctx, inSpatial.map((d, i) => d + padBegin[i] + padEnd[i]), 'pads');
   requireDims(ctx, outSpatial, 'kernel_shape/strides/dilations/pads');
 }
+
+/**
+ * Lookup tables an op builds while preparing (Resize: an index and a weight per tap, ~16 bytes
+ * each against 4 per float32 element): at most maxTensorElements / 16 entries, so one table
+ * costs no more than a quarter of the largest tensor the limits allow (sizes of 2^26 on one axis
+ * used to exhaust the heap).
+ */
+export function requireTableSize(ctx: OpContext, entries: number, from: string): void {
+  const max = tensorElementLimit(ctx);
+  if (max !== undefined && entries > max / 16) {
+    throw new ResourceLimitError('maxTensorElements', entries, Math.floor(max / 16), `node '${ctx.node.name}' (${ctx.node.opType}): lookup table entries from '${from}' (1/16 of maxTensorElements)`);
+  }
+}

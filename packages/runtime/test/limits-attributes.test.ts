@@ -124,6 +124,17 @@ describe('shape inputs and attributes of the other ops', () => {
     await refusedAttribute(resize([1, 1, NaN, 2]), [1, 1, 2, 2], 'scales', 'Resize');
   });
 
+  it('Resize lookup tables are bounded too: sizes of 2^26 on one axis (within the output limit) used to exhaust the heap', async () => {
+    const resize = model('Resize', [1, 1, 2, 2], { mode: 'cubic' }, [
+      ['roi', 'float32', [0], []],
+      ['scales', 'float32', [0], []],
+      ['sizes', 'int64', [4], [1n, 1n, 2n, 2n ** 26n]],
+    ]);
+    const cause = await causeOf(resize, [1, 1, 2, 2]);
+    expect(cause).toBeInstanceOf(ResourceLimitError);
+    expect(cause.message).toMatch(/\(Resize\): lookup table entries from 'sizes' \(1\/16 of maxTensorElements\): 268,435,456 exceeds the limit of 16,777,216/);
+  });
+
   it('a huge but valid size is refused by maxTensorElements before the op allocates (Range with limit 2^40)', async () => {
     const range = new ModelBuilder({ opset: 17 });
     range.input('x', 'float32', []);

@@ -2,7 +2,7 @@ import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig, OpContext, PreparedOp } from '../op-registry.js';
 import { normalizeAxis, stridesOf } from '../shape-utils.js';
 import { sizeOf, toNumbers } from '../tensor.js';
-import { requireDims } from '../shape-checks.js';
+import { requireDims, requireTableSize } from '../shape-checks.js';
 
 // Resize as a separable tensor product of per-axis taps (ONNX reference semantics): every
 // output coordinate on every axis gets its input indices (edge-clamped) and weights once per
@@ -153,6 +153,7 @@ function prepareResize(ctx: OpContext, attributeScales?: number[]): PreparedOp {
     const outW = outDims[ax];
     const scale = scales[ax];
     const outputWidth = scale * inW;
+    requireTableSize(ctx, outW * coeffs(0.5, scale).length, sizesIn ? 'sizes' : 'scales');
     const count = new Int32Array(outW);
     const start = new Int32Array(outW);
     const outside = new Uint8Array(outW);
