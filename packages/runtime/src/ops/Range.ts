@@ -1,6 +1,6 @@
 import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
-import { readNumber, writeNumbers } from '../tensor.js';
+import { readNumber } from '../tensor.js';
 import { requireDims } from '../shape-checks.js';
 
 export const rangeConfig: OpConfig = {
@@ -16,10 +16,14 @@ export const rangeConfig: OpConfig = {
     const delta = readNumber(ctx.value(2), 0);
     if (delta === 0) ctx.fail('delta is 0');
     const [n] = requireDims(ctx, [Math.max(Math.ceil((limit - start) / delta), 0)], 'start/limit/delta');
-    let values: number[] | undefined; // made at the first run, after the size passed the limits
     return {
       outputs: [{ dtype: t.dtype, dims: [n] }],
-      run: (_i, o) => writeNumbers(o[0].data, (values ??= Array.from({ length: n }, (_, i) => start + i * delta))),
+      // Written straight into the output: no n-element JS array (n may be up to maxTensorElements).
+      run: (_i, o) => {
+        const d = o[0].data;
+        if (d instanceof BigInt64Array) for (let i = 0; i < n; i++) d[i] = BigInt(Math.trunc(start + i * delta));
+        else for (let i = 0; i < n; i++) (d as Float32Array)[i] = start + i * delta;
+      },
     };
   },
 };
