@@ -269,5 +269,10 @@ describe('aggregate (files)', () => {
     expect(readme.endsWith(`${END}\nafter\n`)).toBe(true);
     expect(readme).toContain('](benchmarks/results/kernels.svg)');
     expect(readme).toContain('### Models: end-to-end latency');
+    // the README keeps to speed and size; the rest is in latest.md
+    expect(readme).not.toContain('### ONNX decode/encode');
+    expect(readme).not.toContain('### Quantizer');
+    expect(md).toContain('## ONNX decode/encode');
+    expect(md).toContain('## Quantizer: time and peak memory');
   });
 });

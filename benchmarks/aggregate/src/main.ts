@@ -53,8 +53,11 @@ export async function aggregate(o: AggregateOptions): Promise<{ latest: Latest; 
 
   let readmeUpdated = false;
   if (o.readme && existsSync(o.readme)) {
-    const section = renderMarkdown(latest, { charts, assetBase: 'benchmarks/results/', level: 3 });
-    const next = replaceBenchSection(readFileSync(o.readme, 'utf8'), `${section}\nFull results: [benchmarks/results/latest.md](benchmarks/results/latest.md) and \`latest.json\`; how to run: [benchmarks/README.md](benchmarks/README.md).`);
+    const section = renderMarkdown(latest, { charts, assetBase: 'benchmarks/results/', level: 3, compact: true });
+    const next = replaceBenchSection(
+      readFileSync(o.readme, 'utf8'),
+      `${section}\nQuantizer time and memory, ONNX decode/encode and the JS bytes per package: [benchmarks/results/latest.md](benchmarks/results/latest.md) (data: \`latest.json\`); how to run: [benchmarks/README.md](benchmarks/README.md).`,
+    );
     if (next === undefined) console.warn(`${o.readme}: no <!-- bench:start --> … <!-- bench:end --> section; not updated`);
     else {
       writeAtomic(o.readme, next);

@@ -11,6 +11,8 @@ export interface MarkdownOptions {
   charts?: ChartFile[];
   /** Markdown heading level of the section titles (2 → `##`) */
   level?: number;
+  /** the README's version: speed and size only (no quantizer, ONNX codec or per-package tables) */
+  compact?: boolean;
 }
 
 const ENV_LABEL = { node: 'Node', chromium: 'Chromium' } as const;
@@ -139,7 +141,7 @@ export function renderMarkdown(l: Latest, o: MarkdownOptions = {}): string {
         ['l', 'r', 'r', 'r', 'r', 'r', 'l'],
       ),
     );
-    const breakdown = b.rows.filter((r) => r.jsByPackage && Object.keys(r.jsByPackage).length > 1);
+    const breakdown = o.compact ? [] : b.rows.filter((r) => r.jsByPackage && Object.keys(r.jsByPackage).length > 1);
     if (breakdown.length) {
       out.push(
         'JS by package (minified bytes in the bundle, before compression):\n\n' +
@@ -148,6 +150,8 @@ export function renderMarkdown(l: Latest, o: MarkdownOptions = {}): string {
     }
     out[out.length - 1] += chartLink(o, 'bundle-size');
   } else out.push(unavailable(l, 'bundle-size'));
+
+  if (o.compact) return out.join('\n\n') + '\n';
 
   out.push(`${h} Quantizer: time and peak memory`);
   if (l.quantizer) {
