@@ -9,4 +9,4 @@ export * from './weight-only/index';
 export * from './f32/index';
 export * from './attention/index';
 export * from './lookup/index';
-export * from './conv/qx8-dwconv-nchw-8c-minmax-fp32-wasmsimd';
+export * from './conv/qx8-dwconv-nchw-8c-wasmsimd';

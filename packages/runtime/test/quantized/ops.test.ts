@@ -213,6 +213,26 @@ describe.each(PATHS)('integer convolution ops (%s)', (_label, opts) => {
     expect(out0(y)).toEqual(ref.acc);
   });
 
+  it('ConvInteger depthwise on a narrow plane, int8 input, run-time zero point (int32 out)', () => {
+    const r = rng(13);
+    const xd = [3, 9, 2, 4];
+    const wd = [9, 1, 3, 3];
+    const x = r.ints(3 * 9 * 8, -128, 127);
+    const w = r.ints(81, -127, 127);
+    const y = runGraph(
+      {
+        nodes: [{ op: 'ConvInteger', inputs: ['x', 'w', 'zx'], outputs: ['y'], attrs: { group: 9, pads: [1, 1, 1, 1], strides: [1, 2] } }],
+        feeds: { x: t('int8', xd, x), zx: t('int8', [], [-9]) },
+        consts: { w: t('int8', wd, w) },
+        outputs: ['y'],
+      },
+      opts(),
+    );
+    const ref = refConvAcc(x, xd, -9, w, wd, [0], { group: 9, strides: [1, 2], pads: [1, 1, 1, 1], dilations: [1, 1] });
+    expect(y.y.dims).toEqual(ref.dims);
+    expect(out0(y)).toEqual(ref.acc);
+  });
+
   it('ConvInteger: run-time input zero point, padding', () => {
     const r = rng(11);
     const xd = [1, 3, 6, 5];

@@ -60,7 +60,7 @@ export function prepareIntegerConv(ctx: OpContext, xDims: readonly number[], spe
     // image (batch the images as rows instead); a depthwise row of 2 outputs fills a quarter of
     // the column-vectorised kernel (vectorise over channels instead).
     if (pointwise && H * W < N) return pointwiseAcrossBatch(ctx, k, spec, { N, C, HW: H * W, M, outDims });
-    if (depthwise && oW < 8 && (output === 'u8' || output === 's8')) {
+    if (depthwise && oW < 8 && !spec.biasF32) {
       return depthwiseChannelsLast(ctx, k, spec, { N, C, H, W, oH, oW, kH, kW, sH, sW, dH, dW, pT, pL, outDims });
     }
     // A depthwise batch is one depthwise conv over N·C planes (weights repeated per image): one
@@ -264,7 +264,7 @@ function pointwiseAcrossBatch(
 const PARALLEL_MIN_MACS = 1 << 16;
 
 /**
- * A depthwise convolution on narrow planes (oW < 8), requantized to 8 bits: the channels-last
+ * A depthwise convolution on narrow planes (oW < 8), requantized to 8 bits, dequantized or int32: the channels-last
  * kernel vectorises over channels (every lane useful) and skips the taps that fall in the padding.
  * Threads split the batch.
  */
@@ -286,36 +286,40 @@ function depthwiseChannelsLast(
   for (let c = 0; c < C; c++) for (let t = 0; t < taps; t++) wv[t * Cp + c] = spec.weights[c * taps + t] - (zw.length > 1 ? zw[c] : zw[0]);
   heap.i16.set(wv, w16 >> 1);
   const sv = new Float32Array(Cp).fill(1);
-  for (let c = 0; c < C; c++) sv[c] = spec.scale!.length > 1 ? spec.scale![c] : spec.scale![0];
+  const sc = spec.scale ?? [1];
+  for (let c = 0; c < C; c++) sv[c] = sc.length > 1 ? sc[c] : sc[0];
   heap.f32.set(sv, scale >> 2);
   if (bias) {
     heap.i32.fill(0, bias >> 2, (bias >> 2) + Cp);
     heap.i32.set(spec.bias!, bias >> 2);
   }
-  const output = spec.output as 'u8' | 's8';
-  const [qmin, qmax] = outputRange(output, spec);
+  const output = spec.output;
+  const [qmin, qmax] = output === 'u8' || output === 's8' ? outputRange(output, spec) : [0, 0];
   const zy = spec.outputZeroPoint ?? 0;
   const signed = spec.activationSigned;
-  const zx = signed ? spec.activationZeroPoint + 128 : spec.activationZeroPoint;
-  const symbol = `qx8_dwconv_nchw_8c__minmax_fp32_${output === 's8' ? 'qs8' : 'qu8'}__wasmsimd`;
+  // the kernel works in u8: s8 activations are XORed with 0x80, their zero point shifted to match
+  const zxOf = (za: number) => (signed ? za + 128 : za);
+  const epilogue = { u8: 'minmax_fp32_qu8', s8: 'minmax_fp32_qs8', f32: 'dequant_f32', i32: 'i32' }[output];
+  const symbol = `qx8_dwconv_nchw_8c__${epilogue}__wasmsimd`;
   const fn = k.exports[symbol];
   if (typeof fn !== 'function') ctx.fail(`the loaded kernels lack ${symbol} (rebuild @octet/kernels)`);
   const pool = k.pool;
   const threads = pool && N > 1 && N * C * oH * oW * taps >= PARALLEL_MIN_MACS ? Math.min(pool.size, N) : 1;
-  const scratchBytes = H * W * Cp * 2 + 16;
+  const scratchBytes = H * W * Cp * 2 + 32;
   const scratch = Array.from({ length: threads }, (_, t) => ctx.scratchPtr(`dw8c-scratch-${t}`, scratchBytes));
-  const io = ioPointers(ctx, k, N * C * H * W, N * C * oH * oW);
-  const args = (n0: number, n1: number, xp: number, yp: number, t: number) =>
+  const io = ioPointers(ctx, k, N * C * H * W, N * C * oH * oW * elementBytes(output));
+  const args = (n0: number, n1: number, xp: number, yp: number, t: number, zx: number) =>
     [n0, n1, xp, C, H, W, kH, kW, d.sH, d.sW, d.dH, d.dW, d.pT, d.pL, oH, oW, zx, signed ? 0x80 : 0, w16, bias, scale, zy, qmin, qmax, scratch[t], yp];
   // shares re-made per run are a few small arrays; the kernel call dominates
   return {
     outDims: d.outDims,
     onKernels: true,
-    run(x, y) {
+    run(x, y, za) {
       const xp = io.x(x);
       const yp = io.y(y);
-      if (threads === 1) fn(...args(0, N, xp, yp, 0));
-      else pool!.run(symbol, Array.from({ length: threads }, (_, t) => args(Math.floor((N * t) / threads), Math.floor((N * (t + 1)) / threads), xp, yp, t)));
+      const zx = zxOf(za ?? spec.activationZeroPoint);
+      if (threads === 1) fn(...args(0, N, xp, yp, 0, zx));
+      else pool!.run(symbol, Array.from({ length: threads }, (_, t) => args(Math.floor((N * t) / threads), Math.floor((N * (t + 1)) / threads), xp, yp, t, zx)));
       io.done(y, N * C * oH * oW);
     },
   };
