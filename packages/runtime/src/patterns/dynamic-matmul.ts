@@ -1,7 +1,7 @@
 // Dynamic quantization as ONNX Runtime's quantizer writes it: DynamicQuantizeLinear → MatMulInteger
 // → Cast(float) → Mul(·, Mul(x_scale, w_scale)) becomes one `ai.octet` MatMulIntegerToFloat whose
 // epilogue multiplies by x_scale·w_scale — the same float product ORT's fused kernel uses — so the
-// int32 tensor, the Cast and the Mul never exist.
+// int32 tensor, the Cast and the Mul never exist (nor a bias Add after them).
 
 import type { GraphNode, RuntimeGraph } from '../graph.js';
 import type { GraphPattern } from '../op-registry.js';
@@ -24,15 +24,22 @@ function fuse(graph: RuntimeGraph, ix: GraphIndex, mm: GraphNode): boolean {
   const xs = dql.outputs[1];
   const ws = scaleMul.inputs[0] === xs ? scaleMul.inputs[1] : scaleMul.inputs[1] === xs ? scaleMul.inputs[0] : '';
   if (ws === '' || !ix.initializer(ws)) return false;
+  // A following Add of a constant [N] float bias joins the epilogue: f32(f32(acc·s) + bias) either way.
+  const add = ix.soleConsumer(mul.outputs[0]);
+  const biasName = add && add.opType === 'Add' && add.domain === '' ? (add.inputs[0] === mul.outputs[0] ? add.inputs[1] : add.inputs[0]) : '';
+  const bias = ix.initializer(biasName);
+  const wt = ix.initializer(w)!;
+  const N = wt.dims[wt.dims.length - 1];
+  const withBias = !!bias && bias.dtype === 'float32' && bias.data.length === N && bias.dims.length === 1 && wt.dims.length === 2 && biasName !== mul.outputs[0];
   const fused: GraphNode = {
     name: mm.name,
     opType: 'MatMulIntegerToFloat',
     domain: OCTET_DOMAIN,
-    inputs: [xq, w, xs, ws, xzp, wzp],
-    outputs: [mul.outputs[0]],
+    inputs: withBias ? [xq, w, xs, ws, xzp, wzp, biasName] : [xq, w, xs, ws, xzp, wzp],
+    outputs: [withBias ? add!.outputs[0] : mul.outputs[0]],
     attributes: new Map(),
   };
-  const gone = new Set([cast, mul]);
+  const gone = new Set(withBias ? [cast, mul, add!] : [cast, mul]);
   graph.nodes = graph.nodes.filter((n) => !gone.has(n)).map((n) => (n === mm ? fused : n));
   return true;
 }
