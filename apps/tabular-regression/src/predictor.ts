@@ -16,7 +16,7 @@ export async function createPredictor(modelPath: string, provider: 'octet' | 'cp
   if (provider === 'octet' && !registered) {
     // Adds the 'octet' execution provider to onnxruntime-node's ort. (The cast: onnxruntime-node
     // types its registerBackend with its own nested copy of onnxruntime-common's Backend type.)
-    register(ort as never, { numThreads: 1 });
+    register(ort, { numThreads: 1 });
     registered = true;
   }
   const session = await ort.InferenceSession.create(modelPath, { executionProviders: [provider] });

@@ -27,7 +27,7 @@ export interface OrtModule {
 }
 
 export function registerOn(ort: OrtModule): { created: () => number } {
-  const backend = register(ort as never, { numThreads: 1 });
+  const backend = register(ort, { numThreads: 1 });
   let n = 0;
   const create = backend.createInferenceSessionHandler.bind(backend);
   backend.createInferenceSessionHandler = (...args) => {
