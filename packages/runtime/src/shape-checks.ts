@@ -29,13 +29,19 @@ function refuse(ctx: OpContext, name: string, values: readonly number[] | undefi
 
 /**
  * Every list holds integers (any magnitude: INT64_MAX is a common "to the end" in Slice), and,
- * with `length`, exactly that many.
+ * with `length`, exactly that many; with `min`, none below it.
  */
-export function requireIntegers(ctx: OpContext, lists: Readonly<Record<string, readonly number[]>>, opts: { length?: number } = {}): void {
+export function requireIntegers(ctx: OpContext, lists: Readonly<Record<string, readonly number[]>>, opts: { length?: number; min?: number } = {}): void {
   for (const [name, values] of Object.entries(lists)) {
     if (opts.length !== undefined && values.length !== opts.length) refuse(ctx, name, values, `has ${values.length} values, expected ${opts.length}`);
     if (!values.every((v) => Number.isInteger(v))) refuse(ctx, name, values, 'must hold integers');
+    if (opts.min !== undefined && values.some((v) => v < opts.min!)) refuse(ctx, name, values, `must hold integers ≥ ${opts.min}`);
   }
+}
+
+/** A scalar that must equal what the graph implies (Split's num_outputs: its output count). */
+export function requireEqual(ctx: OpContext, name: string, value: number, expected: number, why: string): void {
+  if (value !== expected) refuse(ctx, name, [value], `must be ${expected} (${why})`);
 }
 
 // Convolution / pooling window attributes: smallest value and length in spatial axes (0: one value).

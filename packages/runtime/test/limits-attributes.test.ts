@@ -118,6 +118,22 @@ describe('shape inputs and attributes of the other ops', () => {
     await refusedAttribute(serializeModel(range.build()), [], 'start/limit/delta', 'Range');
   });
 
+  it('Split: num_outputs other than the output count (2^31 used to build a 2^31-element array), negative parts', async () => {
+    const b = new ModelBuilder({ opset: 18 });
+    b.input('x', 'float32', [4]);
+    b.node('Split', ['x'], ['y0', 'y1'], { num_outputs: 2 ** 31 - 1 });
+    b.output('y0', 'float32');
+    b.output('y1', 'float32');
+    expect((await refusedAttribute(serializeModel(b.build()), [4], 'num_outputs', 'Split')).message).toMatch(/attribute 'num_outputs' \[2147483647\] must be 2 \(the number of outputs\)/);
+    const parts = new ModelBuilder({ opset: 18 });
+    parts.input('x', 'float32', [4]);
+    parts.initializer('split', 'int64', [2], BigInt64Array.of(5n, -1n));
+    parts.node('Split', ['x', 'split'], ['y0', 'y1']);
+    parts.output('y0', 'float32');
+    parts.output('y1', 'float32');
+    await refusedAttribute(serializeModel(parts.build()), [4], 'split', 'Split');
+  });
+
   it('Resize: negative and NaN scales', async () => {
     const resize = (scales: number[]) => model('Resize', [1, 1, 2, 2], { mode: 'nearest' }, [['roi', 'float32', [0], []], ['scales', 'float32', [4], scales]]);
     await refusedAttribute(resize([1, 1, -2, 2]), [1, 1, 2, 2], 'scales', 'Resize');

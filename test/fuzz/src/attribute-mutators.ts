@@ -10,7 +10,7 @@ const INTS: bigint[] = [0n, -1n, -2n, 1n, 2n, 3n, 7n, 2n ** 31n - 1n, -(2n ** 31
 const FLOATS = [NaN, Infinity, -Infinity, -1, 0, -0, 1e-45, 1e30, 0.5, 2.5, -2.5, 3];
 // Attributes the shape code reads (added to a node when it has none of them).
 const ADDED_INTS = ['strides', 'pads', 'dilations', 'kernel_shape', 'output_padding', 'output_shape', 'axes', 'starts', 'ends', 'perm', 'split'];
-const ADDED_INT = ['group', 'axis', 'keepdims', 'ceil_mode', 'allowzero', 'blocksize'];
+const ADDED_INT = ['group', 'axis', 'keepdims', 'ceil_mode', 'allowzero', 'blocksize', 'num_outputs'];
 const AT = { FLOAT: 1, INT: 2, FLOATS: 6, INTS: 7 };
 
 function decode(b: Uint8Array): ModelProto | undefined {

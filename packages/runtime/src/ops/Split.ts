@@ -1,6 +1,7 @@
 import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
 import { normalizeAxis } from '../shape-utils.js';
+import { requireEqual, requireIntegers } from '../shape-checks.js';
 import { bytesPerElement, sizeOf, toNumbers } from '../tensor.js';
 import { copyWords, wordsOf, wordsPerElement } from './words.js';
 
@@ -20,6 +21,7 @@ export const splitConfig: OpConfig = {
     else if (ctx.opset < 13 && ctx.attrs.has('split')) split = [...ctx.attrs.ints('split')];
     else if (ctx.opset >= 18 && ctx.attrs.has('num_outputs')) {
       const k = ctx.attrs.int('num_outputs');
+      requireEqual(ctx, 'num_outputs', k, n, 'the number of outputs');
       const chunk = Math.ceil(d / k);
       split = Array.from({ length: k }, (_, i) => Math.max(0, Math.min(chunk, d - i * chunk)));
     } else {
@@ -27,6 +29,7 @@ export const splitConfig: OpConfig = {
       split = new Array<number>(n).fill(d / n);
     }
     if (split.length !== n) ctx.fail(`split has ${split.length} parts for ${n} outputs`);
+    requireIntegers(ctx, { split }, { min: 0 });
     if (split.reduce((s, v) => s + v, 0) !== d) ctx.fail(`split [${split.join(', ')}] does not sum to ${d}`);
     const outer = sizeOf(x.dims.slice(0, axis));
     const w = wordsPerElement(bytesPerElement(x.dtype));
