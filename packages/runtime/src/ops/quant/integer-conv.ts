@@ -72,12 +72,17 @@ export function prepareIntegerConv(ctx: OpContext, xDims: readonly number[], spe
     const runN = N / planes;
     const io = ioPointers(ctx, k, N * inSize, N * outSize * elementBytes(output));
     // one run now, so the kernels size their own buffers for this batch (a run never grows memory)
-    conv.run({ N: runN, x: io.x(new Uint8Array(0)), y: io.y(new Uint8Array(0)) });
+    // run arguments made once and updated in place: a run allocates nothing
+    const runArgs: { N: number; x: number; y: number; activationZeroPoint?: number } = { N: runN, x: io.x(new Uint8Array(0)), y: io.y(new Uint8Array(0)) };
+    conv.run(runArgs);
     return {
       outDims,
       onKernels: true,
       run(x, y, za) {
-        conv.run({ N: runN, x: io.x(x), y: io.y(y), activationZeroPoint: za });
+        runArgs.x = io.x(x);
+        runArgs.y = io.y(y);
+        runArgs.activationZeroPoint = za;
+        conv.run(runArgs);
         io.done(y, N * outSize);
       },
     };
@@ -243,9 +248,15 @@ function pointwiseAcrossBatch(
   const g = gemm;
   const es = elementBytes(spec.output);
   const io = ioPointers(ctx, k, N * C * HW, N * M * HW * es);
+  // one argument object per plane position, updated in place: a run allocates nothing
+  const perPosition = Array.from({ length: HW }, () => ({ M: N, a: 0, aRowStride: C * HW, aColStride: HW, out: 0, ldo: M * HW, cso: HW, activationZeroPoint: undefined as number | undefined }));
   const runAt = (xp: number, yp: number, za?: number) => {
     for (let p = 0; p < HW; p++) {
-      g.run({ M: N, a: xp + p, aRowStride: C * HW, aColStride: HW, out: yp + p * es, ldo: M * HW, cso: HW, activationZeroPoint: za });
+      const r = perPosition[p];
+      r.a = xp + p;
+      r.out = yp + p * es;
+      r.activationZeroPoint = za;
+      g.run(r);
     }
   };
   // one run now: the kernels size their packing buffers for this batch (a run never grows memory)
@@ -308,9 +319,11 @@ function depthwiseChannelsLast(
   const scratchBytes = H * W * Cp * 2 + 32;
   const scratch = Array.from({ length: threads }, (_, t) => ctx.scratchPtr(`dw8c-scratch-${t}`, scratchBytes));
   const io = ioPointers(ctx, k, N * C * H * W, N * C * oH * oW * elementBytes(output));
-  const args = (n0: number, n1: number, xp: number, yp: number, t: number, zx: number) =>
-    [n0, n1, xp, C, H, W, kH, kW, d.sH, d.sW, d.dH, d.dW, d.pT, d.pL, oH, oW, zx, signed ? 0x80 : 0, w16, bias, scale, zy, qmin, qmax, scratch[t], yp];
-  // shares re-made per run are a few small arrays; the kernel call dominates
+  // one argument list per thread (images [n0, n1)), made once; a run only sets x, zx and y
+  const shares = Array.from({ length: threads }, (_, t) => [
+    Math.floor((N * t) / threads), Math.floor((N * (t + 1)) / threads), 0, C, H, W, kH, kW, d.sH, d.sW, d.dH, d.dW, d.pT, d.pL, oH, oW, 0,
+    signed ? 0x80 : 0, w16, bias, scale, zy, qmin, qmax, scratch[t], 0,
+  ]);
   return {
     outDims: d.outDims,
     onKernels: true,
@@ -318,8 +331,13 @@ function depthwiseChannelsLast(
       const xp = io.x(x);
       const yp = io.y(y);
       const zx = zxOf(za ?? spec.activationZeroPoint);
-      if (threads === 1) fn(...args(0, N, xp, yp, 0, zx));
-      else pool!.run(symbol, Array.from({ length: threads }, (_, t) => args(Math.floor((N * t) / threads), Math.floor((N * (t + 1)) / threads), xp, yp, t, zx)));
+      for (const a of shares) {
+        a[2] = xp;
+        a[16] = zx;
+        a[25] = yp;
+      }
+      if (threads === 1) fn(...shares[0]);
+      else pool!.run(symbol, shares);
       io.done(y, N * C * oH * oW);
     },
   };
