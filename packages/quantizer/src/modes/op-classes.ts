@@ -1,6 +1,12 @@
 /** Ops whose second input is a weight (and third a bias for Conv/ConvTranspose/Gemm). */
 export const WEIGHTED_OPS = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul']);
 
+/**
+ * Ops whose constant scale (input 1) ONNX Runtime's QDQ quantizer stores as a per-tensor weight and
+ * whose bias (input 2) as int32 at inputScale × scaleScale (its QDQNormalization).
+ */
+export const NORMALIZATION_WEIGHTED_OPS = new Set(['LayerNormalization']);
+
 /** Ops that move data without changing values: the output reuses the input's scale and zero point. */
 export const SHARED_PARAM_OPS = new Set(['Reshape', 'Transpose', 'Flatten', 'Squeeze', 'Unsqueeze', 'MaxPool', 'Identity', 'Expand', 'Slice', 'Gather']);
 

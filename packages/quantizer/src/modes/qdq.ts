@@ -16,7 +16,7 @@ import {
   removeUnusedInitializers,
   topoSort,
 } from '../model/graph.js';
-import { REMOVABLE_ACTIVATIONS, SHARED_PARAM_OPS, WEIGHTED_OPS } from './op-classes.js';
+import { NORMALIZATION_WEIGHTED_OPS, REMOVABLE_ACTIVATIONS, SHARED_PARAM_OPS, WEIGHTED_OPS } from './op-classes.js';
 
 export interface QdqOptions {
   activationType: QuantType;
@@ -106,6 +106,13 @@ export function insertQdq(model: ModelProto, ranges: Map<string, TensorRange>, t
     return types.get(name) === 'float32';
   };
   const canQuantizeActivation = (name: string) => !!name && isFloatValue(name) && ranges.has(name) && !opts.floatTensors.has(name);
+  // An embedding lookup: ONNX Runtime quantizes the float table like an activation (its own
+  // min/max, activation type) and gives the gathered output the table's parameters.
+  const isGatherTable = (n: NodeProto) => {
+    if (n.opType !== 'Gather' || !idx.inits.has(n.input[0])) return false;
+    const t = idx.constant(n.input[0]);
+    return !!t && t.dataType === DT.FLOAT && !opts.floatTensors.has(n.output[0]);
+  };
 
   // 1. Select nodes.
   const selected = new Set<NodeProto>();
@@ -113,6 +120,10 @@ export function insertQdq(model: ModelProto, ranges: Map<string, TensorRange>, t
     if (n.domain && n.domain !== 'ai.onnx') continue;
     if (!opts.opTypes.has(n.opType)) continue;
     if (opts.excludeNodes.has(n.name)) continue;
+    if (isGatherTable(n)) {
+      selected.add(n);
+      continue;
+    }
     const acts = activationInputIndices(n).filter((i) => i < n.input.length && n.input[i] && !idx.constant(n.input[i]));
     if (!acts.length) continue;
     if (!acts.every((i) => canQuantizeActivation(n.input[i]))) continue;
@@ -173,6 +184,24 @@ export function insertQdq(model: ModelProto, ranges: Map<string, TensorRange>, t
     return p;
   };
 
+  const tables: { node: NodeProto; params: ActivationParams; data: Float32Array; dims: number[] }[] = [];
+  for (const n of selected) {
+    if (!isGatherTable(n)) continue;
+    const t = idx.constant(n.input[0])!;
+    const data = toFloat32(t, opts.external);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < data.length; i++) {
+      if (data[i] < lo) lo = data[i];
+      if (data[i] > hi) hi = data[i];
+    }
+    if (lo === Infinity) lo = hi = 0;
+    const range = { min: lo, max: hi };
+    const params: ActivationParams = { ...scaleZeroPointFor(lo, hi, opts.activationType, { symmetric: opts.activationSymmetric }), type: opts.activationType, range };
+    activations.set(n.output[0], params);
+    tables.push({ node: n, params, data, dims: dimsOf(t) });
+  }
+
   const toQuantize = new Set<string>();
   for (const n of graph.node) {
     if (!selected.has(n)) continue;
@@ -216,18 +245,31 @@ export function insertQdq(model: ModelProto, ranges: Map<string, TensorRange>, t
   const weights: WeightRecord[] = [];
   const wType = QUANT_TYPE_ONNX[opts.weightType];
   let perChannelUsed = false;
+  const aOnnx = QUANT_TYPE_ONNX[opts.activationType];
+  for (const { node, params, data, dims } of tables) {
+    const table = node.input[0];
+    const q = requantizeWithParams(data, dims, opts.activationType, Float32Array.of(params.scale), Int32Array.of(params.zeroPoint));
+    const qName = idx.addInitializer(intTensor(idx.unique(`${table}_quantized`), aOnnx, dims, q));
+    const sName = idx.addInitializer(floatTensor(idx.unique(`${table}_scale`), [], Float32Array.of(params.scale)));
+    const zName = idx.addInitializer(intTensor(idx.unique(`${table}_zero_point`), aOnnx, [], [params.zeroPoint]));
+    const out = idx.unique(`${table}_DequantizeLinear_Output`);
+    newNodes.push(makeNode('DequantizeLinear', [qName, sName, zName], [out], {}, idx.unique(`${table}_DequantizeLinear`)));
+    node.input[0] = out;
+    weights.push({ name: table, node: nodeLabel(node), scales: Float32Array.of(params.scale), zeroPoints: Int32Array.of(params.zeroPoint), type: opts.activationType, biasAdjusted: false });
+  }
   for (const n of graph.node) {
-    if (!selected.has(n) || !WEIGHTED_OPS.has(n.opType)) continue;
+    if (!selected.has(n) || !(WEIGHTED_OPS.has(n.opType) || NORMALIZATION_WEIGHTED_OPS.has(n.opType))) continue;
     const wName = n.input[1];
     const wc = idx.constant(wName);
     if (!wc) continue;
     const dims = dimsOf(wc);
+    if (wc.dataType !== DT.FLOAT) continue;
     let axis: number | undefined;
-    if (opts.perChannel && dims.length >= 2) {
+    if (opts.perChannel && dims.length >= 2 && WEIGHTED_OPS.has(n.opType)) {
       axis = n.opType === 'MatMul' ? dims.length - 1 : perChannelAxis(n.opType, { transB: attrInt(n, 'transB', 0) });
     }
     // int32 bias (Conv/ConvTranspose/Gemm input 2) with ONNX Runtime's underflow guard on the weight scale.
-    const bName = n.opType !== 'MatMul' ? n.input[2] : undefined;
+    const bName = n.opType !== 'MatMul' ? n.input[2] : undefined; // Conv/ConvTranspose/Gemm bias, or the normalization's B
     const bc = bName ? idx.constant(bName) : undefined;
     const inName = (n.input[0] && [...dqOut].find(([, v]) => v === n.input[0])?.[0]) || undefined;
     const inParams = inName ? activations.get(inName) : undefined;
