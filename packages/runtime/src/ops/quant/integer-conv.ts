@@ -65,7 +65,8 @@ export function prepareIntegerConv(ctx: OpContext, xDims: readonly number[], spe
     }
     // A depthwise batch is one depthwise conv over N·C planes (weights repeated per image): one
     // kernel call that the thread pool splits by planes, instead of one call per image.
-    const planes = depthwise && N > 1 ? N : 1;
+    // (bounded: the repeated weights cost N·C·taps·2 bytes)
+    const planes = depthwise && N > 1 && N * C <= 1 << 16 ? N : 1;
     const conv = planes > 1
       ? cachedQConv(ctx, k, repeatChannels(spec, planes), `qconv-batch:${N}x${C}x${H}x${W}`, { C: N * C, H, W, M: N * C, kH, kW, group: N * C, sH, sW, dH, dW, pT, pL, pB, pR })
       : cachedQConv(ctx, k, spec, `qconv:${C}x${H}x${W}`, { C, H, W, M, kH, kW, group, sH, sW, dH, dW, pT, pL, pB, pR });
