@@ -2,7 +2,9 @@
 // Failing inputs are written to test-data/fuzz-regressions/<target>/ (to be committed) and
 // replayed by every later run (regressions.ts).
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Seed } from './corpus.js';
 import { mutate, type MutatorName } from './mutators.js';
@@ -72,11 +74,26 @@ export async function runCampaign(opts: {
   const corpus = opts.seeds.map((s) => s.bytes);
   const stats: CampaignStats = { cases: 0, outcomes: {}, failures: [], arrayBuffersMax: 0 };
   const every = opts.sampleEvery ?? 200;
-  for (let i = 0; i < opts.cases; i++) {
-    const rng = new Rng((opts.seed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0);
+  const makeCase = (campaignSeed: number, i: number) => {
+    const rng = new Rng((campaignSeed ^ Math.imul(i + 1, 0x9e3779b1)) >>> 0);
     const seed = rng.pick(opts.seeds);
-    const { bytes, ops } = mutate(rng, seed.bytes, corpus, opts.mutators);
+    return { seed, ...mutate(rng, seed.bytes, corpus, opts.mutators) };
+  };
+  // A case that takes the whole process down (a worker's out-of-memory can be fatal to the
+  // process, not only to the worker) leaves its breadcrumb; the next run saves it as a regression.
+  const crumb = join(tmpdir(), `octet-fuzz-inflight-${opts.target}-${opts.mutators.join('+')}.json`);
+  if (existsSync(crumb)) {
+    const died = JSON.parse(readFileSync(crumb, 'utf8')) as { campaignSeed: number; case: number };
+    const c = makeCase(died.campaignSeed, died.case);
+    const result: CaseResult = { status: 'worker-died', message: 'the test process died while this case ran (fatal out-of-memory?)' };
+    const file = saveRegression(opts.target, c.bytes, { target: opts.target, seed: c.seed.name, campaignSeed: died.campaignSeed, case: died.case, ops: c.ops, result });
+    stats.failures.push({ target: opts.target, file, seed: c.seed.name, ops: c.ops, result });
+    rmSync(crumb);
+  }
+  for (let i = 0; i < opts.cases; i++) {
+    const { seed, bytes, ops } = makeCase(opts.seed, i);
     const sample = i > 0 && (i % every === 0 || i === opts.cases - 1);
+    writeFileSync(crumb, JSON.stringify({ campaignSeed: opts.seed, case: i }));
     const r = await opts.pool.run(opts.target, bytes, sample);
     stats.cases++;
     const key = r.status === 'ok' ? `ok${r.detail ? `:${r.detail}` : ''}` : r.status === 'typed' ? r.error : r.status;
@@ -93,6 +110,7 @@ export async function runCampaign(opts: {
       stats.failures.push({ target: opts.target, file, seed: seed.name, ops, result: r, rejected });
     }
   }
+  rmSync(crumb, { force: true });
   return stats;
 }
 

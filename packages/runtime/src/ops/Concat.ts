@@ -14,6 +14,7 @@ export const concatConfig: OpConfig = {
     for (let i = 0; i < ctx.inputCount; i++) if (ctx.hasInput(i)) present.push(i);
     const first = ctx.input(present[0]);
     const r = first.dims.length;
+    if (r === 0) ctx.fail('inputs are scalars: Concat needs rank ≥ 1');
     const axis = normalizeAxis(ctx.attrs.int('axis'), r);
     const dims = [...first.dims];
     dims[axis] = 0;

@@ -33,7 +33,7 @@ export const qGemmConfig: OpConfig = {
       else ctx.fail(`C of shape [${cd.join(', ')}] is not supported (expected [N] or a scalar; M = ${M})`);
     }
     const quantOut = ctx.hasInput(7);
-    const sb = paramOf(ctx, 4)!;
+    const sb = paramOf(ctx, 4) ?? ctx.fail('b_scale (input 4) is required');
     const zb = paramOf(ctx, 5);
     const sa = scalarParam(ctx, 1, 'a_scale');
     let yType: DType = 'float32';
