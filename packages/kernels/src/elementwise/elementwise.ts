@@ -3,7 +3,7 @@
 // arrays in and out.
 import type { BinaryOpName, QLinearParams, UnaryOpName } from '../reference/elementwise.js';
 import { forEachOuter, planBroadcast, type BroadcastPlan } from './broadcast.js';
-import { check, f32Out, kernelFn, scoped, type KernelHost } from './host.js';
+import { check, f32Out, kernelFn, PARALLEL_MIN_WORK, scoped, splitRange, type KernelHost } from './host.js';
 
 export type { BinaryOpName, QLinearParams, UnaryOpName } from '../reference/elementwise.js';
 
@@ -21,8 +21,17 @@ export const BINARY_OP: Readonly<Record<BinaryOpName, number>> = { add: 0, sub: 
  * exp/erf/tanh/sigmoid/gelu use polynomial approximations, ≤ 5e-7 relative error (README).
  */
 export function unaryInto(k: KernelHost, op: UnaryOpName, x: number, y: number, n: number, p0 = 0, p1 = 0): void {
+  const pool = k.pool;
+  // The pool passes integer arguments only: threads when the parameters are whole numbers (the
+  // defaults, ReLU6's clip bounds), which reach the kernel's f32 parameters unchanged.
+  if (pool && pool.size > 1 && n >= PARALLEL_MIN_WORK && isSmallInt(p0) && isSmallInt(p1)) {
+    pool.run('f32_unary_wasmsimd', splitRange(n, pool.size, 4).map(([i0, i1]) => [UNARY_OP[op], x + i0 * 4, y + i0 * 4, i1 - i0, p0, p1]));
+    return;
+  }
   kernelFn(k, 'f32_unary_wasmsimd')(UNARY_OP[op], x, y, n, p0, p1);
 }
+
+const isSmallInt = (v: number) => Number.isInteger(v) && Math.abs(v) < 2 ** 24;
 
 export function unary(k: KernelHost, op: UnaryOpName, x: Float32Array, p0 = 0, p1 = 0): Float32Array {
   return scoped(k, () => {
@@ -59,6 +68,12 @@ export function binary(
 
 /** Softmax (or LogSoftmax) over the last axis of [rows, n]; y may equal x. */
 export function softmaxInto(k: KernelHost, x: number, y: number, rows: number, n: number, log = false): void {
+  const pool = k.pool;
+  if (pool && pool.size > 1 && rows > 1 && rows * n >= PARALLEL_MIN_WORK) {
+    // rows are independent: each thread takes a range of them
+    pool.run('f32_softmax_wasmsimd', splitRange(rows, pool.size, 1).map(([r0, r1]) => [x + r0 * n * 4, y + r0 * n * 4, r1 - r0, n, log ? 1 : 0]));
+    return;
+  }
   kernelFn(k, 'f32_softmax_wasmsimd')(x, y, rows, n, log ? 1 : 0);
 }
 

@@ -104,3 +104,26 @@ describe('fp32 SGEMM and MatMulNBits split across the threads build\'s pool', ()
     }
   });
 });
+
+describe('fp32 softmax and unary ops split across the threads build\'s pool', () => {
+  it('softmax by rows and unary by ranges (whole-number parameters): identical to one thread', async () => {
+    const { softmax, unary } = await import('../elementwise/elementwise.js');
+    const rows = 1031;
+    const n = 257;
+    const x = rand(91, rows * n, -8, 8);
+    calls.length = 0;
+    const s2 = softmax(two, x, rows, n);
+    expect(calls.some((c) => c.symbol === 'f32_softmax_wasmsimd' && c.shares === 2)).toBe(true);
+    expect(Array.from(s2)).toEqual(Array.from(softmax(one, x, rows, n)));
+    for (const [op, p0, p1] of [['erf', 0, 0], ['clip', 0, 6], ['sigmoid', 0, 0]] as const) {
+      calls.length = 0;
+      const u2 = unary(two, op, x, p0, p1);
+      expect(calls.some((c) => c.symbol === 'f32_unary_wasmsimd' && c.shares === 2)).toBe(true);
+      expect(Array.from(u2)).toEqual(Array.from(unary(one, op, x, p0, p1)));
+    }
+    // a fractional parameter cannot cross the pool: one thread
+    calls.length = 0;
+    expect(Array.from(unary(two, 'leakyrelu', x, 0.1, 0))).toEqual(Array.from(unary(one, 'leakyrelu', x, 0.1, 0)));
+    expect(calls.some((c) => c.symbol === 'f32_unary_wasmsimd')).toBe(false);
+  });
+});
