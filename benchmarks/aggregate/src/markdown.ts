@@ -32,7 +32,7 @@ function describeStatus(s: SuiteStatus): string {
 
 export function measuredLine(l: Latest): string {
   const m = l.machine;
-  const clock = [m.reportedMhz ? `${(m.reportedMhz / 1000).toFixed(2)} GHz reported` : '', m.measuredGhz ? `~${m.measuredGhz.toFixed(2)} GHz measured by the kernel suite` : ''].filter(Boolean).join(', ');
+  const clock = [m.reportedMhz ? `${(m.reportedMhz / 1000).toFixed(2)} GHz reported` : '', m.measuredGhz ? `effective ~${m.measuredGhz.toFixed(2)} GHz measured by the kernel suite, below the core clock when other processes share the core` : ''].filter(Boolean).join(', ');
   const v = l.versions;
   const versions = [`Node ${v.node}`, v.chromium && `Chromium ${v.chromium}`, v['onnxruntime-web'] && `onnxruntime-web ${v['onnxruntime-web']}`, v['onnxruntime-node'] && `onnxruntime-node ${v['onnxruntime-node']}`, v.esbuild && `esbuild ${v.esbuild}`].filter(Boolean).join(', ');
   const load = m.loadAverage ? ` Load average seen by the model suite: ${m.loadAverage.min.toFixed(2)}–${m.loadAverage.max.toFixed(2)}.` : '';

@@ -19,7 +19,7 @@ export interface Machine {
   cores: number;
   /** clock reported by the OS (MHz, /proc/cpuinfo or os.cpus) */
   reportedMhz?: number;
-  /** clock estimated by the kernel suite from a dependent multiply chain (GHz) */
+  /** effective clock estimated by the kernel suite from a dependent multiply chain (GHz): the core share the process got */
   measuredGhz?: number;
   os: string;
   memoryGB: number;
