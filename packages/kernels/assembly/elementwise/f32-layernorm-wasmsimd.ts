@@ -51,3 +51,10 @@ export function f32_layernorm_wasmsimd(
     }
   }
 }
+
+/** The same with epsilon as its f32 bit pattern: every argument an integer, as the thread pool passes them. */
+export function f32_layernorm_bits_wasmsimd(
+  x: usize, y: usize, rows: i32, n: i32, gamma: usize, beta: usize, epsBits: i32, meanOut: usize, invStdOut: usize,
+): void {
+  f32_layernorm_wasmsimd(x, y, rows, n, gamma, beta, reinterpret<f32>(epsBits), meanOut, invStdOut);
+}

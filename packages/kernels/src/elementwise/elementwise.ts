@@ -4,6 +4,7 @@
 import type { BinaryOpName, QLinearParams, UnaryOpName } from '../reference/elementwise.js';
 import { forEachOuter, planBroadcast, type BroadcastPlan } from './broadcast.js';
 import { check, f32Out, kernelFn, PARALLEL_MIN_WORK, scoped, splitRange, type KernelHost } from './host.js';
+import { f32Bits } from '../f32/sgemm.js';
 
 export type { BinaryOpName, QLinearParams, UnaryOpName } from '../reference/elementwise.js';
 
@@ -102,6 +103,16 @@ export interface LayerNormArgs {
 }
 
 export function layerNormInto(k: KernelHost, a: LayerNormArgs): void {
+  const pool = k.pool;
+  if (pool && pool.size > 1 && a.rows > 1 && a.rows * a.n >= PARALLEL_MIN_WORK) {
+    // rows are independent: each thread takes a range of them (epsilon as bits: the pool passes integers)
+    const eps = f32Bits(a.epsilon);
+    const at = (p: number | undefined, r0: number, width: number) => (p ? p + r0 * width * 4 : 0);
+    pool.run('f32_layernorm_bits_wasmsimd', splitRange(a.rows, pool.size, 1).map(([r0, r1]) => [
+      at(a.x, r0, a.n), at(a.y, r0, a.n), r1 - r0, a.n, a.gamma, a.beta, eps, at(a.mean, r0, 1), at(a.invStdDev, r0, 1),
+    ]));
+    return;
+  }
   kernelFn(k, 'f32_layernorm_wasmsimd')(a.x, a.y, a.rows, a.n, a.gamma, a.beta, a.epsilon, a.mean ?? 0, a.invStdDev ?? 0);
 }
 

@@ -105,8 +105,8 @@ describe('fp32 SGEMM and MatMulNBits split across the threads build\'s pool', ()
   });
 });
 
-describe('fp32 softmax and unary ops split across the threads build\'s pool', () => {
-  it('softmax by rows and unary by ranges (whole-number parameters): identical to one thread', async () => {
+describe('fp32 softmax, layer norm and unary ops split across the threads build\'s pool', () => {
+  it('softmax and layer norm by rows, unary by ranges (whole-number parameters): identical to one thread', async () => {
     const { softmax, unary } = await import('../elementwise/elementwise.js');
     const rows = 1031;
     const n = 257;
@@ -121,6 +121,13 @@ describe('fp32 softmax and unary ops split across the threads build\'s pool', ()
       expect(calls.some((c) => c.symbol === 'f32_unary_wasmsimd' && c.shares === 2)).toBe(true);
       expect(Array.from(u2)).toEqual(Array.from(unary(one, op, x, p0, p1)));
     }
+    const { layerNorm } = await import('../elementwise/elementwise.js');
+    const gamma = rand(92, n, 0.5, 1.5);
+    const beta = rand(93, n);
+    calls.length = 0;
+    const l2 = layerNorm(two, x, rows, n, gamma, beta, 1e-12);
+    expect(calls.some((c) => c.symbol === 'f32_layernorm_bits_wasmsimd' && c.shares === 2)).toBe(true);
+    expect(Array.from(l2)).toEqual(Array.from(layerNorm(one, x, rows, n, gamma, beta, 1e-12)));
     // a fractional parameter cannot cross the pool: one thread
     calls.length = 0;
     expect(Array.from(unary(two, 'leakyrelu', x, 0.1, 0))).toEqual(Array.from(unary(one, 'leakyrelu', x, 0.1, 0)));
