@@ -2,7 +2,7 @@
 // Failing inputs are written to test-data/fuzz-regressions/<target>/ (to be committed) and
 // replayed by every later run (regressions.ts).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,15 @@ export function untypedInside(r: CaseResult): string | undefined {
   return undefined;
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function saveRegression(target: TargetName, bytes: Uint8Array, info: object): string {
   const dir = `${REGRESSIONS}${target}`;
   mkdirSync(dir, { recursive: true });
@@ -81,14 +90,16 @@ export async function runCampaign(opts: {
   };
   // A case that takes the whole process down (a worker's out-of-memory can be fatal to the
   // process, not only to the worker) leaves its breadcrumb; the next run saves it as a regression.
-  const crumb = join(tmpdir(), `octet-fuzz-inflight-${opts.target}-${opts.mutators.join('+')}.json`);
-  if (existsSync(crumb)) {
-    const died = JSON.parse(readFileSync(crumb, 'utf8')) as { campaignSeed: number; case: number };
+  // Breadcrumbs carry the pid, so campaigns running side by side leave each other's alone.
+  const prefix = `octet-fuzz-inflight-${opts.target}-${opts.mutators.join('+')}-`;
+  const crumb = join(tmpdir(), `${prefix}${process.pid}.json`);
+  for (const f of readdirSync(tmpdir()).filter((f) => f.startsWith(prefix) && !alive(Number(f.slice(prefix.length, -5))))) {
+    const died = JSON.parse(readFileSync(join(tmpdir(), f), 'utf8')) as { campaignSeed: number; case: number };
     const c = makeCase(died.campaignSeed, died.case);
     const result: CaseResult = { status: 'worker-died', message: 'the test process died while this case ran (fatal out-of-memory?)' };
     const file = saveRegression(opts.target, c.bytes, { target: opts.target, seed: c.seed.name, campaignSeed: died.campaignSeed, case: died.case, ops: c.ops, result });
     stats.failures.push({ target: opts.target, file, seed: c.seed.name, ops: c.ops, result });
-    rmSync(crumb);
+    rmSync(join(tmpdir(), f), { force: true });
   }
   for (let i = 0; i < opts.cases; i++) {
     const { seed, bytes, ops } = makeCase(opts.seed, i);
