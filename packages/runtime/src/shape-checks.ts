@@ -78,13 +78,13 @@ export function requireGroup(ctx: OpContext, group: number): void {
  * integers, and within the session's maxTensorElements — checked here, before the op allocates
  * anything of that size while preparing. Returns the dims.
  */
-export function requireDims<T extends readonly number[]>(ctx: OpContext, dims: T, from: string): T {
+export function requireDims<T extends readonly number[]>(ctx: OpContext, dims: T, from: string, what = 'output'): T {
   if (!dims.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    refuse(ctx, from, undefined, `gives output dims ${show(dims)}, which are not non-negative integers`);
+    refuse(ctx, from, undefined, `gives ${what} dims ${show(dims)}, which are not non-negative integers`);
   }
   const max = tensorElementLimit(ctx);
   const n = dims.reduce((a, b) => a * b, 1);
-  if (max !== undefined && n > max) throw new ResourceLimitError('maxTensorElements', n, max, `node '${ctx.node.name}' (${ctx.node.opType}): output ${show(dims)} from '${from}' elements`);
+  if (max !== undefined && n > max) throw new ResourceLimitError('maxTensorElements', n, max, `node '${ctx.node.name}' (${ctx.node.opType}): ${what} ${show(dims)} from '${from}' elements`);
   return dims;
 }
 
@@ -93,7 +93,7 @@ export function requireDims<T extends readonly number[]>(ctx: OpContext, dims: T
  * 2^31 would otherwise have the kernels reserve terabytes for im2col or a padded copy).
  */
 export function requireWindowExtent(ctx: OpContext, inSpatial: readonly number[], padBegin: readonly number[], padEnd: readonly number[], outSpatial: readonly number[]): void {
-  requireDims(ctx, inSpatial.map((d, i) => d + padBegin[i] + padEnd[i]), 'pads');
+  requireDims(ctx, inSpatial.map((d, i) => d + padBegin[i] + padEnd[i]), 'pads', 'padded input');
   requireDims(ctx, outSpatial, 'kernel_shape/strides/dilations/pads');
 }
 

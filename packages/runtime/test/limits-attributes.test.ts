@@ -71,7 +71,7 @@ describe('window attributes (Conv, ConvTranspose, pools)', () => {
   it('a pad of 2^31 is refused by its size before the kernels reserve memory for it', async () => {
     const cause = await causeOf(conv({ pads: [0, 0, 2 ** 31 - 1, 0] }), [1, 1, 5, 5]);
     expect(cause).toBeInstanceOf(ResourceLimitError);
-    expect(cause.message).toMatch(/\(Conv\): output \[2147483652, 5\] from 'pads' elements/);
+    expect(cause.message).toMatch(/\(Conv\): padded input \[2147483652, 5\] from 'pads' elements/);
   });
 
   it('valid windows still run', async () => {
