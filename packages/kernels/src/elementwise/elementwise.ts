@@ -48,6 +48,21 @@ export function binaryInto(k: KernelHost, op: BinaryOpName, a: number, b: number
   const [d0, d1, d2, d3] = plan.dims;
   const [a0, a1, a2, a3] = plan.aStrides;
   const [b0, b1, b2, b3] = plan.bStrides;
+  const pool = k.pool;
+  const total = d0 * d1 * d2 * d3;
+  if (pool && pool.size > 1 && plan.outer.length === 0 && total >= PARALLEL_MIN_WORK) {
+    // split the leading dim that has more than one index (its output block is contiguous)
+    const dims = [d0, d1, d2, d3];
+    const j = dims.findIndex((d) => d > 1);
+    const after = dims.slice(j + 1).reduce((p, d) => p * d, 1);
+    const as = plan.aStrides[j];
+    const bs = plan.bStrides[j];
+    pool.run('f32_binary_wasmsimd', splitRange(dims[j], pool.size, j === 3 ? 4 : 1).map(([i0, i1]) => {
+      const part = dims.map((d, i) => (i === j ? i1 - i0 : d));
+      return [BINARY_OP[op], a + i0 * as * 4, b + i0 * bs * 4, y + i0 * after * 4, ...part, a0, a1, a2, a3, b0, b1, b2, b3];
+    }));
+    return;
+  }
   forEachOuter(plan, (ao, bo, yo) => fn(BINARY_OP[op], a + ao * 4, b + bo * 4, y + yo * 4, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3));
 }
 

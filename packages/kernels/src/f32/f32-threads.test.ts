@@ -106,7 +106,7 @@ describe('fp32 SGEMM and MatMulNBits split across the threads build\'s pool', ()
 });
 
 describe('fp32 softmax, layer norm and unary ops split across the threads build\'s pool', () => {
-  it('softmax and layer norm by rows, unary by ranges (whole-number parameters): identical to one thread', async () => {
+  it('softmax and layer norm by rows, unary and binary by ranges (whole-number parameters): identical to one thread', async () => {
     const { softmax, unary } = await import('../elementwise/elementwise.js');
     const rows = 1031;
     const n = 257;
@@ -128,6 +128,15 @@ describe('fp32 softmax, layer norm and unary ops split across the threads build\
     const l2 = layerNorm(two, x, rows, n, gamma, beta, 1e-12);
     expect(calls.some((c) => c.symbol === 'f32_layernorm_bits_wasmsimd' && c.shares === 2)).toBe(true);
     expect(Array.from(l2)).toEqual(Array.from(layerNorm(one, x, rows, n, gamma, beta, 1e-12)));
+    const { binary } = await import('../elementwise/elementwise.js');
+    for (const [aShape, bShape] of [[[rows, n], [rows, n]], [[rows, n], [n]], [[rows, n], [rows, 1]], [[3, 1, rows, n], [1, 2, 1, n]]] as number[][][]) {
+      const a = rand(94, aShape.reduce((p, d) => p * d, 1));
+      const b = rand(95, bShape.reduce((p, d) => p * d, 1));
+      calls.length = 0;
+      const y2 = binary(two, 'mul', a, aShape, b, bShape);
+      expect(calls.some((c) => c.symbol === 'f32_binary_wasmsimd' && c.shares === 2)).toBe(true);
+      expect(Array.from(y2)).toEqual(Array.from(binary(one, 'mul', a, aShape, b, bShape)));
+    }
     // a fractional parameter cannot cross the pool: one thread
     calls.length = 0;
     expect(Array.from(unary(two, 'leakyrelu', x, 0.1, 0))).toEqual(Array.from(unary(one, 'leakyrelu', x, 0.1, 0)));
