@@ -35,7 +35,7 @@ import { flattenConfig } from './ops/Flatten.js';
 import { floorConfig } from './ops/Floor.js';
 import { fusedConvConfig } from './ops/FusedConv.js';
 import { gatherConfig } from './ops/Gather.js';
-import { geluConfig } from './ops/Gelu.js';
+import { geluConfig, geluFusedConfig } from './ops/Gelu.js';
 import { fusedGemmConfig, gemmConfig } from './ops/Gemm.js';
 import { globalAveragePoolConfig } from './ops/GlobalAveragePool.js';
 import { globalMaxPoolConfig } from './ops/GlobalMaxPool.js';
@@ -118,6 +118,7 @@ export const floatOpConfigs: readonly OpConfig[] = [
   fusedConvConfig,
   gatherConfig,
   geluConfig,
+  geluFusedConfig,
   gemmConfig,
   fusedGemmConfig,
   globalAveragePoolConfig,

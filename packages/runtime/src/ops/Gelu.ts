@@ -15,3 +15,6 @@ export const geluConfig = unaryElementwise({
   },
   wasm: (ctx) => ({ op: ctx.attrs.string('approximate', 'none') === 'tanh' ? 'gelu_tanh' : 'gelu' }),
 });
+
+/** ai.octet Gelu: the fused decomposed GELU (fuse-gelu pattern) in models older than opset 20. */
+export const geluFusedConfig = { ...geluConfig, domain: 'ai.octet', minOpset: 1, maxOpset: 1 };
