@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../src/compile.js';
 import { defaultRegistry } from '../src/register-all-ops.js';
 import { buildGraph, runGraph, t, type GraphSpec } from './quantized/op-harness.js';
+import { erfRef } from './quantized/reference.js';
 
 let kernels: Kernels;
 beforeAll(async () => {
@@ -47,13 +48,3 @@ describe('fuse-decomposed-gelu', () => {
     expect(compiled.nodes.map((n) => n.node.opType)).toContain('Erf');
   });
 });
-
-function erfRef(v: number): number {
-  let sum = 0;
-  let term = v;
-  for (let n = 0; n < 200; n++) {
-    sum += term / (2 * n + 1);
-    term *= (-v * v) / (n + 1);
-  }
-  return (2 / Math.sqrt(Math.PI)) * sum;
-}

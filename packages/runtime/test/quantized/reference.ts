@@ -67,3 +67,14 @@ export function refConvAcc(
         }
   return { acc, dims: [N, M, oH, oW] };
 }
+
+/** erf to double precision by its Maclaurin series (|x| ≲ 6). */
+export function erfRef(x: number): number {
+  let sum = 0;
+  let term = x;
+  for (let n = 0; n < 200; n++) {
+    sum += term / (2 * n + 1);
+    term *= (-x * x) / (n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
