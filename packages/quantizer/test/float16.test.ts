@@ -3,6 +3,8 @@
 // compute), the two agree within float16 tolerance, and the task metric holds against fp32.
 import { describe, expect, it } from 'vitest';
 import * as runtime from '@octet/runtime';
+import { register } from '@octet/runtime-node';
+import * as ortCommon from 'onnxruntime-common';
 import { toBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
 import { Model, float16BitsToNumber, numberToFloat16Bits, validateModel } from '@octet/onnx';
@@ -58,3 +60,24 @@ async function keepFirstSamples(f: ReturnType<typeof loadFixture>, n: number) {
   const l = f.labels;
   f.labels = { ...l, dims: [n, ...l.dims.slice(1)], data: (l.data as BigInt64Array).slice(0, n) };
 }
+
+describe('float16 I/O through onnxruntime-common', () => {
+  it('an octet-backed InferenceSession takes and returns float16 tensors (Uint16Array bit patterns)', async () => {
+    register(ortCommon as never, { numThreads: 1 });
+    const f = loadFixture('cnn_digits');
+    const { model } = await quantize(f.model, { mode: 'float16', keepIoTypes: false });
+    const bytes = toBinary(ModelProtoSchema, model);
+    const x = f.test.x;
+    const half = Uint16Array.from(x.data as Float32Array, numberToFloat16Bits);
+    const session = await ortCommon.InferenceSession.create(bytes, { executionProviders: ['octet'] });
+    expect(session.inputMetadata[0]).toMatchObject({ name: 'x', type: 'float16' });
+    const out = (await session.run({ x: new ortCommon.Tensor('float16', half, x.dims) }))[session.outputNames[0]];
+    await session.release();
+    expect(out.type).toBe('float16');
+    expect(out.data).toBeInstanceOf(Uint16Array);
+    const viaOrt = await runOrt(bytes, { x: { type: 'float16', dims: x.dims, data: half } });
+    const a = asFloat32(viaOrt);
+    const b = asFloat32({ type: 'float16', dims: [...out.dims], data: out.data });
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThanOrEqual(1e-2 + 2 ** -9 * Math.abs(a[i]));
+  });
+});
