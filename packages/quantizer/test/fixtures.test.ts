@@ -169,6 +169,15 @@ describe('embedding tables and LayerNormalization weights (opt-in op types), as 
   });
 });
 
+describe('embedding tables and LayerNormalization weights in QOperator form', () => {
+  it('encoder_sentiment with ONNX Runtime’s op set: valid, runs in onnxruntime-node, metric within 0.5 points of ref ort_qop', async () => {
+    const f = fixture('encoder_sentiment');
+    const { model, metric } = await quantizeAndScore(f, { mode: 'static', format: 'qoperator', perChannel: false, opTypes: ORT_ENCODER_OPS, autoFallback: false });
+    expect(model.graph!.initializer.some((t) => t.name === 'tok.weight_quantized')).toBe(true);
+    expect(meetsReference(f, metric, f.metrics.ort_qop as number), `${metric} vs ${f.metrics.ort_qop}`).toBe(true);
+  });
+});
+
 describe('encoder_sentiment beyond the reference', () => {
   it('static int8 QDQ with uint8 activations and default options reaches accuracy ≥ 0.89 (ORT: 0.825)', async () => {
     const f = fixture('encoder_sentiment');
