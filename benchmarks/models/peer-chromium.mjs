@@ -1,5 +1,5 @@
 // Peer process: Chromium (playwright-core, /usr/bin/chromium), one cross-origin isolated page
-// (COOP/COEP, files served from memory through page.route) running, one after the other:
+// (COOP/COEP headers from a local HTTP server) running, one after the other:
 //   octet-chromium-1t  @octet/runtime on the kernels' 'auto' build (relaxed SIMD when the probe
 //                      passes) in a Web Worker,
 //   octet-chromium-2t  the threads build with one extra Web Worker (its pool must block, so the
@@ -7,6 +7,7 @@
 //   ort-web-chromium   onnxruntime-web 1.30, wasm, 1 thread, on the page, the same model file.
 // One JSON line out: { peer: 'chromium', browser, peers: { <id>: { variant?, results: { <case>: { ms } | { error } } } } }.
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -93,16 +94,15 @@ window.benchOrtWeb = async (cases) => {
 const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' };
 const type = (p) => (p.endsWith('.wasm') ? 'application/wasm' : p.endsWith('js') ? 'text/javascript' : p.endsWith('.onnx') ? 'application/octet-stream' : 'text/html');
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
-const out = { peer: 'chromium', browser: browser.version(), peers: {} };
-try {
-  const tab = await browser.newPage();
-  await tab.route('https://octet.bench/**', (route) => {
-    const path = new URL(route.request().url()).pathname;
-    const reply = (body) => route.fulfill({ body, contentType: type(path), headers: isolation });
+// A local HTTP server (not playwright's routing: the fp32 MiniLM model, 90 MB, is too large for a
+// routed response); 127.0.0.1 is a secure context, so the headers make the page cross-origin isolated.
+const server = createServer((req, res) => {
+  const path = new URL(req.url, 'http://x').pathname;
+  const reply = (body) => {
+    res.writeHead(200, { 'Content-Type': type(path), ...isolation });
+    res.end(body);
+  };
+  try {
     if (path === '/octet.js') return reply(octetBundle);
     if (path === '/worker.js') return reply(worker);
     if (path.startsWith('/wasm/')) return reply(readFileSync(join(kernelsDist, path)));
@@ -110,18 +110,44 @@ try {
     const m = /^\/models\/([^/]+)\/([^/]+)\.onnx$/.exec(path);
     if (m) return reply(readFileSync(modelPath(m[1], m[2])));
     return reply(page);
-  });
-  await tab.goto('https://octet.bench/index.html');
+  } catch (e) {
+    res.writeHead(404);
+    res.end(String(e));
+  }
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const out = { peer: 'chromium', browser: browser.version(), peers: {} };
+try {
+  let tab = await browser.newPage();
+  const open = async () => {
+    tab = await browser.newPage();
+    await tab.goto(`http://127.0.0.1:${server.address().port}/index.html`);
+  };
+  await tab.goto(`http://127.0.0.1:${server.address().port}/index.html`);
   out.crossOriginIsolated = await tab.evaluate(() => self.crossOriginIsolated);
   for (const id of peersWanted) {
     process.stderr.write(`chromium: ${id}\n`);
-    const r = id === 'ort-web-chromium'
-      ? await tab.evaluate((cs) => window.benchOrtWeb(cs), pageCases)
-      : await tab.evaluate(([t, cs]) => window.benchOctet(t, cs), [id.endsWith('2t') ? 2 : 1, pageCases]);
+    let r;
+    try {
+      r = id === 'ort-web-chromium'
+        ? await tab.evaluate((cs) => window.benchOrtWeb(cs), pageCases)
+        : await tab.evaluate(([t, cs]) => window.benchOctet(t, cs), [id.endsWith('2t') ? 2 : 1, pageCases]);
+    } catch (e) {
+      // the page died (out of memory, …): this peer's cases fail, the next peer gets a fresh page
+      r = { error: String(e?.message ?? e).split('\n')[0] };
+      await tab.close().catch(() => {});
+      await open();
+    }
     if (r.error) out.peers[id] = { results: Object.fromEntries(pageCases.map((c) => [c.id, { error: r.error }])) };
     else out.peers[id] = r;
   }
 } finally {
   await browser.close();
+  server.close();
 }
 process.stdout.write(JSON.stringify(out) + '\n');

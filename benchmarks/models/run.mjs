@@ -29,7 +29,7 @@ const PEERS = [
   { id: 'octet-node-2t', args: ['peer-octet.mjs', '--threads', '2', ...caseArgs] },
   { id: 'ort-web', args: ['peer-ort.mjs', '--ort', 'web', ...caseArgs] },
   { id: 'ort-node', args: ['peer-ort.mjs', '--ort', 'node', ...caseArgs] },
-  ...(process.argv.includes('--no-chromium') ? [] : [{ id: 'chromium', args: ['peer-chromium.mjs', ...caseArgs] }]),
+  ...(process.argv.includes('--no-chromium') ? [] : [{ id: 'chromium', args: ['peer-chromium.mjs', ...caseArgs], reports: ['octet-chromium-1t', 'octet-chromium-2t', 'ort-web-chromium'] }]),
 ];
 
 /** { peerId: { caseId: { ms } | { error } } } from one peer process (the Chromium one reports three peers). */
@@ -52,7 +52,16 @@ for (let round = 0; round < rounds; round++) {
   for (const p of order) {
     process.stderr.write(`round ${round + 1}/${rounds}: ${p.id}\n`);
     loads.push(loadavg()[0]);
-    for (const [peer, results] of Object.entries(runPeer(p))) {
+    let byPeer;
+    try {
+      byPeer = runPeer(p);
+    } catch (e) {
+      // a crashed peer process costs its own cases only
+      const msg = String(e?.stderr ?? e?.message ?? e).trim().split('\n').slice(-3).join(' ').slice(0, 200);
+      for (const id of p.reports ?? [p.id]) for (const c of cases) (errors[id] ??= {})[c.id] = msg;
+      continue;
+    }
+    for (const [peer, results] of Object.entries(byPeer)) {
       for (const [id, v] of Object.entries(results)) {
         if (v.error) (errors[peer] ??= {})[id] = v.error;
         else ((samples[peer] ??= {})[id] ??= []).push(v.ms);
