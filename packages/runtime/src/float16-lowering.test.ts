@@ -60,6 +60,19 @@ describe('float16 lowering', () => {
     expect(Array.from(y)).toEqual([1, 1 + 2 ** -9, Infinity, 0, 0.0999755859375]);
   });
 
+  it('CastLike to a float16 value rounds to half precision too', () => {
+    const g: RuntimeGraph = {
+      opsets: new Map([['', 17]]),
+      inputs: [{ name: 'x', dtype: 'float32', elemType: 1, dims: [2] }],
+      outputs: [{ name: 'y', dtype: 'float32', elemType: 1, dims: [2] }],
+      initializers: new Map([['like', { dtype: 'float16', dims: [1], data: half([0]) } as Tensor]]),
+      nodes: [node('CastLike', ['x', 'like'], ['h']), node('Neg', ['h'], ['n']), node('Cast', ['n'], ['y'], [toFloat])],
+    };
+    const xs = Float32Array.of(1 + 2 ** -12, 0.1);
+    const y = createSessionSync(g).runSync({ x: { type: 'float32', dims: [2], data: xs } }).y.data as Float32Array;
+    expect(Array.from(y)).toEqual([-1, -0.0999755859375]);
+  });
+
   it('leaves float32 graphs alone and never modifies the source graph', () => {
     const g = halfGraph();
     const f32: RuntimeGraph = { ...g, inputs: [], outputs: [], initializers: new Map(), nodes: [node('Relu', ['a'], ['b'])] };

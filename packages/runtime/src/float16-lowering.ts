@@ -1,7 +1,8 @@
 // float16 models on a runtime without half-precision arithmetic: a compile-time lowering that
 // keeps every float16 value in float32 inside the graph. Initializers and tensor attributes are
-// widened (exactly: every half value is a float32 value), a Cast to float16 still rounds to half
-// precision (Cast to float16 then back to float32), and float16 graph inputs and outputs stay
+// widened (exactly: every half value is a float32 value), a Cast to float16 (or a CastLike to a
+// value known to be float16) still rounds to half precision (a Cast to float16 then back to
+// float32), and float16 graph inputs and outputs stay
 // float16 at the session boundary through Casts, so callers still feed and get half bit patterns
 // (Uint16Array, as onnxruntime-common does). Ops then only ever see float32, at float32 speed;
 // results differ from a half-precision runtime by at most the intermediate roundings it skips.
@@ -87,12 +88,18 @@ export function lowerFloat16(source: RuntimeGraph): RuntimeGraph {
   }
   const r = (x: string) => rename.get(x) ?? x;
 
+  // Values known to be float16 without type inference: CastLike to one of them rounds like a Cast.
+  const known = new Set<string>([...source.inputs.filter((v) => v.dtype === 'float16').map((v) => v.name)]);
+  for (const [name, t] of source.initializers) if (isHalf(t)) known.add(name);
   const nodes: GraphNode[] = [...head];
   for (const n of source.nodes) {
     const attributes = new Map<string, AttributeValue>();
     for (const [k, a] of n.attributes) attributes.set(k, a.kind === 'tensor' && isHalf(a.value) ? { kind: 'tensor', value: widen(a.value) } : a);
-    const lowered: GraphNode = { ...n, inputs: n.inputs.map(r), outputs: n.outputs.map(r), attributes };
-    if (!castsToHalf(n)) {
+    let lowered: GraphNode = { ...n, inputs: n.inputs.map(r), outputs: n.outputs.map(r), attributes };
+    const likeHalf = n.opType === 'CastLike' && (n.domain === '' || n.domain === 'ai.onnx') && known.has(n.inputs[1]);
+    if (castsToHalf(n) || likeHalf || hasHalfAttribute(n)) known.add(n.outputs[0]);
+    if (likeHalf) lowered = { ...lowered, opType: 'Cast', inputs: [lowered.inputs[0]], attributes: new Map([['to', { kind: 'int', value: F16 }]]) };
+    if (!castsToHalf(n) && !likeHalf) {
       nodes.push(lowered);
       continue;
     }
