@@ -2,9 +2,8 @@
 // keeps every float16 value in float32 inside the graph. Initializers and tensor attributes are
 // widened (exactly: every half value is a float32 value), a Cast to float16 (or a CastLike to a
 // value known to be float16) still rounds to half precision (a Cast to float16 then back to
-// float32), and float16 graph inputs and outputs stay
-// float16 at the session boundary through Casts, so callers still feed and get half bit patterns
-// (Uint16Array, as onnxruntime-common does). Ops then only ever see float32, at float32 speed;
+// float32), and float16 graph inputs and outputs stay float16 at the session boundary through
+// Casts, so callers still feed and get half bit patterns (Uint16Array, as onnxruntime-common does). Ops then only ever see float32, at float32 speed;
 // results differ from a half-precision runtime by at most the intermediate roundings it skips.
 
 import { float16BitsToNumber } from '@octet/onnx';
