@@ -57,7 +57,7 @@ export function modelsTable(rows: ModelRow[], env: 'node' | 'chromium'): string 
   const hasNode = mine.some((r) => r.ortNodeMs !== undefined);
   const header = ['case', ...threads.map((t) => `Octet ${t}t`), 'ort-web', ...threads.map((t) => `ort-web ÷ Octet ${t}t`), ...(hasNode ? ['ort-node (ref.)'] : [])];
   const body = mine.map((r) => [
-    r.error ? `${r.case} (${r.error})` : r.case,
+    r.error ? `${r.case} (${r.error.length > 120 ? `${r.error.slice(0, 119)}…` : r.error})` : r.case,
     ...threads.map((t) => fmtMs(r.octetMs[t])),
     fmtMs(r.ortWebMs),
     ...threads.map((t) => fmtRatio(r.vsOrtWeb[t])),
