@@ -65,3 +65,28 @@ describe('DQ → element-wise float ops → Q as one table', () => {
     expect(compiled.nodes.map((n) => n.node.opType)).toContain('Erf');
   });
 });
+
+describe('QLinearAdd / QLinearMul with a one-value constant operand as a table', () => {
+  for (const op of ['QLinearAdd', 'QLinearMul'] as const) {
+    for (const dt of ['uint8', 'int8'] as const) {
+      for (const constFirst of [false, true]) {
+        it(`${op} ${dt}, constant ${constFirst ? 'A' : 'B'}: the table gives the kernel's bytes`, () => {
+          const signed = dt === 'int8';
+          const [lo, hi] = signed ? [-128, 127] : [0, 255];
+          const r = rng(constFirst ? 3 : 4);
+          const x = t(dt, [5, 77], r.ints(385, lo, hi));
+          const c = t(dt, [], [signed ? -7 : 250]);
+          const params = {
+            sx: t('float32', [], [0.031]), zx: t(dt, [], [signed ? 5 : 130]), sc: t('float32', [], [0.0039]), zc: t(dt, [], [signed ? 0 : 3]),
+            sy: t('float32', [], [op === 'QLinearAdd' ? 0.035 : 0.02]), zy: t(dt, [], [signed ? -10 : 120]),
+          };
+          const inputs = constFirst ? ['c', 'sc', 'zc', 'x', 'sx', 'zx', 'sy', 'zy'] : ['x', 'sx', 'zx', 'c', 'sc', 'zc', 'sy', 'zy'];
+          const node = { op, domain: 'com.microsoft', inputs, outputs: ['y'] };
+          const asConst = runGraph({ nodes: [node], feeds: { x }, consts: { c, ...params }, outputs: ['y'] }, { kernels });
+          const asFeed = runGraph({ nodes: [node], feeds: { x, c }, consts: params, outputs: ['y'] }, { kernels });
+          expect(Array.from(asConst.y.data as ArrayLike<number>)).toEqual(Array.from(asFeed.y.data as ArrayLike<number>));
+        });
+      }
+    }
+  }
+});

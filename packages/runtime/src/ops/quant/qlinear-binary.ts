@@ -9,7 +9,7 @@ import type { OpConfig } from '../../op-registry.js';
 import { broadcastStrides } from '../../shape-utils.js';
 import { sizeOf } from '../../tensor.js';
 import { planBroadcast } from '../broadcast.js';
-import { planBroadcast as planKernelBroadcast, qlinearBinaryInto, type BroadcastPlan as KernelBroadcastPlan } from '@octet/kernels';
+import { planBroadcast as planKernelBroadcast, qlinearBinaryInto, type BroadcastPlan as KernelBroadcastPlan, type Kernels, type QLinearParams } from '@octet/kernels';
 import { qRange, scalarParam } from './quant-params.js';
 import { constantInWasm, inWasm, wasmKernels } from './wasm-bridge.js';
 
@@ -34,6 +34,25 @@ export function broadcastIndex(dims: readonly number[], outDims: readonly number
     }
   }
   return into;
+}
+
+/**
+ * The kernel's results for every byte of the variable operand with the other operand fixed to the
+ * one-value constant at `constPtr` (side 0: A is the constant): table[byte] = op(…).
+ */
+function scalarOperandTable(k: Kernels, op: 'add' | 'mul', params: QLinearParams, constSide: 0 | 1, constPtr: number): Uint8Array {
+  const x = k.heap.alloc(256);
+  const y = k.heap.alloc(256);
+  try {
+    for (let i = 0; i < 256; i++) k.heap.u8[x + i] = i;
+    const plan = constSide === 0 ? planKernelBroadcast([1], [256]) : planKernelBroadcast([256], [1]);
+    if (constSide === 0) qlinearBinaryInto(k, op, constPtr, x, y, plan, params);
+    else qlinearBinaryInto(k, op, x, constPtr, y, plan, params);
+    return k.heap.u8.slice(y, y + 256);
+  } finally {
+    k.heap.free(x);
+    k.heap.free(y);
+  }
 }
 
 export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
@@ -87,6 +106,25 @@ export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
       const bConst = k && kplan ? ctx.constant(3) : undefined;
       const aPtr = aConst ? constantInWasm(ctx, k!, 'A', aConst.data) : -1;
       const bPtr = bConst ? constantInWasm(ctx, k!, 'B', bConst.data) : -1;
+      // One operand a one-value constant (GELU's + 1 and · 0.5): the op is a function of the other
+      // operand's byte, so the kernel computes its 256 results once and a table pass runs.
+      const lut = k?.exports['x8_lut__scalar'];
+      const aOne = aConst !== undefined && aConst.data.length === 1 && !ctx.constant(3);
+      const bOne = bConst !== undefined && bConst.data.length === 1 && !ctx.constant(0);
+      if (k && lut && (aOne || bOne)) {
+        const table = scalarOperandTable(k, kop, kparams, aOne ? 0 : 1, aOne ? aPtr : bPtr);
+        const tablePtr = constantInWasm(ctx, k, `table:${aOne ? 'a' : 'b'}`, table);
+        const n = size;
+        return {
+          outputs: [{ dtype: a.dtype, dims: plan.outDims }],
+          run(inputs, outputs) {
+            const X = inputs[aOne ? 3 : 0].data as Uint8Array;
+            const Y = outputs[0].data as Uint8Array;
+            if (inWasm(k, X, Y)) lut(X.byteOffset, Y.byteOffset, n, tablePtr);
+            else for (let i = 0; i < n; i++) Y[i] = signed ? (table[X[i] & 0xff] << 24) >> 24 : table[X[i]];
+          },
+        };
+      }
       const ia = broadcastIndex(a.dims, plan.outDims, ctx.workspace('ia', 'int32', size) as Int32Array);
       const ib = broadcastIndex(b.dims, plan.outDims, ctx.workspace('ib', 'int32', size) as Int32Array);
       return {
