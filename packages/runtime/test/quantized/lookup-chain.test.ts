@@ -66,16 +66,16 @@ describe('DQ → element-wise float ops → Q as one table', () => {
   });
 });
 
-describe('QLinearAdd / QLinearMul with a one-value constant operand as a table', () => {
+describe('QLinearAdd / QLinearMul with a constant scalar or per-column operand as tables', () => {
   for (const op of ['QLinearAdd', 'QLinearMul'] as const) {
     for (const dt of ['uint8', 'int8'] as const) {
-      for (const constFirst of [false, true]) {
-        it(`${op} ${dt}, constant ${constFirst ? 'A' : 'B'}: the table gives the kernel's bytes`, () => {
+      for (const [constFirst, cDims] of [[false, []], [true, []], [true, [19]], [false, [1, 19]]] as const) {
+        it(`${op} ${dt}, constant ${constFirst ? 'A' : 'B'} [${cDims.join(', ')}]: the tables give the kernel's bytes`, () => {
           const signed = dt === 'int8';
           const [lo, hi] = signed ? [-128, 127] : [0, 255];
           const r = rng(constFirst ? 3 : 4);
-          const x = t(dt, [5, 77], r.ints(385, lo, hi));
-          const c = t(dt, [], [signed ? -7 : 250]);
+          const x = t(dt, [3, 5, 19], r.ints(285, lo, hi));
+          const c = t(dt, [...cDims], cDims.length ? r.ints(19, lo, hi) : [signed ? -7 : 250]);
           const params = {
             sx: t('float32', [], [0.031]), zx: t(dt, [], [signed ? 5 : 130]), sc: t('float32', [], [0.0039]), zc: t(dt, [], [signed ? 0 : 3]),
             sy: t('float32', [], [op === 'QLinearAdd' ? 0.035 : 0.02]), zy: t(dt, [], [signed ? -10 : 120]),

@@ -7,7 +7,7 @@
 
 import type { OpConfig } from '../../op-registry.js';
 import { broadcastStrides } from '../../shape-utils.js';
-import { sizeOf } from '../../tensor.js';
+import { sizeOf, type Tensor } from '../../tensor.js';
 import { planBroadcast } from '../broadcast.js';
 import { planBroadcast as planKernelBroadcast, qlinearBinaryInto, type BroadcastPlan as KernelBroadcastPlan, type Kernels, type QLinearParams } from '@octet/kernels';
 import { qRange, scalarParam } from './quant-params.js';
@@ -49,6 +49,42 @@ function scalarOperandTable(k: Kernels, op: 'add' | 'mul', params: QLinearParams
     if (constSide === 0) qlinearBinaryInto(k, op, constPtr, x, y, plan, params);
     else qlinearBinaryInto(k, op, x, constPtr, y, plan, params);
     return k.heap.u8.slice(y, y + 256);
+  } finally {
+    k.heap.free(x);
+    k.heap.free(y);
+  }
+}
+
+/**
+ * Which operand (0: A, 1: B) is a constant of N values laid along the other operand's last axis
+ * (dims [N] or [1, …, 1, N], the other operand not constant and of rank ≥ its rank), if any.
+ */
+function columnConstantSide(
+  aConst: Tensor | undefined, bConst: Tensor | undefined, aDims: readonly number[], bDims: readonly number[], aAny: Tensor | undefined, bAny: Tensor | undefined,
+): 0 | 1 | undefined {
+  const fits = (c: Tensor | undefined, other: readonly number[], otherConst: Tensor | undefined) => {
+    if (!c || otherConst || other.length === 0 || c.dims.length > other.length) return false;
+    const N = other[other.length - 1];
+    return N > 1 && c.data.length === N && c.dims[c.dims.length - 1] === N && sizeOf(other) > 0;
+  };
+  if (fits(aConst, bDims, bAny)) return 0;
+  if (fits(bConst, aDims, aAny)) return 1;
+  return undefined;
+}
+
+/** tables[n·256 + byte] = op with the constant's column n and the other operand = byte (kernel results). */
+function columnTables(k: Kernels, op: 'add' | 'mul', params: QLinearParams, constSide: 0 | 1, constPtr: number, N: number): Uint8Array {
+  const x = k.heap.alloc(256 * N);
+  const y = k.heap.alloc(256 * N);
+  try {
+    for (let i = 0; i < 256; i++) k.heap.u8.fill(i, x + i * N, x + (i + 1) * N);
+    const plan = constSide === 0 ? planKernelBroadcast([N], [256, N]) : planKernelBroadcast([256, N], [N]);
+    if (constSide === 0) qlinearBinaryInto(k, op, constPtr, x, y, plan, params);
+    else qlinearBinaryInto(k, op, x, constPtr, y, plan, params);
+    const out = k.heap.u8.subarray(y, y + 256 * N);
+    const tables = new Uint8Array(256 * N);
+    for (let i = 0; i < 256; i++) for (let n = 0; n < N; n++) tables[n * 256 + i] = out[i * N + n];
+    return tables;
   } finally {
     k.heap.free(x);
     k.heap.free(y);
@@ -122,6 +158,32 @@ export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
             const Y = outputs[0].data as Uint8Array;
             if (inWasm(k, X, Y)) lut(X.byteOffset, Y.byteOffset, n, tablePtr);
             else for (let i = 0; i < n; i++) Y[i] = signed ? (table[X[i] & 0xff] << 24) >> 24 : table[X[i]];
+          },
+        };
+      }
+      // One operand a constant [N] along the other's last axis (a bias after a QLinearMatMul): one
+      // table per column, computed by the kernel on a [256, N] ramp, then a table pass.
+      const lutCols = k?.exports['x8_lut_columns__scalar'];
+      const colSide = columnConstantSide(aConst, bConst, a.dims, b.dims, ctx.constant(0), ctx.constant(3));
+      if (k && lutCols && colSide !== undefined) {
+        const other = colSide === 0 ? b : a;
+        const N = other.dims[other.dims.length - 1];
+        const tables = columnTables(k, kop, kparams, colSide, colSide === 0 ? aPtr : bPtr, N);
+        const tablesPtr = constantInWasm(ctx, k, `col-tables:${colSide}:${N}`, tables);
+        const rows = size / N;
+        return {
+          outputs: [{ dtype: a.dtype, dims: plan.outDims }],
+          run(inputs, outputs) {
+            const X = inputs[colSide === 0 ? 3 : 0].data as Uint8Array;
+            const Y = outputs[0].data as Uint8Array;
+            if (inWasm(k, X, Y)) {
+              lutCols(X.byteOffset, Y.byteOffset, rows, N, tablesPtr);
+              return;
+            }
+            for (let i = 0; i < size; i++) {
+              const v = tables[(i % N) * 256 + (X[i] & 0xff)];
+              Y[i] = signed ? (v << 24) >> 24 : v;
+            }
           },
         };
       }
