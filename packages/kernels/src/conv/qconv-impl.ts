@@ -208,8 +208,6 @@ export class QConvImpl implements QConv {
         const xg = r.x + (n * C + gi * Cg) * H * W;
         if (this.method === 'gemm-1x1') {
           this.act.pack(path, xg, oHW, K, 1, H * W, signed, cols.za);
-        } else if (this.directPack) {
-          this.packDirect(xg, Cg, H, W, kH, kW, sH, sW, dH, dW, pT, pL, oH, oW, signed, cols.za);
         } else {
           this.im2colT(xg, Cg, H, W, kH, kW, sH, sW, dH, dW, pT, pL, oH, oW);
           this.act.pack(path, this.im2col, oHW, K, 1, oHW, signed, cols.za);
@@ -226,34 +224,13 @@ export class QConvImpl implements QConv {
     const { C, kernelShape: [kH, kW] } = this.o;
     const oHW = this.oH * this.oW;
     const K = (C / this.groups.length) * kH * kW;
-    if (this.method === 'im2col-gemm' && !this.directPack && this.im2colBytes < oHW * K) {
+    if (this.method === 'im2col-gemm' && this.im2colBytes < oHW * K) {
       this.ctx.heap.free(this.im2col);
       this.im2col = 0;
       this.im2col = this.ctx.heap.alloc(oHW * K);
       this.im2colBytes = oHW * K;
     }
     this.act.reserve(this.ctx.gemmConfig.large, oHW, K);
-  }
-
-  /** The baseline 4×8c2 GEMM packs A straight from the input (implicit im2col): no im2col buffer. */
-  private get directPack(): boolean {
-    const path = this.ctx.gemmConfig.large;
-    return path.kc === 2 && path.mr === 4;
-  }
-
-  /** Implicit im2col + packing of one group into the activation buffer, split by row tiles across the pool. */
-  private packDirect(x: number, C: number, H: number, W: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pT: number, pL: number, oH: number, oW: number, signed: boolean, za: number): void {
-    const pool = this.ctx.pool;
-    const tiles = Math.ceil((oH * oW) / 4);
-    const T = pool && C * kH * kW * oH * oW >= PARALLEL_MIN_PACK && tiles >= pool.size ? pool.size : 1;
-    const shares: number[][] = [];
-    for (let t = 0; t < T; t++) {
-      const t0 = Math.floor((tiles * t) / T);
-      const t1 = Math.floor((tiles * (t + 1)) / T);
-      shares.push([x, C, H, W, kH, kW, sH, sW, dH, dW, pT, pL, oH, oW, this.za & 0xff, signed ? 0x80 : 0, za, t0, t1, this.act.ptr, this.act.rowTerm]);
-    }
-    if (T === 1) this.ctx.exports.qu8_conv_pack_a_c2(...shares[0]);
-    else pool!.run('qu8_conv_pack_a_c2', shares);
   }
 
   /** Transposed im2col of one group, split by input channels across the pool's threads. */
