@@ -324,8 +324,10 @@ export class QGemmImpl implements QGemm {
   reserve(maxM: number): void {
     if (this.disposed) throw new Error('QGemm used after dispose()');
     checkInt('maxM', maxM, 1, 1 << 24);
-    // every path a run with M ≤ maxM can take (packed weights only); buffers grow monotonically in M
-    for (const p of this.cols.packed) this.act.reserve(p.path, maxM, this.K);
+    // every path a run with M ≤ maxM can take (those whose packing exists; the few-rows path shares
+    // the GEMV packing but pads to its own mr); buffers grow monotonically in M
+    const cfg = this.ctx.gemmConfig;
+    for (const p of [cfg.small, cfg.few, cfg.large]) if (p && this.cols.hasPacking(p)) this.act.reserve(p, maxM, this.K);
   }
 
   runArrays(M: number, a: Uint8Array | Int8Array): Uint8Array | Int8Array | Float32Array | Int32Array {

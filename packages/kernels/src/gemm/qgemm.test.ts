@@ -151,6 +151,22 @@ describe('integer GEMM (baseline SIMD128) against the TypeScript reference', () 
       expect(() => g.reserve(0)).toThrow(/maxM/);
     } finally {
       g.dispose();
+    }
+    // GEMV packing only: M = 2 takes the few-rows kernel, whose tiles pad to 3 rows
+    const small = k.createQGemm({
+      K: c.K, N: c.N, weights: c.b, weightZeroPoint: c.zb, activationSigned: c.aSigned, activationZeroPoint: c.za,
+      output: c.output, scale: c.scale, outputZeroPoint: c.zy, outputMin: c.outputMin, outputMax: c.outputMax, bias: c.bias, rows: 'small',
+    });
+    try {
+      small.reserve(2);
+      const allocated = k.heap.allocated;
+      for (const M of [2, 1]) {
+        small.run({ M, a: pa, out: po });
+        expect(firstMismatch(k.heap.u8.subarray(po, po + M * c.N), referenceGemmCase({ ...c, M, a: c.a.subarray(0, M * c.K) }))).toBe(-1);
+      }
+      expect(k.heap.allocated).toBe(allocated);
+    } finally {
+      small.dispose();
       k.heap.free(pa);
       k.heap.free(po);
     }
