@@ -8,6 +8,7 @@ export type { GemmConfig, GemmPath, WeightPacking } from './configs/gemm-config.
 export { selectGemmConfig } from './configs/gemm-config.js';
 export type { QOutputType, QEpilogue, QGemm, QGemmOptions, QGemmRunArgs, GemmKernelInfo } from './gemm/gemm.js';
 export { KernelArgumentError } from './gemm/qgemm-impl.js';
+export { KernelMemoryError } from './memory/kernel-memory-error.js';
 export { PARAMS_BYTES, writeParams } from './gemm/gemm-params.js';
 export type { QConv, QConvOptions, QConvRunArgs } from './conv/conv.js';
 export type { ThreadPool, ThreadPoolInit } from './threads/pool.js';

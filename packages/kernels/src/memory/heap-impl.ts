@@ -1,4 +1,5 @@
 import type { WasmHeap } from './heap.js';
+import { KernelMemoryError } from './kernel-memory-error.js';
 
 const PAGE = 65536;
 
@@ -161,7 +162,7 @@ export class WasmHeapImpl implements WasmHeap {
     try {
       this.memory.grow(pages);
     } catch (e) {
-      throw new RangeError(`kernels heap: cannot grow WebAssembly memory by ${pages} pages to ${end} bytes (${(e as Error).message})`);
+      throw new KernelMemoryError(end, have, (e as Error).message);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WasmHeapImpl } from './heap-impl.js';
+import { KernelMemoryError } from './kernel-memory-error.js';
 
 const heapOf = (pages = 1) => new WasmHeapImpl(new WebAssembly.Memory({ initial: pages, maximum: 64 }), 1024);
 
@@ -33,6 +34,25 @@ describe('WasmHeap', () => {
     expect(h.u8.length).toBe(h.memory.buffer.byteLength);
     h.f32[(p >> 2) + 10] = 1.5;
     expect(h.f32[(p >> 2) + 10]).toBe(1.5);
+  });
+
+  it('a growth past the memory maximum is a typed KernelMemoryError that says what was asked', () => {
+    const h = heapOf(1); // maximum: 64 pages = 4 MiB
+    h.alloc(1000);
+    let err: unknown;
+    try {
+      h.alloc(8 * 1024 * 1024);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(KernelMemoryError);
+    expect(err).toBeInstanceOf(RangeError);
+    const m = err as KernelMemoryError;
+    expect(m.currentBytes).toBe(65536);
+    expect(m.requestedBytes).toBeGreaterThan(8 * 1024 * 1024);
+    expect(m.message).toMatch(/cannot grow WebAssembly memory from 65536 to \d+ bytes/);
+    // the heap stays usable after the refusal
+    expect(h.alloc(100)).toBeGreaterThan(0);
   });
 
   it('mark/release frees everything allocated since the mark', () => {
