@@ -6,7 +6,6 @@ import { register } from '@octet/runtime-web';
 import { quantize, createOrtExecutor } from '@octet/quantizer';
 import { encodeModelProto } from '@octet/onnx';
 
-// (wasmBaseUrl must be absolute: a bare '/wasm/' fails in `new URL(file, base)`.)
 register(ort, { numThreads: 1, wasmBaseUrl: new URL('/wasm/', location.href).href });
 const octet = { executionProviders: ['octet'] };
 
