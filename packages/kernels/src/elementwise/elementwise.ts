@@ -3,7 +3,7 @@
 // arrays in and out.
 import type { BinaryOpName, QLinearParams, UnaryOpName } from '../reference/elementwise.js';
 import { forEachOuter, planBroadcast, type BroadcastPlan } from './broadcast.js';
-import { check, f32Out, kernelFn, PARALLEL_MIN_WORK, scoped, splitRange, type KernelHost } from './host.js';
+import { check, f32Out, kernelFn, PARALLEL_MIN_ELEMENTS, scoped, splitRange, type KernelHost } from './host.js';
 import { f32Bits } from '../f32/sgemm.js';
 
 export type { BinaryOpName, QLinearParams, UnaryOpName } from '../reference/elementwise.js';
@@ -25,7 +25,7 @@ export function unaryInto(k: KernelHost, op: UnaryOpName, x: number, y: number, 
   const pool = k.pool;
   // The pool passes integer arguments only: threads when the parameters are whole numbers (the
   // defaults, ReLU6's clip bounds), which reach the kernel's f32 parameters unchanged.
-  if (pool && pool.size > 1 && n >= PARALLEL_MIN_WORK && isSmallInt(p0) && isSmallInt(p1)) {
+  if (pool && pool.size > 1 && n >= PARALLEL_MIN_ELEMENTS && isSmallInt(p0) && isSmallInt(p1)) {
     pool.run('f32_unary_wasmsimd', splitRange(n, pool.size, 4).map(([i0, i1]) => [UNARY_OP[op], x + i0 * 4, y + i0 * 4, i1 - i0, p0, p1]));
     return;
   }
@@ -50,7 +50,7 @@ export function binaryInto(k: KernelHost, op: BinaryOpName, a: number, b: number
   const [b0, b1, b2, b3] = plan.bStrides;
   const pool = k.pool;
   const total = d0 * d1 * d2 * d3;
-  if (pool && pool.size > 1 && plan.outer.length === 0 && total >= PARALLEL_MIN_WORK) {
+  if (pool && pool.size > 1 && plan.outer.length === 0 && total >= PARALLEL_MIN_ELEMENTS) {
     // split the leading dim that has more than one index (its output block is contiguous)
     const dims = [d0, d1, d2, d3];
     const j = dims.findIndex((d) => d > 1);
@@ -85,7 +85,7 @@ export function binary(
 /** Softmax (or LogSoftmax) over the last axis of [rows, n]; y may equal x. */
 export function softmaxInto(k: KernelHost, x: number, y: number, rows: number, n: number, log = false): void {
   const pool = k.pool;
-  if (pool && pool.size > 1 && rows > 1 && rows * n >= PARALLEL_MIN_WORK) {
+  if (pool && pool.size > 1 && rows > 1 && rows * n >= PARALLEL_MIN_ELEMENTS) {
     // rows are independent: each thread takes a range of them
     pool.run('f32_softmax_wasmsimd', splitRange(rows, pool.size, 1).map(([r0, r1]) => [x + r0 * n * 4, y + r0 * n * 4, r1 - r0, n, log ? 1 : 0]));
     return;
@@ -119,7 +119,7 @@ export interface LayerNormArgs {
 
 export function layerNormInto(k: KernelHost, a: LayerNormArgs): void {
   const pool = k.pool;
-  if (pool && pool.size > 1 && a.rows > 1 && a.rows * a.n >= PARALLEL_MIN_WORK) {
+  if (pool && pool.size > 1 && a.rows > 1 && a.rows * a.n >= PARALLEL_MIN_ELEMENTS) {
     // rows are independent: each thread takes a range of them (epsilon as bits: the pool passes integers)
     const eps = f32Bits(a.epsilon);
     const at = (p: number | undefined, r0: number, width: number) => (p ? p + r0 * width * 4 : 0);

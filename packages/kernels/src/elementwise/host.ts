@@ -10,6 +10,12 @@ export type KernelHost = Pick<Kernels, 'exports' | 'heap'> & { readonly pool?: T
 export const PARALLEL_MIN_WORK = 1 << 18;
 
 /**
+ * Elementwise / row-wise ops (unary, binary, softmax, layer norm) with at least this many elements
+ * split across the pool: a pool round trip costs a few microseconds once workers spin between ops.
+ */
+export const PARALLEL_MIN_ELEMENTS = 1 << 15;
+
+/**
  * Splits [0, n) into up to `threads` contiguous shares whose starts are multiples of `align`
  * (balanced by aligned units); empty shares are dropped.
  */

@@ -5,7 +5,7 @@ import { referenceSgemm, type SgemmCase } from '../reference/f32.js';
 import { rng } from '../reference/random.js';
 import { referenceMatMulNBits } from '../reference/weight-only.js';
 import { createMatMulNBits } from '../weight-only/matmul-nbits.js';
-import { createSgemm } from './sgemm.js';
+import { createSgemm, matmulBatchInto, packedBFloats } from './sgemm.js';
 import { createConv2d } from './conv2d.js';
 import { referenceConv2d, type Conv2dShape } from '../reference/f32.js';
 
@@ -47,6 +47,38 @@ describe('fp32 SGEMM and MatMulNBits split across the threads build\'s pool', ()
       if (bad >= 0) expect.fail(`M=${M} K=${K} N=${N}: element ${bad} (row ${Math.floor(bad / N)}, col ${bad % N}): 1 thread ${got1[bad]}, 2 threads ${got2[bad]}`);
       const want = referenceSgemm(c);
       for (let i = 0; i < want.length; i++) expect(Math.abs(got2[i] - want[i])).toBeLessThanOrEqual(2e-6 * (K + 1));
+    }
+  });
+
+  it('batched MatMul of two activations: one product per thread, identical to one thread and to the reference', () => {
+    // 5 products (odd, so the last round runs alone), B transposed and strided like attention's K
+    for (const [M, K, N, transB] of [[64, 64, 32, true], [49, 40, 70, false]] as [number, number, number, boolean][]) {
+      const count = 5;
+      const a = rand(M + 1, count * M * K);
+      const b = rand(N + 2, count * K * N);
+      const results = [one, two].map((k) => {
+        const mark = k.heap.mark();
+        try {
+          const ap = k.heap.put(a);
+          const bp = k.heap.put(b);
+          const cp = k.heap.alloc(count * M * N * 4);
+          const scratch = [0, 1].map(() => k.heap.alloc(packedBFloats(K, N) * 4));
+          const offs = (size: number) => Array.from({ length: count }, (_, t) => t * size);
+          calls.length = 0;
+          matmulBatchInto(k, { M, N, K, a: ap, b: bp, transB, c: cp, aOff: offs(M * K), bOff: offs(K * N), cOff: offs(M * N), scratch });
+          if (k === two) expect(calls.filter((x) => x.symbol === 'f32_gemm_4x8_minmax_bits_wasmsimd' && x.shares === 2)).toHaveLength(2);
+          return k.heap.f32.slice(cp >> 2, (cp >> 2) + count * M * N);
+        } finally {
+          k.heap.release(mark);
+        }
+      });
+      expect(Array.from(results[1])).toEqual(Array.from(results[0]));
+      for (let t = 0; t < count; t++) {
+        const want = referenceSgemm({
+          M, N, K, a: a.subarray(t * M * K, (t + 1) * M * K), b: b.subarray(t * K * N, (t + 1) * K * N), transB, bias: null, lo: -Infinity, hi: Infinity,
+        });
+        for (let i = 0; i < want.length; i++) expect(Math.abs(results[1][t * M * N + i] - want[i])).toBeLessThanOrEqual(2e-6 * (K + 1));
+      }
     }
   });
 

@@ -129,3 +129,56 @@ export function matmulInto(k: KernelHost, m: MatMulIntoArgs): void {
   const [lo, hi] = m.clamp ?? [-Infinity, Infinity];
   kernelFn(k, 'f32_gemm_4x8_minmax_wasmsimd')(m.M, m.N, m.K, m.a, m.lda ?? m.K, m.scratch, m.c, m.ldc ?? m.N, 0, 0, lo, hi);
 }
+
+/** Multiply-adds per product from which matmulBatchInto runs products side by side. */
+const PARALLEL_MIN_BATCH_PRODUCT = 1 << 17;
+
+export interface MatMulBatchIntoArgs extends Omit<MatMulIntoArgs, 'scratch'> {
+  /** Element offsets of each product's A, B and C (one entry per product). */
+  readonly aOff: ArrayLike<number>;
+  readonly bOff: ArrayLike<number>;
+  readonly cOff: ArrayLike<number>;
+  /** packedBFloats(K, N) · 4 bytes each; one per pool thread lets that many products run at once. */
+  readonly scratch: readonly number[];
+}
+
+/**
+ * Batched MatMul of two activations (attention: batch × heads independent products). With the
+ * threads build's pool, consecutive products run side by side, one per thread, each packing its B
+ * into its own scratch; every product is computed exactly as matmulInto computes it alone.
+ */
+export function matmulBatchInto(k: KernelHost, m: MatMulBatchIntoArgs): void {
+  const count = m.aOff.length;
+  check(m.bOff.length === count && m.cOff.length === count, 'matmulBatchInto: aOff, bOff and cOff differ in length');
+  check(m.scratch.length >= 1, 'matmulBatchInto: no scratch');
+  const pool = k.pool;
+  const T = pool ? Math.min(pool.size, m.scratch.length, count) : 1;
+  const transB = m.transB ? 1 : 0;
+  const ldb = m.ldb ?? (transB ? m.K : m.N);
+  const [lo, hi] = m.clamp ?? [-Infinity, Infinity];
+  // a pool round per product pair: worth it only for products of some size (attention over long
+  // sequences), not for short ones whose per-product time is near a round trip
+  if (!pool || T < 2 || m.M * m.N * m.K < PARALLEL_MIN_BATCH_PRODUCT) {
+    const packB = kernelFn(k, 'f32_gemm_pack_b');
+    const gemm = kernelFn(k, 'f32_gemm_4x8_minmax_wasmsimd');
+    const s = m.scratch[0];
+    for (let t = 0; t < count; t++) {
+      packB(m.b + m.bOff[t] * 4, ldb, m.K, m.N, transB, s);
+      gemm(m.M, m.N, m.K, m.a + m.aOff[t] * 4, m.lda ?? m.K, s, m.c + m.cOff[t] * 4, m.ldc ?? m.N, 0, 0, lo, hi);
+    }
+    return;
+  }
+  const [loBits, hiBits] = [lo, hi].map(f32Bits);
+  const pack: number[][] = [];
+  const gemm: number[][] = [];
+  for (let t0 = 0; t0 < count; t0 += T) {
+    pack.length = gemm.length = 0;
+    for (let t = t0; t < Math.min(count, t0 + T); t++) {
+      const s = m.scratch[t - t0];
+      pack.push([m.b + m.bOff[t] * 4, ldb, m.K, m.N, transB, s]);
+      gemm.push([m.M, m.N, m.K, m.a + m.aOff[t] * 4, m.lda ?? m.K, s, m.c + m.cOff[t] * 4, m.ldc ?? m.N, 0, 0, loBits, hiBits]);
+    }
+    pool.run('f32_gemm_pack_b', pack);
+    pool.run('f32_gemm_4x8_minmax_bits_wasmsimd', gemm);
+  }
+}

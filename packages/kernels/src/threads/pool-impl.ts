@@ -1,5 +1,5 @@
 import type { ThreadPool, ThreadPoolInit } from './pool.js';
-import { MAX_ARGS, SLOT_WORDS } from './worker-source.js';
+import { MAX_ARGS, SLOT_WORDS, SPIN_LIMIT } from './worker-source.js';
 
 /** Handle on one started worker, whatever the platform. */
 export interface WorkerHandle {
@@ -63,7 +63,7 @@ export class AtomicsThreadPool implements ThreadPool {
     let last = done;
     let since = Date.now();
     while (done < want) {
-      if (++spins > 4000) {
+      if (++spins > SPIN_LIMIT) {
         Atomics.wait(ctl, 0, done, 100);
         spins = 0;
         if (done !== last) {

@@ -5,6 +5,11 @@
 //   slot s at SLOT·s: [seq, fnIndex, argc, args…]; seq < 0 asks the worker to exit.
 export const SLOT_WORDS = 32;
 export const MAX_ARGS = SLOT_WORDS - 3;
+// Busy-wait iterations (Atomics.load) before a thread sleeps in Atomics.wait. Waking a sleeping
+// thread costs tens of microseconds (a VM wakes an idle vCPU by IPI), so both sides spin through
+// the short gaps between parallel ops; a worker sleeps only when the caller stays single-threaded
+// for a while.
+export const SPIN_LIMIT = 200_000;
 
 const body = `
 const fns = init.symbols.map((s) => {
@@ -18,7 +23,7 @@ let seen = 0;
 for (;;) {
   let seq = Atomics.load(ctl, base);
   for (let spins = 0; seq === seen; seq = Atomics.load(ctl, base)) {
-    if (++spins > 4000) { Atomics.wait(ctl, base, seen, 1000); spins = 0; }
+    if (++spins > ${SPIN_LIMIT}) { Atomics.wait(ctl, base, seen, 1000); spins = 0; }
   }
   if (seq < 0) break;
   seen = seq;

@@ -2,7 +2,7 @@ import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig, OpContext, PreparedOp } from '../op-registry.js';
 import { sizeOf } from '../tensor.js';
 import { gemmTS } from './gemm-ts.js';
-import { createSgemm, packBInto, packedBFloats, type Sgemm } from '@octet/kernels';
+import { createSgemm, matmulBatchInto, packedBFloats, type Sgemm } from '@octet/kernels';
 import { inputPtr, outputPtr } from './wasm-ptr.js';
 import { matMulLayout, matMulPerms } from './matmul-layout.js';
 
@@ -73,20 +73,19 @@ function prepareMatMul(ctx: OpContext, bias?: Float32Array): PreparedOp {
       };
     }
     const bp = inputPtr(ctx, 1);
-    const scratch = ctx.scratchPtr('packB', packedBFloats(k, n) * 4);
-    // Both operands are activations (attention scores): pack B, then the 4×8 kernel, per batch.
-    const gemm = kern.exports.f32_gemm_4x8_minmax_wasmsimd;
+    // Both operands are activations (attention scores): each product packs its B, then the 4×8
+    // kernel; with a pool, one product per thread (each with its own packing scratch).
+    const packBytes = packedBFloats(k, n) * 4;
+    const scratch = Array.from({ length: Math.max(1, Math.min(kern.pool?.size ?? 1, batches)) }, (_, t) =>
+      ctx.scratchPtr(t === 0 ? 'packB' : `packB-t${t}`, packBytes));
     const ldb = bTrans ? L.bcs : L.brs;
     return {
       outputs: [{ dtype: a.dtype, dims }],
       run(inputs, outputs) {
-        const A = ap(inputs[0]);
-        const B = bp(inputs[1]);
-        const C = cp(outputs[0]);
-        for (let t = 0; t < batches; t++) {
-          packBInto(kern, B + bOff[t] * 4, ldb, k, n, bTrans, scratch);
-          gemm(m, n, k, A + aOff[t] * 4, L.ars, scratch, C + yOff[t] * 4, L.ldo, 0, 0, -Infinity, Infinity);
-        }
+        matmulBatchInto(kern, {
+          M: m, N: n, K: k, a: ap(inputs[0]), lda: L.ars, b: bp(inputs[1]), ldb, transB: bTrans,
+          c: cp(outputs[0]), ldc: L.ldo, aOff, bOff, cOff: yOff, scratch,
+        });
         if (bias) addBias(outputs[0].data as Float32Array);
       },
     };
