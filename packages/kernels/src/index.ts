@@ -26,6 +26,7 @@ export {
 } from './quant/quant.js';
 export type { BroadcastPlan } from './elementwise/broadcast.js';
 export { planBroadcast, broadcastShape } from './elementwise/broadcast.js';
+export { lutInto, lutColumnsInto } from './elementwise/lookup.js';
 export type { UnaryOpName, BinaryOpName, QLinearParams, LayerNormArgs } from './elementwise/elementwise.js';
 export {
   UNARY_OP, BINARY_OP, unaryInto, unary, binaryInto, binary, softmaxInto, softmax, layerNormInto, layerNorm, qlinearBinaryInto, qlinearBinary,

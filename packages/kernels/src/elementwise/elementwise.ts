@@ -42,6 +42,19 @@ export function unary(k: KernelHost, op: UnaryOpName, x: Float32Array, p0 = 0, p
   });
 }
 
+/**
+ * Thread shares of a broadcast plan without outer loops: the leading dim with more than one index
+ * is split (its output block is contiguous; an innermost split keeps `innerAlign`). Element offsets.
+ */
+function broadcastShares(plan: BroadcastPlan, threads: number, innerAlign: number): { a: number; b: number; y: number; dims: number[] }[] {
+  const dims = [...plan.dims];
+  const j = dims.findIndex((d) => d > 1);
+  const after = dims.slice(j + 1).reduce((p, d) => p * d, 1);
+  return splitRange(dims[j], threads, j === 3 ? innerAlign : 1).map(([i0, i1]) => ({
+    a: i0 * plan.aStrides[j], b: i0 * plan.bStrides[j], y: i0 * after, dims: dims.map((d, i) => (i === j ? i1 - i0 : d)),
+  }));
+}
+
 /** y = a ∘ b with NumPy broadcasting described by `plan` (planBroadcast(aShape, bShape)). */
 export function binaryInto(k: KernelHost, op: BinaryOpName, a: number, b: number, y: number, plan: BroadcastPlan): void {
   const fn = kernelFn(k, 'f32_binary_wasmsimd');
@@ -51,16 +64,9 @@ export function binaryInto(k: KernelHost, op: BinaryOpName, a: number, b: number
   const pool = k.pool;
   const total = d0 * d1 * d2 * d3;
   if (pool && pool.size > 1 && plan.outer.length === 0 && total >= PARALLEL_MIN_ELEMENTS) {
-    // split the leading dim that has more than one index (its output block is contiguous)
-    const dims = [d0, d1, d2, d3];
-    const j = dims.findIndex((d) => d > 1);
-    const after = dims.slice(j + 1).reduce((p, d) => p * d, 1);
-    const as = plan.aStrides[j];
-    const bs = plan.bStrides[j];
-    pool.run('f32_binary_wasmsimd', splitRange(dims[j], pool.size, j === 3 ? 4 : 1).map(([i0, i1]) => {
-      const part = dims.map((d, i) => (i === j ? i1 - i0 : d));
-      return [BINARY_OP[op], a + i0 * as * 4, b + i0 * bs * 4, y + i0 * after * 4, ...part, a0, a1, a2, a3, b0, b1, b2, b3];
-    }));
+    pool.run('f32_binary_wasmsimd', broadcastShares(plan, pool.size, 4).map((s) => [
+      BINARY_OP[op], a + s.a * 4, b + s.b * 4, y + s.y * 4, ...s.dims, a0, a1, a2, a3, b0, b1, b2, b3,
+    ]));
     return;
   }
   forEachOuter(plan, (ao, bo, yo) => fn(BINARY_OP[op], a + ao * 4, b + bo * 4, y + yo * 4, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3));
@@ -150,6 +156,15 @@ export function qlinearBinaryInto(k: KernelHost, op: 'add' | 'mul', a: number, b
   const [d0, d1, d2, d3] = plan.dims;
   const [a0, a1, a2, a3] = plan.aStrides;
   const [b0, b1, b2, b3] = plan.bStrides;
+  const pool = k.pool;
+  if (pool && pool.size > 1 && plan.outer.length === 0 && d0 * d1 * d2 * d3 >= PARALLEL_MIN_ELEMENTS) {
+    // the scales cross the pool as f32 (arguments 17, 19, 21)
+    pool.run('q8_qlinear_binary_wasmsimd', broadcastShares(plan, pool.size, 16).map((s) => [
+      op === 'add' ? 0 : 1, p.signed ? 1 : 0, a + s.a, b + s.b, y + s.y, ...s.dims, a0, a1, a2, a3, b0, b1, b2, b3,
+      p.aScale, p.aZeroPoint, p.bScale, p.bZeroPoint, p.cScale, p.cZeroPoint,
+    ]), (1 << 17) | (1 << 19) | (1 << 21));
+    return;
+  }
   forEachOuter(plan, (ao, bo, yo) =>
     fn(op === 'add' ? 0 : 1, p.signed ? 1 : 0, a + ao, b + bo, y + yo, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3,
       p.aScale, p.aZeroPoint, p.bScale, p.bZeroPoint, p.cScale, p.cZeroPoint));

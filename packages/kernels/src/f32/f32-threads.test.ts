@@ -4,6 +4,7 @@ import { loadKernels } from '../load-kernels.js';
 import { referenceSgemm, type SgemmCase } from '../reference/f32.js';
 import { rng } from '../reference/random.js';
 import { referenceMatMulNBits } from '../reference/weight-only.js';
+import { referenceQLinear } from '../reference/elementwise.js';
 import { createMatMulNBits } from '../weight-only/matmul-nbits.js';
 import { createSgemm, matmulBatchInto, packedBFloats } from './sgemm.js';
 import { createConv2d } from './conv2d.js';
@@ -17,14 +18,28 @@ beforeAll(async () => {
   two = await loadKernels({ threads: 2 });
   const pool = two.pool!;
   const run = pool.run.bind(pool);
-  pool.run = (symbol, args) => {
+  pool.run = (symbol, args, f32Mask) => {
     calls.push({ symbol, shares: args.length });
-    run(symbol, args);
+    run(symbol, args, f32Mask);
   };
 });
 afterAll(async () => {
   await two?.dispose();
 });
+
+/** Runs `body` on x and tables copied into k's heap; returns the x.length output bytes. */
+function scopedBytes(k: Kernels, x: Uint8Array, tables: Uint8Array, body: (x: number, y: number, tables: number) => void): Uint8Array {
+  const mark = k.heap.mark();
+  try {
+    const xp = k.heap.put(x);
+    const tp = k.heap.put(tables);
+    const yp = k.heap.alloc(x.length);
+    body(xp, yp, tp);
+    return k.heap.u8.slice(yp, yp + x.length);
+  } finally {
+    k.heap.release(mark);
+  }
+}
 
 const rand = (seed: number, n: number, lo = -1, hi = 1) => {
   const r = rng(seed);
@@ -169,6 +184,37 @@ describe('fp32 softmax, layer norm and unary ops split across the threads build\
       expect(calls.some((c) => c.symbol === 'f32_binary_wasmsimd' && c.shares === 2)).toBe(true);
       expect(y2.data.length).toBe(a.length * (bShape[1] === 2 ? 2 : 1));
       expect(Array.from(y2.data)).toEqual(Array.from(binary(one, 'mul', a, aShape, b, bShape).data));
+    }
+    // QLinearAdd / QLinearMul: the f32 scales cross the pool as f32
+    const { qlinearBinary } = await import('../elementwise/elementwise.js');
+    const r = rng(96);
+    for (const signed of [false, true]) {
+      const p = { aScale: 0.0213, aZeroPoint: signed ? -3 : 121, bScale: 0.0371, bZeroPoint: signed ? 5 : 130, cScale: 0.0457, cZeroPoint: signed ? 2 : 127, signed };
+      const q = (len: number) => (signed ? Int8Array.from({ length: len }, () => r.int(-128, 127)) : Uint8Array.from({ length: len }, () => r.int(0, 255)));
+      for (const [aShape, bShape] of [[[rows, n], [rows, n]], [[rows, n], [n]], [[4, 1, 301, 67], [1, 3, 301, 67]]] as number[][][]) {
+        const a = q(aShape.reduce((x, d) => x * d, 1));
+        const b = q(bShape.reduce((x, d) => x * d, 1));
+        for (const op of ['add', 'mul'] as const) {
+          calls.length = 0;
+          const y2 = qlinearBinary(two, op, a, aShape, b, bShape, p);
+          expect(calls.some((c) => c.symbol === 'q8_qlinear_binary_wasmsimd' && c.shares === 2)).toBe(true);
+          expect(Array.from(y2.data)).toEqual(Array.from(qlinearBinary(one, op, a, aShape, b, bShape, p).data));
+          if (aShape.length === bShape.length && aShape.every((d, i) => d === bShape[i])) {
+            const bad = Array.from(y2.data).findIndex((v, i) => v !== referenceQLinear(op, a[i], b[i], p));
+            expect(bad).toBe(-1);
+          }
+        }
+      }
+    }
+    // byte table passes: whole and per column
+    const { lutInto, lutColumnsInto } = await import('../elementwise/lookup.js');
+    const xs = Uint8Array.from({ length: rows * n }, () => r.int(0, 255));
+    const tables = Uint8Array.from({ length: n * 256 }, () => r.int(0, 255));
+    for (const cols of [false, true]) {
+      const outs = [one, two].map((k) => scopedBytes(k, xs, tables, (x, y, t) => (cols ? lutColumnsInto(k, x, y, rows, n, t) : lutInto(k, x, y, rows * n, t))));
+      expect(calls.some((c) => c.symbol === (cols ? 'x8_lut_columns__scalar' : 'x8_lut__scalar') && c.shares === 2)).toBe(true);
+      expect(outs[1].findIndex((v, i) => v !== (cols ? tables[(i % n) * 256 + xs[i]] : tables[xs[i]]))).toBe(-1);
+      expect(Array.from(outs[1])).toEqual(Array.from(outs[0]));
     }
     // a fractional parameter cannot cross the pool: one thread
     calls.length = 0;

@@ -12,6 +12,7 @@ const NO_PROGRESS_LIMIT_MS = 120_000;
 export class AtomicsThreadPool implements ThreadPool {
   readonly size: number;
   private readonly ctl: Int32Array;
+  private readonly ctlF: Float32Array;
   private readonly seq: number[];
   private readonly index = new Map<string, number>();
   private readonly own: ((...a: number[]) => unknown)[];
@@ -24,6 +25,7 @@ export class AtomicsThreadPool implements ThreadPool {
   ) {
     this.size = init.threads;
     this.ctl = new Int32Array(control);
+    this.ctlF = new Float32Array(control);
     this.seq = new Array(init.threads).fill(0);
     this.own = init.symbols.map((s, i) => {
       this.index.set(s, i);
@@ -37,7 +39,7 @@ export class AtomicsThreadPool implements ThreadPool {
     return new SharedArrayBuffer(4 * SLOT_WORDS * (threads + 1));
   }
 
-  run(symbol: string, args: readonly (readonly number[])[]): void {
+  run(symbol: string, args: readonly (readonly number[])[], f32Mask = 0): void {
     if (this.disposed) throw new Error('thread pool: used after dispose()');
     const fi = this.index.get(symbol);
     if (fi === undefined) throw new Error(`thread pool: ${symbol} was not registered with the pool`);
@@ -51,7 +53,11 @@ export class AtomicsThreadPool implements ThreadPool {
       const base = SLOT_WORDS * t;
       ctl[base + 1] = fi;
       ctl[base + 2] = a.length;
-      for (let i = 0; i < a.length; i++) ctl[base + 3 + i] = a[i];
+      ctl[base + 3] = f32Mask;
+      for (let i = 0; i < a.length; i++) {
+        if ((f32Mask >>> i) & 1) this.ctlF[base + 4 + i] = a[i];
+        else ctl[base + 4 + i] = a[i];
+      }
       this.seq[t] = (this.seq[t] + 1) & 0x3fffffff;
       Atomics.store(ctl, base, this.seq[t]);
       Atomics.notify(ctl, base);

@@ -7,8 +7,12 @@
 export interface ThreadPool {
   /** Threads including the caller. */
   readonly size: number;
-  /** Calls exports[symbol](...args[i]) on thread i (0 = the caller) for i < args.length ≤ size. */
-  run(symbol: string, args: readonly (readonly number[])[]): void;
+  /**
+   * Calls exports[symbol](...args[i]) on thread i (0 = the caller) for i < args.length ≤ size.
+   * Arguments cross as int32, except those whose bit is set in `f32Mask` (bit i = argument i),
+   * which cross as f32 (for kernels' f32 parameters).
+   */
+  run(symbol: string, args: readonly (readonly number[])[], f32Mask?: number): void;
   dispose(): Promise<void>;
 }
 

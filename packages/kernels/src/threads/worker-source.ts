@@ -2,9 +2,11 @@
 // bundles: Node starts it with `new Worker(source, { eval: true })`, browsers from a Blob URL.
 // Protocol over an Int32Array on a SharedArrayBuffer (all indices in i32 words):
 //   ctl[0] done counter (workers add 1 per finished job), ctl[1] error flag,
-//   slot s at SLOT·s: [seq, fnIndex, argc, args…]; seq < 0 asks the worker to exit.
+//   slot s at SLOT·s: [seq, fnIndex, argc, f32Mask, args…]; seq < 0 asks the worker to exit.
+//   Bit i of f32Mask: argument i is stored as an f32 (read through a Float32Array view), so kernels
+//   with f32 parameters (scales) take them unchanged.
 export const SLOT_WORDS = 32;
-export const MAX_ARGS = SLOT_WORDS - 3;
+export const MAX_ARGS = SLOT_WORDS - 4;
 // Busy-wait iterations (Atomics.load) before a thread sleeps in Atomics.wait. Waking a sleeping
 // thread costs tens of microseconds (a VM wakes an idle vCPU by IPI), so both sides spin through
 // the short gaps between parallel ops; a worker sleeps only when the caller stays single-threaded
@@ -18,6 +20,7 @@ const fns = init.symbols.map((s) => {
   return f;
 });
 const ctl = new Int32Array(init.control);
+const ctlF = new Float32Array(init.control);
 const base = ${SLOT_WORDS} * init.slot;
 let seen = 0;
 for (;;) {
@@ -29,7 +32,8 @@ for (;;) {
   seen = seq;
   const argc = ctl[base + 2];
   const args = new Array(argc);
-  for (let i = 0; i < argc; i++) args[i] = ctl[base + 3 + i];
+  const f32Mask = ctl[base + 3];
+  for (let i = 0; i < argc; i++) args[i] = (f32Mask >>> i) & 1 ? ctlF[base + 4 + i] : ctl[base + 4 + i];
   try { fns[ctl[base + 1]](...args); } catch (e) { Atomics.store(ctl, 1, 1); }
   Atomics.add(ctl, 0, 1);
   Atomics.notify(ctl, 0);

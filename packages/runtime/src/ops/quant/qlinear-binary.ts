@@ -9,7 +9,7 @@ import type { OpConfig } from '../../op-registry.js';
 import { broadcastStrides } from '../../shape-utils.js';
 import { sizeOf, type Tensor } from '../../tensor.js';
 import { planBroadcast } from '../broadcast.js';
-import { planBroadcast as planKernelBroadcast, qlinearBinaryInto, type BroadcastPlan as KernelBroadcastPlan, type Kernels, type QLinearParams } from '@octet/kernels';
+import { lutColumnsInto, lutInto, planBroadcast as planKernelBroadcast, qlinearBinaryInto, type BroadcastPlan as KernelBroadcastPlan, type Kernels, type QLinearParams } from '@octet/kernels';
 import { qRange, scalarParam } from './quant-params.js';
 import { constantInWasm, inWasm, wasmKernels } from './wasm-bridge.js';
 
@@ -144,10 +144,9 @@ export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
       const bPtr = bConst ? constantInWasm(ctx, k!, 'B', bConst.data) : -1;
       // One operand a one-value constant (GELU's + 1 and · 0.5): the op is a function of the other
       // operand's byte, so the kernel computes its 256 results once and a table pass runs.
-      const lut = k?.exports['x8_lut__scalar'];
       const aOne = aConst !== undefined && aConst.data.length === 1 && !ctx.constant(3);
       const bOne = bConst !== undefined && bConst.data.length === 1 && !ctx.constant(0);
-      if (k && lut && (aOne || bOne)) {
+      if (k && (aOne || bOne)) {
         const table = scalarOperandTable(k, kop, kparams, aOne ? 0 : 1, aOne ? aPtr : bPtr);
         const tablePtr = constantInWasm(ctx, k, `table:${aOne ? 'a' : 'b'}`, table);
         const n = size;
@@ -156,16 +155,15 @@ export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
           run(inputs, outputs) {
             const X = inputs[aOne ? 3 : 0].data as Uint8Array;
             const Y = outputs[0].data as Uint8Array;
-            if (inWasm(k, X, Y)) lut(X.byteOffset, Y.byteOffset, n, tablePtr);
+            if (inWasm(k, X, Y)) lutInto(k, X.byteOffset, Y.byteOffset, n, tablePtr);
             else for (let i = 0; i < n; i++) Y[i] = signed ? (table[X[i] & 0xff] << 24) >> 24 : table[X[i]];
           },
         };
       }
       // One operand a constant [N] along the other's last axis (a bias after a QLinearMatMul): one
       // table per column, computed by the kernel on a [256, N] ramp, then a table pass.
-      const lutCols = k?.exports['x8_lut_columns__scalar'];
       const colSide = columnConstantSide(aConst, bConst, a.dims, b.dims, ctx.constant(0), ctx.constant(3));
-      if (k && lutCols && colSide !== undefined) {
+      if (k && colSide !== undefined) {
         const other = colSide === 0 ? b : a;
         const N = other.dims[other.dims.length - 1];
         const tables = columnTables(k, kop, kparams, colSide, colSide === 0 ? aPtr : bPtr, N);
@@ -177,7 +175,7 @@ export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
             const X = inputs[colSide === 0 ? 3 : 0].data as Uint8Array;
             const Y = outputs[0].data as Uint8Array;
             if (inWasm(k, X, Y)) {
-              lutCols(X.byteOffset, Y.byteOffset, rows, N, tablesPtr);
+              lutColumnsInto(k, X.byteOffset, Y.byteOffset, rows, N, tablesPtr);
               return;
             }
             for (let i = 0; i < size; i++) {

@@ -5,6 +5,7 @@ import type { OpConfig, OpContext } from '../../op-registry.js';
 import { erf } from '../math.js';
 import { qRange, quantizeValue, scalarParam } from './quant-params.js';
 import { constantInWasm, inWasm, wasmKernels } from './wasm-bridge.js';
+import { lutInto } from '@octet/kernels';
 
 /** table indexed by the byte of x (int8 values index as their uint8 bit pattern). */
 export function buildLookupTable(signed: boolean, sx: number, zx: number, sy: number, zy: number, f: (v: number) => number): Uint8Array {
@@ -39,14 +40,13 @@ export function qlinearLookup(opType: string, makeFn: (ctx: OpContext) => (v: nu
         makeFn(ctx),
       );
       const k = wasmKernels(ctx);
-      const kernel = k?.exports['x8_lut__scalar'];
-      const tablePtr = k && kernel ? constantInWasm(ctx, k, `lut:${table.join()}`, table) : 0;
+      const tablePtr = k ? constantInWasm(ctx, k, `lut:${table.join()}`, table) : 0;
       return {
         outputs: [{ dtype: x.dtype, dims: x.dims }],
         run(inputs, outputs) {
           const xi = inputs[0].data as Uint8Array;
-          if (k && kernel && inWasm(k, xi, outputs[0].data)) {
-            kernel(xi.byteOffset, outputs[0].data.byteOffset, xi.length, tablePtr);
+          if (k && inWasm(k, xi, outputs[0].data)) {
+            lutInto(k, xi.byteOffset, outputs[0].data.byteOffset, xi.length, tablePtr);
             return;
           }
           const yo = outputs[0].data;
