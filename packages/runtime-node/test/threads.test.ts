@@ -29,7 +29,10 @@ const CASES = [
   ['mobilenetv2_digits', 'ref/ort_qop.onnx'],
   ['mobilenetv2_digits', 'ref/ort_dynamic.onnx'],
   ['cnn_digits', 'model.onnx'],
+  ['encoder_sentiment', 'model.onnx'],
   ['encoder_sentiment', 'ref/ort_qdq.onnx'],
+  ['encoder_sentiment', 'ref/ort_qop.onnx'],
+  ['encoder_sentiment', 'ref/ort_dynamic.onnx'],
 ] as const;
 
 describe('two kernel threads match one', () => {

@@ -28,6 +28,30 @@ function refBatched(T: number, M: number, K: number, N: number, a: number[], za:
   return out;
 }
 
+/** A QLinearMatMul of two activations [T, M, K] × [T, K, N] and its reference output. */
+function qlinearMatMulCase(T: number, M: number, K: number, N: number, aSigned: boolean, bSigned: boolean, seed: number): { spec: GraphSpec; want: number[] } {
+  const r = rng(seed);
+  const [alo, ahi] = aSigned ? [-128, 127] : [0, 255];
+  const [blo, bhi] = bSigned ? [-128, 127] : [0, 255];
+  const a = r.ints(T * M * K, alo, ahi);
+  const b = r.ints(T * K * N, blo, bhi);
+  const za = r.int(alo, ahi);
+  const zb = r.int(blo, bhi);
+  const [sa, sb, sy, zy] = [0.03, 0.02, 0.9 * Math.sqrt(K), aSigned ? -5 : 120];
+  const adt = aSigned ? 'int8' : 'uint8';
+  const spec: GraphSpec = {
+    nodes: [{ op: 'QLinearMatMul', inputs: ['a', 'sa', 'za', 'b', 'sb', 'zb', 'sy', 'zy'], outputs: ['y'] }],
+    feeds: { a: t(adt, [T, M, K], a), b: t(bSigned ? 'int8' : 'uint8', [T, K, N], b) },
+    consts: {
+      sa: t('float32', [], [sa]), za: t(adt, [], [za]), sb: t('float32', [], [sb]), zb: t(bSigned ? 'int8' : 'uint8', [], [zb]),
+      sy: t('float32', [], [sy]), zy: t(adt, [], [zy]),
+    },
+    outputs: ['y'],
+  };
+  const sc = f32(f32(f32(sa) * f32(sb)) / f32(sy));
+  return { spec, want: refBatched(T, M, K, N, a, za, b, zb).map((acc) => refRequant(acc, sc, zy, alo, ahi)) };
+}
+
 describe('integer matmul of two activations on the kernels', () => {
   const shapes = [
     [3, 1, 5, 6],
@@ -39,28 +63,8 @@ describe('integer matmul of two activations on the kernels', () => {
   for (const [T, M, K, N] of shapes) {
     for (const [aSigned, bSigned] of [[false, false], [true, false], [false, true], [true, true]]) {
       it(`QLinearMatMul [${T},${M},${K}]×[${T},${K},${N}] A ${aSigned ? 's8' : 'u8'} B ${bSigned ? 's8' : 'u8'}`, () => {
-        const r = rng(T * 1000 + M * 100 + K + N + (aSigned ? 7 : 0) + (bSigned ? 13 : 0));
-        const [alo, ahi] = aSigned ? [-128, 127] : [0, 255];
-        const [blo, bhi] = bSigned ? [-128, 127] : [0, 255];
-        const a = r.ints(T * M * K, alo, ahi);
-        const b = r.ints(T * K * N, blo, bhi);
-        const za = r.int(alo, ahi);
-        const zb = r.int(blo, bhi);
-        const [sa, sb, sy, zy] = [0.03, 0.02, 0.9 * Math.sqrt(K), aSigned ? -5 : 120];
-        const adt = aSigned ? 'int8' : 'uint8';
-        const spec: GraphSpec = {
-          nodes: [{ op: 'QLinearMatMul', inputs: ['a', 'sa', 'za', 'b', 'sb', 'zb', 'sy', 'zy'], outputs: ['y'] }],
-          feeds: { a: t(adt, [T, M, K], a), b: t(bSigned ? 'int8' : 'uint8', [T, K, N], b) },
-          consts: {
-            sa: t('float32', [], [sa]), za: t(adt, [], [za]), sb: t('float32', [], [sb]), zb: t(bSigned ? 'int8' : 'uint8', [], [zb]),
-            sy: t('float32', [], [sy]), zy: t(adt, [], [zy]),
-          },
-          outputs: ['y'],
-        };
-        const y = runGraph(spec, { kernels });
-        const sc = f32(f32(f32(sa) * f32(sb)) / f32(sy));
-        const [lo, hi] = aSigned ? [-128, 127] : [0, 255];
-        expect(out0(y)).toEqual(refBatched(T, M, K, N, a, za, b, zb).map((acc) => refRequant(acc, sc, zy, lo, hi)));
+        const { spec, want } = qlinearMatMulCase(T, M, K, N, aSigned, bSigned, T * 1000 + M * 100 + K + N + (aSigned ? 7 : 0) + (bSigned ? 13 : 0));
+        expect(out0(runGraph(spec, { kernels }))).toEqual(want);
       });
     }
   }
@@ -223,5 +227,47 @@ describe('Transposes folded into a float matmul of two activations', () => {
     const plain = out0(runGraph(spec));
     expect(fused.length).toBe(plain.length);
     for (let i = 0; i < plain.length; i++) expect(Math.abs(fused[i] - plain[i])).toBeLessThanOrEqual(1e-5 * (1 + Math.abs(plain[i])));
+  });
+});
+
+describe('matmuls of two activations with the threads build: one product per thread', () => {
+  let two: Kernels;
+  const rounds: string[] = [];
+  beforeAll(async () => {
+    two = await loadKernels({ threads: 2 });
+    const pool = two.pool!;
+    const run = pool.run.bind(pool);
+    pool.run = (symbol, args, f32Mask) => {
+      if (args.length === 2) rounds.push(symbol);
+      run(symbol, args, f32Mask);
+    };
+  });
+  afterAll(async () => {
+    await two?.dispose();
+  });
+
+  it('QLinearMatMul (odd product count, products above the threading size) is exact against the reference', () => {
+    const [T, M, K, N] = [5, 64, 80, 64];
+    for (const [aSigned, bSigned] of [[false, true], [true, false]]) {
+      const { spec, want } = qlinearMatMulCase(T, M, K, N, aSigned, bSigned, T + M + K + N + (aSigned ? 1 : 0));
+      rounds.length = 0;
+      const y = runGraph(spec, { kernels: two });
+      expect(rounds.filter((x) => x.startsWith('qu8_gemm_pack_a'))).toHaveLength(2);
+      expect(out0(y)).toEqual(want);
+    }
+  });
+
+  it('float MatMul of two activations equals one thread', () => {
+    const [T, M, K, N] = [3, 64, 64, 40];
+    const r = rng(5);
+    const spec: GraphSpec = {
+      nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['y'] }],
+      feeds: { a: t('float32', [T, M, K], r.ints(T * M * K, -50, 50).map((v) => v / 7)), b: t('float32', [T, K, N], r.ints(T * K * N, -50, 50).map((v) => v / 9)) },
+      outputs: ['y'],
+    };
+    rounds.length = 0;
+    const y = runGraph(spec, { kernels: two });
+    expect(rounds.filter((x) => x === 'f32_gemm_pack_b')).toHaveLength(1);
+    expect(out0(y)).toEqual(out0(runGraph(spec, { kernels })));
   });
 });

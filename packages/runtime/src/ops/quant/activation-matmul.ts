@@ -43,6 +43,9 @@ export interface ActivationMatMul {
 
 const elementBytes = (t: QOutputType) => (t === 'u8' || t === 's8' ? 1 : 4);
 
+/** Multiply-adds per product from which products run side by side on the pool's threads. */
+const PARALLEL_MIN_PRODUCT = 1 << 18;
+
 export function createActivationMatMul(ctx: OpContext, k: Kernels, s: ActivationMatMulSpec): ActivationMatMul {
   const { M, K, N } = s;
   const path = k.gemmConfig.large;
@@ -62,43 +65,70 @@ export function createActivationMatMul(ctx: OpContext, k: Kernels, s: Activation
     offsets.push(total);
     total += (b + 63) & ~63;
   }
-  const block = scratchOf(ctx, k, 'act-matmul');
-  block.ensure(total);
+  // One block per thread that runs products side by side (threads build, products of some size:
+  // a pool round per step of T products costs a few microseconds).
+  const T = k.pool && s.batches > 1 && M * N * K >= PARALLEL_MIN_PRODUCT ? Math.min(k.pool.size, s.batches) : 1;
+  const blocks = Array.from({ length: T }, (_, i) => scratchOf(ctx, k, i === 0 ? 'act-matmul' : `act-matmul-t${i}`));
+  for (const b of blocks) b.ensure(total);
   const rt = s.output === 'u8' ? [0, 255] : s.output === 's8' ? [-128, 127] : [0, 0];
   const qmin = Math.max(rt[0], s.outputMin ?? rt[0]);
   const qmax = Math.min(rt[1], s.outputMax ?? rt[1]);
   const ob = elementBytes(s.output);
   const xa = s.a.signed ? 0x80 : 0;
   const xb = s.b.signed ? 0 : 0x80;
-  let lastZb = NaN;
-  let lastScale = NaN;
-  let lastBase = -1;
+  const last = blocks.map(() => ({ zb: NaN, scale: NaN, base: -1 }));
+  const at = (base: number) => ({
+    pa: base + offsets[0], rowTerm: base + offsets[1], pb: base + offsets[2], colsum: base + offsets[3],
+    zbp: base + offsets[4], scp: base + offsets[5], params: base + offsets[6],
+  });
+  type Region = ReturnType<typeof at>;
+  const regions: Region[] = blocks.map((blk) => at(blk.ptr));
+  /** Block i's region with this run's zero points, scale and epilogue parameters written. */
+  const ready = (i: number, zaU: number, zb: number, scale: number): Region => {
+    const heap = k.heap;
+    const base = blocks[i].ptr;
+    const l = last[i];
+    if (zb !== l.zb || scale !== l.scale || base !== l.base) {
+      if (base !== l.base) regions[i] = at(base);
+      const r = regions[i];
+      // Zero points in the s8 domain the packed B is in; one scale for every column.
+      heap.i32.fill(s.b.signed ? zb : zb - 128, r.zbp >> 2, (r.zbp >> 2) + Np);
+      heap.f32.fill(scale, r.scp >> 2, (r.scp >> 2) + Np);
+      l.zb = zb;
+      l.scale = scale;
+      l.base = base;
+    }
+    const r = regions[i];
+    writeParams(heap, r.params, { za: zaU, biasI32: 0, scale: r.scp, zy: s.outputZeroPoint ?? 0, qmin, qmax, biasF32: 0 });
+    return r;
+  };
+  const packBSymbol = fastPackB ? 'qs8_gemm_pack_b_c2i16__wasmsimd' : 'qs8_gemm_pack_w';
+  const packASymbol = path.kc === 2 ? 'qu8_gemm_pack_a_c2' : 'qu8_gemm_pack_a_c4';
   return {
     run(a, b, o, za, zb, scale = s.scale) {
-      const base = block.ptr;
-      const pa = base + offsets[0];
-      const rowTerm = base + offsets[1];
-      const pb = base + offsets[2];
-      const colsum = base + offsets[3];
-      const zbp = base + offsets[4];
-      const scp = base + offsets[5];
-      const params = base + offsets[6];
-      const heap = k.heap;
       const zaU = s.a.signed ? za + 128 : za;
-      if (zb !== lastZb || scale !== lastScale || base !== lastBase) {
-        // Zero points in the s8 domain the packed B is in; one scale for every column.
-        heap.i32.fill(s.b.signed ? zb : zb - 128, zbp >> 2, (zbp >> 2) + Np);
-        heap.f32.fill(scale, scp >> 2, (scp >> 2) + Np);
-        lastZb = zb;
-        lastScale = scale;
-        lastBase = base;
+      if (T === 1) {
+        // the steady single-thread path allocates nothing
+        const r = ready(0, zaU, zb, scale);
+        for (let t = 0; t < s.batches; t++) {
+          packA(a + s.a.off[t], M, K, s.a.rs, s.a.cs, xa, zaU, path.mr, r.pa, r.rowTerm);
+          if (fastPackB) fastPackB(b + s.b.off[t], K, N, s.b.rs, s.b.cs, xb, r.pb, r.colsum);
+          else packW(b + s.b.off[t], K, N, s.b.rs, s.b.cs, xb, path.kc, esize, r.pb, r.colsum);
+          gemm(0, M, 0, N, K, r.pa, r.rowTerm, r.pb, r.colsum, r.zbp, o + s.outOff[t] * ob, s.ldo, s.cso, r.params);
+        }
+        return;
       }
-      writeParams(heap, params, { za: zaU, biasI32: 0, scale: scp, zy: s.outputZeroPoint ?? 0, qmin, qmax, biasF32: 0 });
-      for (let t = 0; t < s.batches; t++) {
-        packA(a + s.a.off[t], M, K, s.a.rs, s.a.cs, xa, zaU, path.mr, pa, rowTerm);
-        if (fastPackB) fastPackB(b + s.b.off[t], K, N, s.b.rs, s.b.cs, xb, pb, colsum);
-        else packW(b + s.b.off[t], K, N, s.b.rs, s.b.cs, xb, path.kc, esize, pb, colsum);
-        gemm(0, M, 0, N, K, pa, rowTerm, pb, colsum, zbp, o + s.outOff[t] * ob, s.ldo, s.cso, params);
+      const rs = blocks.map((_, i) => ready(i, zaU, zb, scale));
+      const pool = k.pool!;
+      for (let t0 = 0; t0 < s.batches; t0 += T) {
+        const ids = Array.from({ length: Math.min(T, s.batches - t0) }, (_, i) => t0 + i);
+        pool.run(packASymbol, ids.map((t, i) => [a + s.a.off[t], M, K, s.a.rs, s.a.cs, xa, zaU, path.mr, rs[i].pa, rs[i].rowTerm]));
+        pool.run(packBSymbol, ids.map((t, i) => fastPackB
+          ? [b + s.b.off[t], K, N, s.b.rs, s.b.cs, xb, rs[i].pb, rs[i].colsum]
+          : [b + s.b.off[t], K, N, s.b.rs, s.b.cs, xb, path.kc, esize, rs[i].pb, rs[i].colsum]));
+        pool.run(path.kernels[s.output].symbol, ids.map((t, i) => [
+          0, M, 0, N, K, rs[i].pa, rs[i].rowTerm, rs[i].pb, rs[i].colsum, rs[i].zbp, o + s.outOff[t] * ob, s.ldo, s.cso, rs[i].params,
+        ]));
       }
     },
   };
