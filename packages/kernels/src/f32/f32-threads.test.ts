@@ -216,6 +216,20 @@ describe('fp32 softmax, layer norm and unary ops split across the threads build\
       expect(outs[1].findIndex((v, i) => v !== (cols ? tables[(i % n) * 256 + xs[i]] : tables[xs[i]]))).toBe(-1);
       expect(Array.from(outs[1])).toEqual(Array.from(outs[0]));
     }
+    // per-tensor QuantizeLinear / DequantizeLinear by ranges (a length that leaves a tail)
+    const { quantizeLinear, dequantizeLinear, quantLayout } = await import('../quant/quant.js');
+    const xq = rand(97, 40_003, -3, 3);
+    const layout = quantLayout([xq.length], null);
+    for (const [type, zp] of [['u8', new Uint8Array([131])], ['s8', new Int8Array([-7])], ['u16', new Uint16Array([30_000])], ['s16', new Int16Array([-9])]] as const) {
+      const scale = new Float32Array([type.endsWith('16') ? 1e-4 : 0.0237]);
+      calls.length = 0;
+      const q2 = quantizeLinear(two, xq, scale, zp, type, layout);
+      const d2 = dequantizeLinear(two, q2, scale, zp, type, layout);
+      expect(calls.filter((c) => c.symbol.includes('quantize_linear') && c.shares === 2)).toHaveLength(2);
+      const q1 = quantizeLinear(one, xq, scale, zp, type, layout);
+      expect(Array.from(q2)).toEqual(Array.from(q1));
+      expect(Array.from(d2)).toEqual(Array.from(dequantizeLinear(one, q1, scale, zp, type, layout)));
+    }
     // a fractional parameter cannot cross the pool: one thread
     calls.length = 0;
     expect(Array.from(unary(two, 'leakyrelu', x, 0.1, 0))).toEqual(Array.from(unary(one, 'leakyrelu', x, 0.1, 0)));

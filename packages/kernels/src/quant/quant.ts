@@ -2,7 +2,7 @@
 // Pointer-level `…Into` functions for the runtime (buffers already in WASM memory), and array-level
 // helpers that copy in and out.
 import type { QuantLayout, QuantType } from '../reference/quant.js';
-import { check, f32Out, kernelFn, scoped, type KernelHost } from '../elementwise/host.js';
+import { check, f32Out, kernelFn, PARALLEL_MIN_ELEMENTS, scoped, splitRange, type KernelHost } from '../elementwise/host.js';
 
 export type { QuantLayout, QuantType } from '../reference/quant.js';
 export type DequantInputType = QuantType | 'i32';
@@ -81,7 +81,26 @@ export interface QuantizeLinearArgs {
 
 export function quantizeLinearInto(k: KernelHost, a: QuantizeLinearArgs): void {
   const l = a.layout;
+  if (splitPerTensor(k, 'f32_quantize_linear_wasmsimd', a, 4, quantByteLength(a.type, 16) / 16)) return;
   kernelFn(k, 'f32_quantize_linear_wasmsimd')(a.x, a.y, a.scale, a.zeroPoint, l.outer, l.axisDim, l.inner, l.block, QUANT_DTYPE[a.type]);
+}
+
+/**
+ * A large per-tensor (De)QuantizeLinear of whole-byte elements split by ranges across the pool
+ * (16-element aligned, so each range runs the kernel's vector and tail steps as one call would).
+ * False when it runs on one thread instead.
+ */
+function splitPerTensor(
+  k: KernelHost, symbol: string, a: { x: number; y: number; scale: number; zeroPoint: number; type: DequantInputType; layout: QuantLayout },
+  xBytes: number, yBytes: number,
+): boolean {
+  const l = a.layout;
+  const pool = k.pool;
+  if (!pool || pool.size < 2 || l.outer !== 1 || l.axisDim !== 1 || l.block > 0 || l.inner < PARALLEL_MIN_ELEMENTS || a.type === 'u4' || a.type === 's4') return false;
+  pool.run(symbol, splitRange(l.inner, pool.size, 16).map(([i0, i1]) => [
+    a.x + i0 * xBytes, a.y + i0 * yBytes, a.scale, a.zeroPoint, 1, 1, i1 - i0, 0, QUANT_DTYPE[a.type],
+  ]));
+  return true;
 }
 
 export interface DequantizeLinearArgs {
@@ -97,6 +116,7 @@ export interface DequantizeLinearArgs {
 
 export function dequantizeLinearInto(k: KernelHost, a: DequantizeLinearArgs): void {
   const l = a.layout;
+  if (splitPerTensor(k, 'f32_dequantize_linear_wasmsimd', a, quantByteLength(a.type, 16) / 16, 4)) return;
   kernelFn(k, 'f32_dequantize_linear_wasmsimd')(a.x, a.y, a.scale, a.zeroPoint, l.outer, l.axisDim, l.inner, l.block, QUANT_DTYPE[a.type]);
 }
 
