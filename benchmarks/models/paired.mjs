@@ -33,7 +33,12 @@ for (const v of variants) {
   const s2 = await createSession(bytes, { kernels: two });
   const w = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
   const peers = { '1t': () => s1.run(octetFeeds), '2t': () => s2.run(octetFeeds), 'ort-web': () => w.run(ortFeeds) };
-  for (const run of Object.values(peers)) for (let i = 0; i < 3; i++) await run();
+  // Warm up for at least 15 runs and 2 s per peer: for the first seconds of a process V8 is still
+  // tiering up the wasm modules in the background and the 2-thread session reads 2–4× slow.
+  for (const run of Object.values(peers)) {
+    const t0 = performance.now();
+    for (let i = 0; i < 15 || performance.now() - t0 < 2000; i++) await run();
+  }
   const ms = { '1t': [], '2t': [], 'ort-web': [] };
   for (let r = 0; r < rounds; r++) {
     for (const [id, run] of Object.entries(peers)) {
