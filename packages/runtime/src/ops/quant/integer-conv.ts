@@ -6,7 +6,7 @@ import type { Kernels, QConv, QGemm, QOutputType } from '@octet/kernels';
 import type { OpContext } from '../../op-registry.js';
 import type { TypedArray } from '../../tensor.js';
 import { convGeometry } from '../conv-geometry.js';
-import { outputRange, type IntegerEpilogue } from './integer-matmul.js';
+import { kernelQuantization, outputRange, type IntegerEpilogue } from './integer-matmul.js';
 import { requantize } from './quant-params.js';
 import { copyOut, scratchOf } from './wasm-bridge.js';
 
@@ -139,22 +139,6 @@ export function prepareIntegerConv(ctx: OpContext, xDims: readonly number[], spe
         }
       }
     },
-  };
-}
-
-/** The zero points and epilogue of a spec as the kernels' QConv / QGemm options take them. */
-export function kernelQuantization(spec: IntegerConvSpec) {
-  return {
-    weightZeroPoint: spec.weightZeroPoint.length === 1 ? spec.weightZeroPoint[0] : spec.weightZeroPoint,
-    activationSigned: spec.activationSigned,
-    activationZeroPoint: spec.activationZeroPoint,
-    output: spec.output,
-    scale: spec.scale === undefined ? undefined : spec.scale.length === 1 ? spec.scale[0] : spec.scale,
-    outputZeroPoint: spec.outputZeroPoint,
-    outputMin: spec.outputMin,
-    outputMax: spec.outputMax,
-    bias: spec.bias,
-    biasF32: spec.biasF32,
   };
 }
 

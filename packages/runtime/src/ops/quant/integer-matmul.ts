@@ -49,6 +49,24 @@ export interface IntegerMatMul {
   dispose(): void;
 }
 
+/** The zero points and epilogue of a spec as the kernels' QConv / QGemm options take them. */
+export function kernelQuantization(
+  spec: IntegerEpilogue & { readonly weightZeroPoint: ArrayLike<number>; readonly activationSigned: boolean; readonly activationZeroPoint: number },
+) {
+  return {
+    weightZeroPoint: spec.weightZeroPoint.length === 1 ? spec.weightZeroPoint[0] : spec.weightZeroPoint,
+    activationSigned: spec.activationSigned,
+    activationZeroPoint: spec.activationZeroPoint,
+    output: spec.output,
+    scale: spec.scale === undefined ? undefined : spec.scale.length === 1 ? spec.scale[0] : spec.scale,
+    outputZeroPoint: spec.outputZeroPoint,
+    outputMin: spec.outputMin,
+    outputMax: spec.outputMax,
+    bias: spec.bias,
+    biasF32: spec.biasF32,
+  };
+}
+
 export function outputRange(output: QOutputType, e: IntegerEpilogue): [number, number] {
   const [lo, hi] = output === 's8' ? [-128, 127] : [0, 255];
   return [Math.max(lo, e.outputMin ?? lo), Math.min(hi, e.outputMax ?? hi)];
@@ -154,16 +172,7 @@ export function createIntegerMatMul(
       N,
       weights: spec.weights,
       transposeB: spec.transposeB,
-      weightZeroPoint: spec.weightZeroPoint.length === 1 ? spec.weightZeroPoint[0] : spec.weightZeroPoint,
-      activationSigned: spec.activationSigned,
-      activationZeroPoint: spec.activationZeroPoint,
-      output: spec.output,
-      scale: spec.scale === undefined ? undefined : spec.scale.length === 1 ? spec.scale[0] : spec.scale,
-      outputZeroPoint: spec.outputZeroPoint,
-      outputMin: spec.outputMin,
-      outputMax: spec.outputMax,
-      bias: spec.bias,
-      biasF32: spec.biasF32,
+      ...kernelQuantization(spec),
     });
     const outBytes = spec.output === 'f32' || spec.output === 'i32' ? 4 : 1;
     return {
