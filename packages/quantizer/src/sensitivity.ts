@@ -9,7 +9,7 @@ import { clone, toBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema, type ModelProto } from 'onnx-buf';
 import type { CalibrationResult } from './calibration/calibrate.js';
 import { batches, type CalibrationData } from './calibration/data.js';
-import type { Feeds, HostTensor, ModelExecutor } from './executor/executor.js';
+import { runAll, type Feeds, type HostTensor, type ModelExecutor } from './executor/executor.js';
 import { GraphIndex } from './model/graph.js';
 import { insertQdq, type QdqOptions, type QdqResult } from './modes/qdq.js';
 import type { QuantizeOptions } from './options.js';
@@ -45,16 +45,6 @@ async function collectFeeds(data: CalibrationData, limit: number, batchSize: num
   return out;
 }
 
-async function runAll(executor: ModelExecutor, model: Uint8Array, observe: string[], feeds: Feeds[]): Promise<Record<string, HostTensor>[]> {
-  const s = await executor.open(model, observe);
-  try {
-    const res: Record<string, HostTensor>[] = [];
-    for (const f of feeds) res.push(await s.run(f));
-    return res;
-  } finally {
-    await s.dispose();
-  }
-}
 
 export async function autoFallback(
   model: ModelProto,

@@ -6,7 +6,7 @@ import { ModelProtoSchema, type ModelProto } from 'onnx-buf';
 import type { CalibrationResult } from '../calibration/calibrate.js';
 import { batches } from '../calibration/data.js';
 import { QuantizerError } from '../errors.js';
-import type { Feeds, HostTensor } from '../executor/executor.js';
+import { runAll, type Feeds, type HostTensor } from '../executor/executor.js';
 import { DEFAULT_STATIC_OPS, REMOVABLE_ACTIVATIONS, SHARED_PARAM_OPS } from '../modes/op-classes.js';
 import { insertQdq, type QdqOptions, type QdqResult } from '../modes/qdq.js';
 import { calibrateStatic, inlineExternalData } from '../modes/static-calibration.js';
@@ -105,9 +105,9 @@ export class StaticBase {
     if (!this.feeds) {
       this.feeds = [];
       for await (const b of batches(this.options.calibration!, this.options.calibrationBatchSize ?? 16, 32)) this.feeds.push(b);
-      this.floatOutputs = await runAll(executor, this.floatBytes, this.feeds);
+      this.floatOutputs = await runAll(executor, this.floatBytes, [], this.feeds);
     }
-    const out = await runAll(executor, c.bytes, this.feeds);
+    const out = await runAll(executor, c.bytes, [], this.feeds);
     const s = new ErrorStats();
     const names = this.prepared.graph!.output.map((o) => o.name);
     out.forEach((r, i) => {
@@ -137,13 +137,3 @@ export class StaticBase {
   }
 }
 
-async function runAll(executor: NonNullable<QuantizeOptions['executor']>, model: Uint8Array, feeds: Feeds[]): Promise<Record<string, HostTensor>[]> {
-  const s = await executor.open(model, []);
-  try {
-    const res: Record<string, HostTensor>[] = [];
-    for (const f of feeds) res.push(await s.run(f));
-    return res;
-  } finally {
-    await s.dispose();
-  }
-}

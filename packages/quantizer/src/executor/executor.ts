@@ -33,3 +33,15 @@ export interface ExecutorSession {
   run(feeds: Feeds): Promise<Record<string, HostTensor>>;
   dispose(): Promise<void>;
 }
+
+/** Runs `model` once per feed set on a fresh session of `executor`, also returning the `observe`d tensors. */
+export async function runAll(executor: ModelExecutor, model: Uint8Array, observe: string[], feeds: Feeds[]): Promise<Record<string, HostTensor>[]> {
+  const s = await executor.open(model, observe);
+  try {
+    const res: Record<string, HostTensor>[] = [];
+    for (const f of feeds) res.push(await s.run(f));
+    return res;
+  } finally {
+    await s.dispose();
+  }
+}
