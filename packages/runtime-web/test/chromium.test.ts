@@ -25,6 +25,9 @@ let server: Server;
 let browser: Browser;
 let page: Page;
 let base: string;
+/** the bundle's lazy chunk with @octet/signature (see bundle-split.test.ts), and every path the page fetched */
+let signatureChunk: string;
+const requested: string[] = [];
 
 // One fixture through ort.InferenceSession.create(url, { executionProviders: ['octet<n>'] }); the
 // same module runs on the page's main thread and inside a module Worker (threads need a worker:
@@ -76,7 +79,8 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'octet-web-'));
-  await bundle(`${dir}/octet`, { minify: false });
+  const split = (await bundle(`${dir}/octet`, { minify: false })) as { lazy: string[]; inputsByChunk: Record<string, string[]> };
+  signatureChunk = `/octet/${split.lazy.find((c) => split.inputsByChunk[c]!.some((i) => /node_modules\/@noble\//.test(i)))}`;
   // Raw input bytes for the page (it has no .pb decoder of its own).
   for (const name of FIXTURES) {
     const metrics = JSON.parse(readFileSync(`${fixturesDir}/${name}/ref/metrics.json`, 'utf8'));
@@ -117,6 +121,7 @@ beforeAll(async () => {
   });
   page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
   await page.goto(`${base}/index.html`);
   await page.waitForFunction('window.__ready === true');
 });
@@ -149,6 +154,12 @@ describe('Chromium: onnxruntime-web + @octet/runtime-web bundle', () => {
       expect(['simd', 'relaxed']).toContain(r.variant);
     });
   }
+  it('never fetches the signature-verification chunk when no session asks for verification', async () => {
+    await runInPage('cnn_digits', 1);
+    expect(requested).toContain('/octet/octet-runtime-web.js');
+    expect(requested.some((p) => p.startsWith('/fixtures/cnn_digits/'))).toBe(true);
+    expect(requested).not.toContain(signatureChunk);
+  });
   it('stays single-threaded on the main thread even when 2 threads are asked for', async () => {
     const r = await runInPage('cnn_digits', 2);
     expect(r.isolated).toBe(true);

@@ -24,6 +24,8 @@ const key = privateKeyFromSeed(new Uint8Array(32).fill(31));
 let dir: string;
 let browser: Browser;
 let page: Page;
+let signatureChunk: string;
+const served: string[] = [];
 
 const PAGE = `<!doctype html><meta charset="utf-8"><script type="module">
 import * as ort from '/ort/ort.min.mjs';
@@ -65,7 +67,8 @@ const TYPES: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'octet-web-ext-'));
-  await bundle(`${dir}/octet`, { minify: false });
+  const split = (await bundle(`${dir}/octet`, { minify: false })) as { lazy: string[]; inputsByChunk: Record<string, string[]> };
+  signatureChunk = `/octet/${split.lazy.find((c) => split.inputsByChunk[c]!.some((i) => /node_modules\/@noble\//.test(i)))}`;
   saveModel(decodeModelProto(new Uint8Array(readFileSync(`${fixture}/model.onnx`))), join(dir, 'unsigned.onnx'), { externalData: { location: 'weights.bin', threshold: 0 } });
   const weights = new Uint8Array(readFileSync(join(dir, 'weights.bin')));
   const files: Record<string, Uint8Array | string> = {
@@ -86,6 +89,7 @@ beforeAll(async () => {
     const file = p.startsWith('/ort/') ? `${repo}node_modules/onnxruntime-web/dist/${p.slice(5)}` : p.startsWith('/octet/') ? `${dir}${p}` : undefined;
     const body = files[p] ?? (file ? readFileSync(file) : undefined);
     if (body === undefined) return route.fulfill({ status: 404, body: '' });
+    served.push(p);
     return route.fulfill({ status: 200, contentType: TYPES[extname(p)] ?? 'application/octet-stream', body: typeof body === 'string' ? body : Buffer.from(body) });
   });
   await page.goto(`${ORIGIN}/index.html`);
@@ -112,5 +116,7 @@ describe('Chromium: externalData option with a signed model', () => {
     expect(r.tampered).toMatch(/model signature check failed \(tampered\)/);
     expect(r.missing).toMatch(/cannot load externalData file '\/m\/none.bin': HTTP 404/);
     expect(r.unlisted).toMatch(/model signature check failed \(invalid-model\): tensor '.*' is in external data/);
+    // Verification came from the bundle's lazily imported chunk (not in the main file).
+    expect(served).toContain(signatureChunk);
   });
 });

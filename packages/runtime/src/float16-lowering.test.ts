@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { float16BitsToNumber, numberToFloat16Bits } from '@octet/onnx';
 import { lowerFloat16, usesFloat16 } from './float16-lowering.js';
-import { createSessionSync } from './session-impl.js';
+import { createSessionSync } from './session-sync.js';
 import type { AttributeValue, GraphNode, RuntimeGraph } from './graph.js';
 import type { Tensor } from './tensor.js';
 

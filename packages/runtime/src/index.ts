@@ -1,7 +1,8 @@
 // @octet/runtime public API: sessions, the op registry contract, errors and tensor types.
 
 export type { Session, SessionOptions, RunOptions, Feeds, ModelSource, ValueMetadata, ProfileEntry } from './session.js';
-export { createSession, createSessionSync } from './session-impl.js';
+export { createSession } from './session-impl.js';
+export { createSessionSync } from './session-sync.js';
 export { ModelSignatureError, type SignatureCheckOptions } from './verify-signature.js';
 export { ResourceLimitError, DEFAULT_LIMITS, type RuntimeLimits } from './limits.js';
 export { InvalidAttributeError } from './shape-checks.js';

@@ -13,19 +13,22 @@ import { buildPlan, createHeapArena, createWasmArena, type ArenaMemory, type Pla
 import { defaultRegistry } from './register-all-ops.js';
 import type { Feeds, ModelSource, ProfileEntry, RunOptions, Session, SessionOptions, ValueMetadata } from './session.js';
 import { isTypedArrayOf, onnxDtypeName, sizeOf, type Tensor, type TensorValue } from './tensor.js';
-import { checkModelSignature } from './verify-signature.js';
+import { checkModelSignature, loadSignatureVerifier, type VerifySync } from './verify-signature.js';
 import { externalDataReader, loadExternalData } from './external-data-files.js';
 import { checkGraphLimits, checkModelBytes, registryWithLimits, resolveLimits } from './limits.js';
 
 export async function createSession(model: ModelSource, options: SessionOptions = {}): Promise<Session> {
-  return createSessionSync(model, { ...options, externalData: await loadExternalData(options.externalData) });
+  // The verifier is imported only when asked for (its own chunk in a split browser bundle).
+  const verify = options.publicKey === undefined ? undefined : await loadSignatureVerifier();
+  return openSession(model, { ...options, externalData: await loadExternalData(options.externalData) }, verify);
 }
 
-export function createSessionSync(model: ModelSource, options: SessionOptions = {}): Session {
+/** A session from bytes or a graph; `verify` must be loaded when `options.publicKey` is set. */
+export function openSession(model: ModelSource, options: SessionOptions, verify: VerifySync | undefined): Session {
   const limits = resolveLimits(options.limits);
   checkModelBytes(model, limits);
   const externalData = externalDataReader(options.externalData);
-  checkModelSignature(model, { ...options, externalData });
+  checkModelSignature(model, { ...options, externalData }, verify);
   const graph = model instanceof Uint8Array ? graphFromModel(decodeModel(model), externalData) : model;
   checkGraphLimits(graph, limits);
   const compiled = compileGraph(graph, {
