@@ -27,6 +27,9 @@ export {
 export type { BroadcastPlan } from './elementwise/broadcast.js';
 export { planBroadcast, broadcastShape } from './elementwise/broadcast.js';
 export { lutInto, lutColumnsInto } from './elementwise/lookup.js';
+export type { AttentionSoftmaxParams, AttentionSoftmaxIntoArgs } from './elementwise/attention-softmax.js';
+export { attentionSoftmaxInto, attentionSoftmax, writeAttentionSoftmaxParams, ATTENTION_SOFTMAX_PARAMS_BYTES } from './elementwise/attention-softmax.js';
+export { referenceAttentionSoftmax } from './reference/attention.js';
 export type { UnaryOpName, BinaryOpName, QLinearParams, LayerNormArgs } from './elementwise/elementwise.js';
 export {
   UNARY_OP, BINARY_OP, unaryInto, unary, binaryInto, binary, softmaxInto, softmax, layerNormInto, layerNorm, qlinearBinaryInto, qlinearBinary,

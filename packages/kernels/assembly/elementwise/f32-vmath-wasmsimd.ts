@@ -5,16 +5,9 @@
 //   verf:  ≤ 5e-7 on [-4, 4]; ±1 beyond (erfc(4) < 2e-8 is below half an ulp of 1).
 //   vtanh: ≤ 5e-7 everywhere.
 
+/** e^(x − n·ln2) for the integer-valued n (Cody–Waite, degree-7 Taylor): the mantissa factor of e^x. */
 // @ts-ignore: decorator
-@inline export function vexp(x0: v128): v128 {
-  // Cody–Waite range reduction x = n·ln2 + r, |r| ≤ ln2/2, degree-7 Taylor for e^r, and 2^n built
-  // as two exponent-field scalings so n can span [-150, 128] (denormal results, no early overflow).
-  const x = f32x4.min(f32x4.max(x0, f32x4.splat(-104.0)), f32x4.splat(89.0));
-  // n = round_half_even(x·log2e) by the 1.5·2^23 magic add (|x·log2e| < 2^22): the integer sits in
-  // the low mantissa bits, so no nearest + trunc_sat (the latter is a long sequence on x64)
-  const magic = f32x4.splat(12582912.0);
-  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.4426950408889634)), magic);
-  const n = f32x4.sub(t, magic);
+@inline function expOfReduced(x: v128, n: v128): v128 {
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693145751953125)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(1.428606765330187e-6)));
   let p = f32x4.splat(1.0 / 5040.0);
@@ -24,7 +17,19 @@
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6.0));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  return f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+}
+
+// @ts-ignore: decorator
+@inline export function vexp(x0: v128): v128 {
+  // Cody–Waite range reduction x = n·ln2 + r, |r| ≤ ln2/2, degree-7 Taylor for e^r, and 2^n built
+  // as two exponent-field scalings so n can span [-150, 128] (denormal results, no early overflow).
+  const x = f32x4.min(f32x4.max(x0, f32x4.splat(-104.0)), f32x4.splat(89.0));
+  // n = round_half_even(x·log2e) by the 1.5·2^23 magic add (|x·log2e| < 2^22): the integer sits in
+  // the low mantissa bits, so no nearest + trunc_sat (the latter is a long sequence on x64)
+  const magic = f32x4.splat(12582912.0);
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.4426950408889634)), magic);
+  const p = expOfReduced(x, f32x4.sub(t, magic));
   const ni = i32x4.sub(t, i32x4.splat(0x4b400000));
   const n1 = i32x4.shr_s(ni, 1);
   const n2 = i32x4.sub(ni, n1);
@@ -32,6 +37,22 @@
   const s1 = i32x4.shl(i32x4.add(n1, bias), 23);
   const s2 = i32x4.shl(i32x4.add(n2, bias), 23);
   return f32x4.mul(f32x4.mul(p, s1), s2);
+}
+
+/** e^x for x ≤ 0 (softmax's x − max): below −87.33 (where e^x would be denormal) the result is 0,
+ *  since denormal products cost ~100 cycles each on x86 and are below 2^-126 of the row's largest
+ *  term anyway. One exponent scaling, pmax (one instruction) instead of the NaN-fixing max; a NaN
+ *  lane stays NaN. Same polynomial as vexp, so results match it wherever e^x is normal. */
+// @ts-ignore: decorator
+@inline export function vexpNonPositive(x0: v128): v128 {
+  const lo = f32x4.splat(-87.33);
+  const x = f32x4.pmax(x0, lo);
+  const magic = f32x4.splat(12582912.0);
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(1.4426950408889634)), magic);
+  const p = expOfReduced(x, f32x4.sub(t, magic));
+  // n ∈ [-126, 0]: 2^n in one exponent field
+  const s = i32x4.shl(i32x4.add(i32x4.sub(t, i32x4.splat(0x4b400000)), i32x4.splat(127)), 23);
+  return v128.andnot(f32x4.mul(p, s), f32x4.lt(x0, lo));
 }
 
 // @ts-ignore: decorator

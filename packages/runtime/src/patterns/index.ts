@@ -4,9 +4,10 @@
 import type { GraphPattern } from '../op-registry.js';
 import { dqMatMulNBitsPattern } from './dq-matmul-nbits.js';
 import { dynamicMatMulPattern } from './dynamic-matmul.js';
+import { fuseAttentionSoftmaxPattern } from './fuse-attention-softmax.js';
 import { foldTransposeMatMulPattern } from './fold-transpose-matmul.js';
 import { fuseGeluPattern } from './fuse-gelu.js';
 import { qdqFusionPattern } from './qdq-fusion.js';
 import { qdqLookupChainPattern } from './qdq-lookup-chain.js';
 
-export const graphPatterns: readonly GraphPattern[] = [dqMatMulNBitsPattern, qdqFusionPattern, qdqLookupChainPattern, dynamicMatMulPattern, foldTransposeMatMulPattern, fuseGeluPattern];
+export const graphPatterns: readonly GraphPattern[] = [dqMatMulNBitsPattern, qdqFusionPattern, qdqLookupChainPattern, fuseAttentionSoftmaxPattern, dynamicMatMulPattern, foldTransposeMatMulPattern, fuseGeluPattern];

@@ -6,6 +6,7 @@
 // implementations (plus optional `activation_min`/`activation_max` for a fused ReLU/Clip).
 
 import type { OpConfig } from '../../op-registry.js';
+import { attentionSoftmaxConfig } from './AttentionSoftmax.js';
 import { convIntegerConfig } from './ConvInteger.js';
 import { dequantizeLinearConfig } from './DequantizeLinear.js';
 import { dynamicQuantizeLinearConfig } from './DynamicQuantizeLinear.js';
@@ -61,4 +62,5 @@ export const quantOpConfigs: readonly OpConfig[] = [
   matMulNBitsConfig,
   ...fusedOpConfigs,
   qLinearLookupChainConfig,
+  attentionSoftmaxConfig,
 ];
