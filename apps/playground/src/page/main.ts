@@ -1,6 +1,7 @@
 // The page: pick or drop a model, send it to the quantization worker, show the comparison, the
 // report (in a sandboxed iframe) and the download link.
-import { BUNDLED_MODELS, type FromWorker, type ModelChoice, type PlaygroundResult, type QuantizeSettings, type ToWorker } from '../shared/protocol.js';
+import { BUNDLED_MODELS, type FromWorker, type MetricName, type ModelChoice, type PlaygroundResult, type QuantizeSettings, type ToWorker, type UserData, type UserFile } from '../shared/protocol.js';
+import { DropError, droppedFiles, listedFiles, pickModel, type PickedFile } from './dropped-files.js';
 import { change, kib, metricValue, ms } from './format.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -8,8 +9,10 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 let worker: Worker;
 const send = (m: ToWorker, transfer: Transferable[] = []) => worker.postMessage(m, transfer);
 
-let dropped: { name: string; bytes: ArrayBuffer } | undefined;
-let downloadUrl: string | undefined;
+let dropped: { name: string; bytes: ArrayBuffer; sideFiles: UserFile[] } | undefined;
+/** the user's labelled data files (src/worker/user-data.ts reads them) */
+let dataFiles: UserFile[] | undefined;
+let downloadUrls: string[] = [];
 let busy = false;
 
 function setStatus(text: string, error = false): void {
@@ -34,13 +37,25 @@ function initModels(): void {
   });
 }
 
-async function takeFile(file: File): Promise<void> {
-  if (!/\.onnx$/i.test(file.name)) {
-    setStatus(`${file.name}: not an .onnx file`, true);
+const readAll = (files: readonly { name: string; file: File }[]) => Promise.all(files.map(async ({ name, file }) => ({ name, bytes: await file.arrayBuffer() })));
+const sizeOf = (files: readonly UserFile[]) => files.reduce((n, f) => n + f.bytes.byteLength, 0);
+
+/** The dropped or chosen files: one .onnx, plus its side files (external data) if any. */
+async function takeFiles(files: PickedFile<File>[]): Promise<void> {
+  let picked;
+  try {
+    picked = pickModel(files);
+  } catch (e) {
+    if (!(e instanceof DropError)) throw e;
+    setStatus(e.message, true);
     return;
   }
-  dropped = { name: file.name, bytes: await file.arrayBuffer() };
-  $('dropped').textContent = `Using ${file.name} (${kib(file.size)}).`;
+  const [bytes, sideFiles] = await Promise.all([picked.model.file.arrayBuffer(), readAll(picked.sideFiles)]);
+  const name = picked.model.file.name;
+  dropped = { name, bytes, sideFiles };
+  const side = sideFiles.length ? ` with ${sideFiles.map((f) => `${f.name} (${kib(f.bytes.byteLength)})`).join(', ')}` : '';
+  $('dropped').textContent = `Using ${name} (${kib(bytes.byteLength)})${side}.`;
+  setStatus('');
 }
 
 function initDrop(): void {
@@ -53,19 +68,36 @@ function initDrop(): void {
   zone.addEventListener('drop', (e) => {
     e.preventDefault();
     zone.classList.remove('over');
-    const file = e.dataTransfer?.files[0];
-    if (file) void takeFile(file);
+    // droppedFiles takes the entries now, while the event's DataTransfer is still readable.
+    if (e.dataTransfer) void droppedFiles(e.dataTransfer).then(takeFiles);
   });
-  // The zone is focusable: Enter or Space opens the file picker, as a click on "choose one" does.
+  // The zone is focusable: Enter or Space opens the file picker, as a click on "choose" does.
   zone.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
       $('file-input').click();
     }
   });
-  $<HTMLInputElement>('file-input').addEventListener('change', (e) => {
-    const file = (e.target as HTMLInputElement).files?.[0];
-    if (file) void takeFile(file);
+  for (const id of ['file-input', 'folder-input']) {
+    $<HTMLInputElement>(id).addEventListener('change', (e) => {
+      const list = (e.target as HTMLInputElement).files;
+      if (list?.length) void takeFiles(listedFiles(list));
+    });
+  }
+}
+
+function initData(): void {
+  $<HTMLInputElement>('data-input').addEventListener('change', async (e) => {
+    const list = (e.target as HTMLInputElement).files;
+    dataFiles = list?.length ? await readAll(Array.from(list, (file) => ({ name: file.name, file }))) : undefined;
+    $('data-files').textContent = dataFiles ? `Using ${dataFiles.map((f) => f.name).join(', ')} (${kib(sizeOf(dataFiles))}).` : '';
+    $('data-clear').hidden = !dataFiles;
+  });
+  $('data-clear').addEventListener('click', () => {
+    dataFiles = undefined;
+    $<HTMLInputElement>('data-input').value = '';
+    $('data-files').textContent = '';
+    $('data-clear').hidden = true;
   });
 }
 
@@ -98,12 +130,19 @@ function showResult(r: PlaygroundResult): void {
     `${r.quantizedNodes} of ${r.nodes} nodes quantized in ${r.quantizeSeconds.toFixed(1)} s; measured on Octet's ${r.env.variant} kernels with ${threads}. ` +
     (r.warnings.length ? `Warnings: ${r.warnings.join('; ')}.` : '');
 
-  if (downloadUrl) URL.revokeObjectURL(downloadUrl);
-  downloadUrl = URL.createObjectURL(new Blob([r.quantized], { type: 'application/octet-stream' }));
-  const a = $<HTMLAnchorElement>('download');
-  a.href = downloadUrl;
-  a.download = r.fileName;
-  a.textContent = `Download ${r.fileName} (${kib(r.sizeBytes.quantized)})`;
+  // One self-contained .onnx; a model over protobuf's 2 GiB limit comes with its .data file.
+  for (const url of downloadUrls) URL.revokeObjectURL(url);
+  downloadUrls = r.files.map((f) => URL.createObjectURL(f.blob));
+  const links = r.files.map((f, i) => {
+    const a = i === 0 ? $<HTMLAnchorElement>('download') : document.createElement('a');
+    a.className = 'button';
+    a.href = downloadUrls[i]!;
+    a.download = f.name;
+    a.textContent = `Download ${f.name} (${kib(f.blob.size)})`;
+    return a;
+  });
+  $('downloads').replaceChildren(...links);
+  $('download-note').textContent = r.files.length > 1 ? `Over protobuf's 2 GiB limit: the model keeps its weights in ${r.files[1]!.name}; download both into one folder.` : '';
   $('results').hidden = false;
 
   $<HTMLIFrameElement>('report').srcdoc = r.reportHtml;
@@ -123,9 +162,14 @@ function start(): void {
   $('results').hidden = true;
   $('report-section').hidden = true;
   // A copy: the bytes are transferred to the worker, the dropped file stays usable for another run.
-  const model: ModelChoice = dropped ? { kind: 'file', name: dropped.name, bytes: dropped.bytes.slice(0) } : { kind: 'bundled', id: $<HTMLSelectElement>('model-select').value };
+  const copy = (f: UserFile): UserFile => ({ name: f.name, bytes: f.bytes.slice(0) });
+  const model: ModelChoice = dropped
+    ? { kind: 'file', name: dropped.name, bytes: dropped.bytes.slice(0), sideFiles: dropped.sideFiles.map(copy) }
+    : { kind: 'bundled', id: $<HTMLSelectElement>('model-select').value };
+  const data: UserData | undefined = dataFiles && { files: dataFiles.map(copy), metric: $<HTMLSelectElement>('data-metric').value as MetricName };
   setStatus(`Quantizing ${model.kind === 'file' ? model.name : model.id}…`);
-  send({ type: 'quantize', model, settings: settings() }, model.kind === 'file' ? [model.bytes] : []);
+  const transfer = [...(model.kind === 'file' ? [model.bytes, ...model.sideFiles.map((f) => f.bytes)] : []), ...(data?.files.map((f) => f.bytes) ?? [])];
+  send({ type: 'quantize', model, settings: settings(), data }, transfer);
 }
 
 function onMessage(e: MessageEvent<FromWorker>): void {
@@ -181,6 +225,7 @@ function cancel(): void {
 
 initModels();
 initDrop();
+initData();
 $('quantize').addEventListener('click', start);
 $('cancel').addEventListener('click', cancel);
 // Dynamic quantization has no calibration step.

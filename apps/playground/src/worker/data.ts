@@ -11,12 +11,17 @@ export async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
+/** TensorProto bytes (a .pb file) as a runtime tensor; `file` names it in errors. */
+export function tensorFromPb(bytes: Uint8Array, file: string): TensorValue {
+  const proto = decodeTensorProto(bytes);
+  const data = tensorValues(proto);
+  if (Array.isArray(data)) throw new Error(`${file}: string tensors are not supported here`);
+  return { type: dtypeName(proto.dataType) as TensorValue['type'], dims: tensorDims(proto), data };
+}
+
 /** A TensorProto file as a runtime tensor (first axis = samples). */
 export async function fetchTensor(url: string): Promise<TensorValue> {
-  const proto = decodeTensorProto(await fetchBytes(url));
-  const data = tensorValues(proto);
-  if (Array.isArray(data)) throw new Error(`${url}: string tensors are not supported here`);
-  return { type: dtypeName(proto.dataType) as TensorValue['type'], dims: tensorDims(proto), data };
+  return tensorFromPb(await fetchBytes(url), url);
 }
 
 /** Samples [start, start + count) along the first axis (a view, no copy). */

@@ -1,11 +1,13 @@
 // The playground's job, run inside the Web Worker: load a model and its data, quantize it with
 // @octet/quantizer (calibrating on Octet's runtime), evaluate float vs int8 on @octet/runtime-web,
 // measure per-layer error, and render @octet/report's page.
-import { decodeModelProto, encodeModelProto } from '@octet/onnx';
+import { decodeModelProto } from '@octet/onnx';
 import { compareLayers, createOctetExecutor, quantize, type CalibrationData, type ModelExecutor, type QuantizeOptions } from '@octet/quantizer';
-import { createWebSession, defaultThreads, loadWebKernels, type Session, type TensorValue } from '@octet/runtime-web';
-import { BUNDLED_MODELS, type Environment, type ModelChoice, type PlaygroundResult, type QuantizeSettings } from '../shared/protocol.js';
+import { createWebSession, defaultThreads, loadWebKernels, type Session, type SessionOptions, type TensorValue } from '@octet/runtime-web';
+import { BUNDLED_MODELS, type Environment, type ModelChoice, type PlaygroundResult, type QuantizeSettings, type UserData } from '../shared/protocol.js';
 import { fetchBytes, fetchTensor, randomFeeds, sliceFeeds, type Feeds } from './data.js';
+import { externalDataOf, modelFiles, type ExternalData, type ModelFiles } from './model-files.js';
+import { checkLabelsAgainstOutput, parseUserData } from './user-data.js';
 import { median, taskMetric } from './metrics.js';
 import { buildReportData } from './report-data.js';
 
@@ -13,6 +15,8 @@ import { buildReportData } from './report-data.js';
 const WASM_BASE = './wasm/';
 const EVAL_BATCH = 64;
 const RANDOM_SAMPLES = 16;
+/** the user's labelled data: calibration uses the first samples (the quantizer streams them in batches) */
+const USER_CALIBRATION_SAMPLES = 128;
 const LATENCY_WARMUP = 3;
 const LATENCY_RUNS = 20;
 
@@ -28,53 +32,95 @@ export async function environment(): Promise<Environment> {
 /** A model with the data it is calibrated and compared on. */
 interface Workload {
   name: string;
-  kind: 'bundled' | 'random';
+  kind: 'bundled' | 'user' | 'random';
   bytes: Uint8Array;
+  /** its external data, when the dropped model keeps tensors in side files */
+  external?: ExternalData;
   calibration: CalibrationData;
   /** comparison data, batch by batch */
   evalBatches: Feeds[];
   samples: number;
+  /** samples per run when the model's first dimension is fixed */
+  fixedBatch?: number;
   metric?: { name: 'accuracy' | 'rmse'; labels: ArrayLike<number | bigint> };
 }
 
-async function loadWorkload(choice: ModelChoice, inputsOf: (bytes: Uint8Array) => Promise<Session>): Promise<Workload> {
+type Open = (bytes: Uint8Array, externalData?: SessionOptions['externalData']) => Promise<Session>;
+
+function batchesOf(feeds: Feeds, samples: number, batch: number): Feeds[] {
+  const out: Feeds[] = [];
+  for (let i = 0; i < samples; i += batch) out.push(sliceFeeds(feeds, i, batch));
+  return out;
+}
+
+/** The dropped model with its side files, or a bundled model's bytes and data. */
+async function loadModel(choice: ModelChoice) {
   if (choice.kind === 'file') {
     const bytes = new Uint8Array(choice.bytes);
-    const session = await inputsOf(bytes);
-    const inputs = session.inputMetadata;
-    session.dispose();
-    // No labelled data comes with a dropped model: calibrate and compare on seeded random inputs.
-    return { name: choice.name, kind: 'random', bytes, calibration: randomFeeds(inputs, RANDOM_SAMPLES, 1), evalBatches: randomFeeds(inputs, RANDOM_SAMPLES, 2), samples: RANDOM_SAMPLES };
+    let proto;
+    try {
+      proto = decodeModelProto(bytes);
+    } catch (e) {
+      throw new Error(`${choice.name} is not an ONNX model: ${(e as Error).message}`);
+    }
+    return { name: choice.name, bytes, external: externalDataOf(choice.name, proto, choice.sideFiles) };
   }
   const model = BUNDLED_MODELS.find((m) => m.id === choice.id);
   if (!model) throw new Error(`no bundled model '${choice.id}'`);
-  const url = (file: string) => `./models/${model.id}/${file}`;
-  const inputIds = Array.from({ length: model.inputs }, (_, k) => k);
-  const [bytes, labels, calib, test] = await Promise.all([
-    fetchBytes(url('model.onnx')),
-    fetchTensor(url('test/labels.pb')),
-    Promise.all(inputIds.map((k) => fetchTensor(url(`calib/input_${k}.pb`)))),
-    Promise.all(inputIds.map((k) => fetchTensor(url(`test/input_${k}.pb`)))),
-  ]);
-  const session = await inputsOf(bytes);
-  const names = session.inputNames;
-  session.dispose();
-  if (names.length !== model.inputs) throw new Error(`${model.id}: the model has ${names.length} inputs, the bundle ${model.inputs}`);
-  // Input K of the graph ↔ input_K.pb, samples along the first axis.
-  const feedsOf = (tensors: TensorValue[]): Feeds => Object.fromEntries(names.map((n, k) => [n, tensors[k]!]));
-  const testFeeds = feedsOf(test);
-  const samples = test[0]!.dims[0]!;
-  const evalBatches: Feeds[] = [];
-  for (let i = 0; i < samples; i += EVAL_BATCH) evalBatches.push(sliceFeeds(testFeeds, i, EVAL_BATCH));
-  return {
-    name: `${model.id}.onnx`,
-    kind: 'bundled',
-    bytes,
-    calibration: feedsOf(calib),
-    evalBatches,
-    samples,
-    metric: { name: model.metric, labels: labels.data as ArrayLike<number | bigint> },
-  };
+  return { name: `${model.id}.onnx`, bytes: await fetchBytes(`./models/${model.id}/model.onnx`), bundled: model };
+}
+
+async function loadWorkload(choice: ModelChoice, data: UserData | undefined, open: Open): Promise<Workload> {
+  const { name, bytes, external, bundled } = await loadModel(choice);
+  const session = await open(bytes, external?.files);
+  try {
+    const inputs = session.inputMetadata;
+    const output = session.outputNames[0]!;
+    if (data) {
+      // The user's labelled data: checked against the model, then used to calibrate and compare.
+      const d = parseUserData(data.files, inputs, data.metric);
+      const probe = (await session.run(sliceFeeds(d.feeds, 0, d.fixedBatch ?? 1), { outputs: [output] }))[output]!;
+      checkLabelsAgainstOutput(d, data.metric, output, probe.data.length / (d.fixedBatch ?? 1));
+      return {
+        name,
+        kind: 'user',
+        bytes,
+        external,
+        calibration: sliceFeeds(d.feeds, 0, USER_CALIBRATION_SAMPLES - (USER_CALIBRATION_SAMPLES % (d.fixedBatch ?? 1))),
+        evalBatches: batchesOf(d.feeds, d.samples, d.fixedBatch ?? EVAL_BATCH),
+        samples: d.samples,
+        fixedBatch: d.fixedBatch,
+        metric: { name: data.metric, labels: d.labels },
+      };
+    }
+    if (!bundled) {
+      // No labelled data comes with a dropped model: calibrate and compare on seeded random inputs.
+      return { name, kind: 'random', bytes, external, calibration: randomFeeds(inputs, RANDOM_SAMPLES, 1), evalBatches: randomFeeds(inputs, RANDOM_SAMPLES, 2), samples: RANDOM_SAMPLES };
+    }
+    const url = (file: string) => `./models/${bundled.id}/${file}`;
+    const inputIds = Array.from({ length: bundled.inputs }, (_, k) => k);
+    const [labels, calib, test] = await Promise.all([
+      fetchTensor(url('test/labels.pb')),
+      Promise.all(inputIds.map((k) => fetchTensor(url(`calib/input_${k}.pb`)))),
+      Promise.all(inputIds.map((k) => fetchTensor(url(`test/input_${k}.pb`)))),
+    ]);
+    const names = session.inputNames;
+    if (names.length !== bundled.inputs) throw new Error(`${bundled.id}: the model has ${names.length} inputs, the bundle ${bundled.inputs}`);
+    // Input K of the graph ↔ input_K.pb, samples along the first axis.
+    const feedsOf = (tensors: TensorValue[]): Feeds => Object.fromEntries(names.map((n, k) => [n, tensors[k]!]));
+    const samples = test[0]!.dims[0]!;
+    return {
+      name,
+      kind: 'bundled',
+      bytes,
+      calibration: feedsOf(calib),
+      evalBatches: batchesOf(feedsOf(test), samples, EVAL_BATCH),
+      samples,
+      metric: { name: bundled.metric, labels: labels.data as ArrayLike<number | bigint> },
+    };
+  } finally {
+    session.dispose();
+  }
 }
 
 /** The first output over all batches, as float32. */
@@ -110,16 +156,16 @@ async function latency(a: Session, b: Session, feeds: Feeds): Promise<{ a: numbe
 }
 
 /** Both models over the comparison data (first output) and their batch-1 latency. */
-async function evaluate(w: Workload, int8: Uint8Array, open: (bytes: Uint8Array) => Promise<Session>, progress: Progress) {
-  const f = await open(w.bytes);
+async function evaluate(w: Workload, int8: ModelFiles, open: Open, progress: Progress) {
+  const f = await open(w.bytes, w.external?.files);
   try {
-    const q = await open(int8);
+    const q = await open(int8.modelBytes, int8.externalData);
     try {
       const io = { inputs: f.inputMetadata, outputs: f.outputMetadata, output: f.outputNames[0]! };
       const floatOut = await runAll(f, w.evalBatches);
       const quantOut = await runAll(q, w.evalBatches);
       progress('measuring latency (batch 1)');
-      const lat = await latency(f, q, w.kind === 'bundled' ? sliceFeeds(w.evalBatches[0]!, 0, 1) : w.evalBatches[0]!);
+      const lat = await latency(f, q, sliceFeeds(w.evalBatches[0]!, 0, w.fixedBatch ?? 1));
       return { floatOut, quantOut, lat, io };
     } finally {
       q.dispose();
@@ -129,30 +175,42 @@ async function evaluate(w: Workload, int8: Uint8Array, open: (bytes: Uint8Array)
   }
 }
 
-export async function runPlayground(choice: ModelChoice, settings: QuantizeSettings, progress: Progress): Promise<PlaygroundResult> {
+const DATA_DESCRIPTION = { bundled: 'the bundled', user: 'your labelled', random: 'random' } as const;
+
+export async function runPlayground(choice: ModelChoice, settings: QuantizeSettings, progress: Progress, data?: UserData): Promise<PlaygroundResult> {
   const env = await environment();
   const sessionOptions = { wasmBaseUrl: WASM_BASE, numThreads: env.threads };
-  const open = (bytes: Uint8Array) => createWebSession(bytes, sessionOptions);
-  const executor: ModelExecutor = createOctetExecutor({ createSession: (bytes, options) => createWebSession(bytes, { ...options, ...sessionOptions }) });
+  const open: Open = (bytes, externalData) => createWebSession(bytes, { ...sessionOptions, externalData });
 
   progress('loading the model and its data');
-  const w = await loadWorkload(choice, open);
+  const w = await loadWorkload(choice, data, open);
+  // Calibration and per-layer error open the float model (with its side files) and the int8 one
+  // (self-contained, or with its own data file when split) through this executor.
+  let int8: ModelFiles | undefined;
+  const externalFor = (bytes: Uint8Array) => (bytes === int8?.modelBytes ? int8.externalData : w.external?.files);
+  const executor: ModelExecutor = createOctetExecutor({ createSession: (bytes, options) => createWebSession(bytes, { ...options, ...sessionOptions, externalData: externalFor(bytes) }) });
 
-  progress(settings.mode === 'static' ? `quantizing (static QDQ, ${settings.calibrationMethod} calibration on ${w.kind === 'bundled' ? 'the bundled calibration set' : 'random inputs'})` : 'quantizing (dynamic)');
+  const source = { bundled: 'the bundled calibration set', user: `the first ${USER_CALIBRATION_SAMPLES} samples of your data at most`, random: 'random inputs' }[w.kind];
+  progress(settings.mode === 'static' ? `quantizing (static QDQ, ${settings.calibrationMethod} calibration on ${source})` : 'quantizing (dynamic)');
   const options: QuantizeOptions =
     settings.mode === 'static'
-      ? { mode: 'static', calibration: w.calibration, calibrationMethod: settings.calibrationMethod, executor }
+      ? { mode: 'static', calibration: w.calibration, calibrationMethod: settings.calibrationMethod, executor, ...(w.fixedBatch ? { calibrationBatchSize: w.fixedBatch } : {}) }
       : { mode: 'dynamic' };
+  const reader = w.external?.reader;
   const t0 = performance.now();
-  const { model, report } = await quantize(w.bytes, { ...options, onProgress: (e) => progress(`${e.stage}: ${e.message}`, e.fraction) });
+  // The side files reach the quantizer as its external-data reader.
+  const { model, report } = await quantize(w.bytes, { ...options, ...(reader ? { external: (t) => reader.read(t) } : {}), onProgress: (e) => progress(`${e.stage}: ${e.message}`, e.fraction) });
   const quantizeSeconds = (performance.now() - t0) / 1000;
-  const int8 = encodeModelProto(model);
+  const fileName = `${w.name.replace(/\.onnx$/i, '')}.int8.onnx`;
+  // Tensors the quantizer left in the input's side files are copied in: the download stands alone.
+  int8 = modelFiles(model, reader, fileName);
 
-  progress(`evaluating float and int8 on ${w.samples} ${w.kind === 'bundled' ? 'test' : 'random'} samples`);
+  progress(`evaluating float and int8 on ${w.samples} ${DATA_DESCRIPTION[w.kind]} samples`);
   const { floatOut, quantOut, lat, io } = await evaluate(w, int8, open, progress);
 
   progress('per-layer error');
-  const layers = await compareLayers(w.bytes, int8, w.kind === 'bundled' ? w.evalBatches[0]! : w.evalBatches, { executor, maxSamples: 64 });
+  const layerSamples = w.kind === 'random' ? w.evalBatches : w.evalBatches[0]!;
+  const layers = await compareLayers(w.bytes, int8.modelBytes, layerSamples, { executor, maxSamples: 64, ...(w.fixedBatch ? { batchSize: w.fixedBatch } : {}) });
 
   // @octet/report (Vega, Vega-Lite: most of the worker's code) loads only now, as its own chunk,
   // so the worker starts fast.
@@ -161,11 +219,12 @@ export async function runPlayground(choice: ModelChoice, settings: QuantizeSetti
   const warnings = [
     ...report.warnings,
     ...report.fallback.map((fb) => `kept '${fb.tensor}' in float (SQNR ${fb.sqnrDb.toFixed(1)} dB when quantized)`),
-    ...(w.kind === 'random' ? ['no labelled data comes with a dropped model: it was calibrated and compared on random inputs, so only output agreement is shown (no task metric)'] : []),
+    ...(w.kind === 'random' ? ['no labelled data was given for the dropped model: it was calibrated and compared on random inputs, so only output agreement is shown (no task metric)'] : []),
+    ...(w.kind === 'user' && w.samples <= USER_CALIBRATION_SAMPLES ? ['calibrated on the same samples the metric is measured on (your data has no separate calibration set)'] : []),
   ];
-  const result: Omit<PlaygroundResult, 'reportHtml' | 'quantized'> = {
+  const result: Omit<PlaygroundResult, 'reportHtml' | 'files'> = {
     modelName: w.name,
-    fileName: `${w.name.replace(/\.onnx$/i, '')}.int8.onnx`,
+    fileName,
     data: { kind: w.kind, samples: w.samples },
     metric: w.metric && {
       name: w.metric.name,
@@ -176,7 +235,7 @@ export async function runPlayground(choice: ModelChoice, settings: QuantizeSetti
       samples: w.samples,
     },
     agreement: { output: io.output, sqnrDb: agreement.sqnrDb, maxAbsError: agreement.maxAbsError },
-    sizeBytes: { float: w.bytes.length, quantized: int8.length },
+    sizeBytes: { float: w.bytes.length + (w.external?.bytes ?? 0), quantized: int8.totalBytes },
     latencyMs: { float: lat.a, quantized: lat.b, runs: LATENCY_RUNS, batch: 1 },
     quantizedNodes: report.quantizedNodes.length,
     nodes: decodeModelProto(w.bytes).graph?.node.length ?? 0,
@@ -197,6 +256,5 @@ export async function runPlayground(choice: ModelChoice, settings: QuantizeSetti
       settings: settings.mode === 'static' ? { mode: 'static (QDQ)', calibration: settings.calibrationMethod } : { mode: 'dynamic' },
     }),
   );
-  const quantized = int8.buffer.slice(int8.byteOffset, int8.byteOffset + int8.byteLength) as ArrayBuffer;
-  return { ...result, reportHtml, quantized };
+  return { ...result, reportHtml, files: int8.files };
 }

@@ -5,7 +5,7 @@ import type { ReportData } from '@octet/report';
 import type { PlaygroundResult } from '../shared/protocol.js';
 
 export interface ReportInput {
-  result: Omit<PlaygroundResult, 'reportHtml' | 'quantized'>;
+  result: Omit<PlaygroundResult, 'reportHtml' | 'files'>;
   report: QuantizeReport;
   layers: readonly LayerComparison[];
   inputs: readonly { name: string; type: string; shape: readonly (number | string)[] }[];
@@ -43,7 +43,7 @@ export function buildReportData(r: ReportInput): ReportData {
     // The quantizer reports the range it chose, not a separately observed one: only the choice is drawn.
     activations: r.report.activations.map((a) => ({ tensor: a.tensor, chosenMin: a.min, chosenMax: a.max, scale: a.scale, zeroPoint: a.zeroPoint })),
     outputs: [r.outputValues],
-    options: { ...r.settings, data: result.data.kind === 'bundled' ? `bundled test set (${result.data.samples} samples)` : `random inputs (${result.data.samples} samples)` },
+    options: { ...r.settings, data: `${{ bundled: 'bundled test set', user: 'your labelled data', random: 'random inputs' }[result.data.kind]} (${result.data.samples} samples)` },
     warnings: result.warnings,
   };
   if (result.metric) data.summary!.metrics = [{ ...result.metric }];

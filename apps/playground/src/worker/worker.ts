@@ -16,8 +16,8 @@ self.onmessage = async (e) => {
     if (e.data.type === 'env') {
       post({ type: 'env', env: await environment() });
     } else {
-      const result = await runPlayground(e.data.model, e.data.settings, (message, fraction) => post({ type: 'progress', message, fraction }));
-      post({ type: 'done', result }, [result.quantized]);
+      const result = await runPlayground(e.data.model, e.data.settings, (message, fraction) => post({ type: 'progress', message, fraction }), e.data.data);
+      post({ type: 'done', result }); // the files are Blobs: cloned by reference
     }
   } catch (err) {
     post({ type: 'error', message: describe(err) });
