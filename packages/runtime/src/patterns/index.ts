@@ -9,5 +9,6 @@ import { foldTransposeMatMulPattern } from './fold-transpose-matmul.js';
 import { fuseGeluPattern } from './fuse-gelu.js';
 import { qdqFusionPattern } from './qdq-fusion.js';
 import { qdqLookupChainPattern } from './qdq-lookup-chain.js';
+import { qdqLookupSubgraphPattern } from './qdq-lookup-subgraph.js';
 
-export const graphPatterns: readonly GraphPattern[] = [dqMatMulNBitsPattern, qdqFusionPattern, qdqLookupChainPattern, fuseAttentionSoftmaxPattern, dynamicMatMulPattern, foldTransposeMatMulPattern, fuseGeluPattern];
+export const graphPatterns: readonly GraphPattern[] = [dqMatMulNBitsPattern, qdqFusionPattern, qdqLookupChainPattern, fuseAttentionSoftmaxPattern, qdqLookupSubgraphPattern, dynamicMatMulPattern, foldTransposeMatMulPattern, fuseGeluPattern];

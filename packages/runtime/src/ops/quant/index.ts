@@ -23,7 +23,7 @@ import { qLinearMatMulConfig } from './QLinearMatMul.js';
 import { qLinearSoftmaxConfig } from './QLinearSoftmax.js';
 import { quantizeLinearConfig } from './QuantizeLinear.js';
 import { qLinearAddConfig, qLinearMulConfig } from './qlinear-binary.js';
-import { qLinearLeakyReluConfig, qLinearLookupChainConfig, qLinearSigmoidConfig } from './qlinear-lookup.js';
+import { qLinearLeakyReluConfig, qLinearLookupChainConfig, qLinearLookupTableConfig, qLinearSigmoidConfig } from './qlinear-lookup.js';
 
 /** The internal domain of the ops the QDQ patterns emit. */
 export const OCTET_DOMAIN = 'ai.octet';
@@ -63,4 +63,5 @@ export const quantOpConfigs: readonly OpConfig[] = [
   ...fusedOpConfigs,
   qLinearLookupChainConfig,
   attentionSoftmaxConfig,
+  qLinearLookupTableConfig,
 ];

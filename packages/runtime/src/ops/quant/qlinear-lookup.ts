@@ -5,7 +5,7 @@ import type { OpConfig, OpContext } from '../../op-registry.js';
 import { erf } from '../math.js';
 import { qRange, quantizeValue, scalarParam } from './quant-params.js';
 import { constantInWasm, inWasm, wasmKernels } from './wasm-bridge.js';
-import { lutInto } from '@octet/kernels';
+import { lutColumnsInto, lutInto } from '@octet/kernels';
 
 /** table indexed by the byte of x (int8 values index as their uint8 bit pattern). */
 export function buildLookupTable(signed: boolean, sx: number, zx: number, sy: number, zy: number, f: (v: number) => number): Uint8Array {
@@ -125,4 +125,42 @@ export const qLinearLookupChainConfig: OpConfig = {
   }),
   // the internal domain (index.ts's OCTET_DOMAIN; not imported: index.ts imports this module)
   domain: 'ai.octet',
+};
+
+/**
+ * ai.octet QLinearLookupTable (qdq-lookup-subgraph pattern): Y = Table[X] with Table a constant [256]
+ * of Y's 8-bit type, or [N, 256] with one table per column of X's last axis (N = that axis).
+ */
+export const qLinearLookupTableConfig: OpConfig = {
+  opType: 'QLinearLookupTable',
+  domain: 'ai.octet',
+  minOpset: 1,
+  maxOpset: 1,
+  prepare(ctx) {
+    const x = ctx.input(0);
+    const t = ctx.constant(1);
+    if (x.dtype !== 'uint8' && x.dtype !== 'int8') ctx.fail(`X must be uint8 or int8, got ${x.dtype}`);
+    if (!t || (t.dtype !== 'uint8' && t.dtype !== 'int8') || t.data.length % 256 !== 0) return ctx.fail('Table must be a constant uint8/int8 tensor of 256 entries per column');
+    const N = t.dims.length === 2 ? t.dims[0] : 1;
+    const perColumn = t.dims.length === 2;
+    if (perColumn && x.dims[x.dims.length - 1] !== N) ctx.fail(`X's last axis is ${x.dims[x.dims.length - 1]}, the tables are for ${N} columns`);
+    const table = new Uint8Array(t.data.buffer, t.data.byteOffset, 256 * N);
+    const k = wasmKernels(ctx);
+    const tablePtr = k ? ctx.constantPtr(1) : 0;
+    return {
+      outputs: [{ dtype: t.dtype, dims: x.dims }],
+      run(inputs, outputs) {
+        const xi = inputs[0].data as Uint8Array;
+        const yo = outputs[0].data;
+        if (k && inWasm(k, xi, yo)) {
+          if (perColumn) lutColumnsInto(k, xi.byteOffset, yo.byteOffset, xi.length / N, N, tablePtr);
+          else lutInto(k, xi.byteOffset, yo.byteOffset, xi.length, tablePtr);
+          return;
+        }
+        const xb = new Uint8Array(xi.buffer, xi.byteOffset, xi.length);
+        const yb = new Uint8Array(yo.buffer, yo.byteOffset, xi.length);
+        for (let i = 0; i < xb.length; i++) yb[i] = table[(perColumn ? (i % N) * 256 : 0) + xb[i]];
+      },
+    };
+  },
 };
