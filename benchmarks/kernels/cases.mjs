@@ -9,6 +9,18 @@ export const CASES = [
   { id: 'dwconv3x3-144x56x56', kind: 'conv', C: 144, H: 56, W: 56, M: 144, k: 3, pad: 1, group: 144 },
 ];
 
+// Extra shapes, run only when named with `peer-paired.mjs --cases`: a long-sequence transformer
+// layer (M = 4096 rows, checks the M/N blocking) and the few-row GEMMs of batch-1 models (the
+// weights packed for every path, as the runtime does).
+export const EXTRA_CASES = [
+  { id: 'gemm-4096x384x1536', kind: 'gemm', M: 4096, K: 384, N: 1536 },
+  { id: 'gemm-8x384x1536', kind: 'gemm', M: 8, K: 384, N: 1536, rows: 'both' },
+  { id: 'gemm-16x384x1536', kind: 'gemm', M: 16, K: 384, N: 1536, rows: 'both' },
+  { id: 'gemm-8x768x3072', kind: 'gemm', M: 8, K: 768, N: 3072, rows: 'both' },
+  { id: 'gemm-16x768x3072', kind: 'gemm', M: 16, K: 768, N: 3072, rows: 'both' },
+  { id: 'gemm-4x768x3072', kind: 'gemm', M: 4, K: 768, N: 3072, rows: 'both' },
+];
+
 export function ops(c) {
   if (c.kind === 'gemm') return 2 * c.M * c.K * c.N;
   const oH = c.H + 2 * c.pad - c.k + 1;

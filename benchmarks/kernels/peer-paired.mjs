@@ -4,13 +4,13 @@
 // (cpu-clock.mjs `cpuNow`: both contenders run on this thread, and slices lost to other processes
 // do not count) and the CPU-time clock is sampled beside them for Octet's GOPS per GHz; 2 threads
 // vs 1 needs wall time (CPU time would add up the workers).
-//   --cases id,id : only these cases (ids from cases.mjs)
+//   --cases id,id : only these cases (ids from cases.mjs, CASES or EXTRA_CASES)
 //   --vs ort-web : Octet (Node, 1 thread) vs onnxruntime-web (wasm, 1 thread). onnxruntime-node is
 //                  never loaded here (design.md §4: it would share onnxruntime-common).
 //   --vs threads : Octet with 2 threads vs Octet with 1 thread.
 import { loadKernels } from '@octet/kernels';
 import * as ort from 'onnxruntime-web';
-import { CASES, Q, activations, depth, ops, weights, yScale } from './cases.mjs';
+import { CASES, EXTRA_CASES, Q, activations, depth, ops, weights, yScale } from './cases.mjs';
 import { cpuNow, measureGhz } from './cpu-clock.mjs';
 import { qlinearConvModel, qlinearMatMulModel } from './models.mjs';
 
@@ -23,7 +23,7 @@ const PAIRS = 41;
 const now = vs === 'threads' ? () => performance.now() : cpuNow;
 const only = process.argv.includes('--cases') ? process.argv[process.argv.indexOf('--cases') + 1].split(',') : null;
 const results = {};
-for (const c of CASES.filter((x) => !only || only.includes(x.id))) {
+for (const c of [...CASES, ...EXTRA_CASES].filter((x) => (only ? only.includes(x.id) : CASES.includes(x)))) {
   const w = weights(c);
   const x = activations(c);
   const common = {
@@ -33,7 +33,7 @@ for (const c of CASES.filter((x) => !only || only.includes(x.id))) {
   const octetOn = (kk) => {
     const px = kk.heap.put(x);
     if (c.kind === 'gemm') {
-      const g = kk.createQGemm({ K: c.K, N: c.N, ...common, rows: c.M === 1 ? 'small' : 'large' });
+      const g = kk.createQGemm({ K: c.K, N: c.N, ...common, rows: c.rows ?? (c.M === 1 ? 'small' : 'large') });
       const py = kk.heap.alloc(c.M * c.N);
       return () => g.run({ M: c.M, a: px, out: py });
     }

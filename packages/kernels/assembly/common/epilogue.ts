@@ -9,58 +9,74 @@ import { P_ZA, P_BIAS_I32, P_SCALE, P_ZY, P_QMIN, P_QMAX, P_BIAS_F32 } from './g
 const MAGIC: f32 = 12582912.0;
 const MAGIC_BITS: i32 = 0x4b400000;
 
-/** Adds the zero-point fold and int32 bias for 4 columns starting at column n. */
+// The GEMM tiles hoist the column-side terms (zero-point fold, bias, scales) out of the row tiles:
+// they are loaded once per 8-column panel, and the output-range constants once per call, so a row's
+// epilogue is add, (mul, sub when the weight zero points are not all 0), convert, mul, clamp, round.
+// V8 spills the hoisted values outside the K loop and reloads them per tile, which costs loads
+// only (the former per-row fold spent two i32x4.mul and six splats per row: ~4 % at K = 384).
+
+/** bias − za·colsum for the 4 columns starting at column n: the column half of the zero-point fold. */
 @inline
-export function foldColumns4(acc: v128, n: i32, rowTerm: i32, colsum: usize, zb: usize, params: usize): v128 {
+export function colTerm4(n: i32, colsum: usize, params: usize): v128 {
   const za = load<i32>(params, P_ZA);
   const bias = load<usize>(params, P_BIAS_I32);
   const off = (<usize>n) << 2;
-  // acc + bias - za·colsum - zb·(rowsum - K·za)
-  let t = i32x4.sub(acc, i32x4.mul(i32x4.splat(za), v128.load(colsum + off)));
-  t = i32x4.sub(t, i32x4.mul(v128.load(zb + off), i32x4.splat(rowTerm)));
-  if (bias != 0) t = i32x4.add(t, v128.load(bias + off));
-  return t;
+  const t = i32x4.mul(i32x4.splat(za), v128.load(colsum + off));
+  return i32x4.sub(bias != 0 ? v128.load(bias + off) : i32x4.splat(0), t);
 }
 
-/** fp32 requantization of 4 accumulators to i32 values already clamped to [qmin, qmax]. */
+/** Lower clamp of the requantizing epilogue, as f32 relative to the output zero point. */
 @inline
-export function requant4(acc: v128, n: i32, params: usize): v128 {
-  const zy = load<i32>(params, P_ZY);
-  const lo = <f32>(load<i32>(params, P_QMIN) - zy);
-  const hi = <f32>(load<i32>(params, P_QMAX) - zy);
-  const scale = load<usize>(params, P_SCALE);
-  let f = f32x4.mul(f32x4.convert_i32x4_s(acc), v128.load(scale + ((<usize>n) << 2)));
-  f = f32x4.pmax(f, f32x4.splat(lo));
-  f = f32x4.pmin(f, f32x4.splat(hi));
-  f = f32x4.add(f, f32x4.splat(MAGIC));
-  return i32x4.sub(f, i32x4.splat(MAGIC_BITS - zy));
+export function requantLo(params: usize): v128 {
+  return f32x4.splat(<f32>(load<i32>(params, P_QMIN) - load<i32>(params, P_ZY)));
 }
 
+/** Upper clamp of the requantizing epilogue, as f32 relative to the output zero point. */
 @inline
-export function dequant4(acc: v128, n: i32, params: usize): v128 {
-  const scale = load<usize>(params, P_SCALE);
-  const off = (<usize>n) << 2;
-  let f = f32x4.mul(f32x4.convert_i32x4_s(acc), v128.load(scale + off));
+export function requantHi(params: usize): v128 {
+  return f32x4.splat(<f32>(load<i32>(params, P_QMAX) - load<i32>(params, P_ZY)));
+}
+
+/** Bits to subtract from (x + MAGIC) to get round-half-to-even(x) + zy as i32. */
+@inline
+export function requantBits(params: usize): v128 {
+  return i32x4.splat(MAGIC_BITS - load<i32>(params, P_ZY));
+}
+
+/** f32 bias of the dequantizing epilogue for the 4 columns from n (0 when there is none). */
+@inline
+export function biasF32x4(n: i32, params: usize): v128 {
   const bias = load<usize>(params, P_BIAS_F32);
-  if (bias != 0) f = f32x4.add(f, v128.load(bias + off));
-  return f;
+  return bias != 0 ? v128.load(bias + ((<usize>n) << 2)) : f32x4.splat(0);
 }
 
 /**
- * Finishes one output row segment of 8 columns [n, n+8) and stores `valid` of them
- * (valid ≤ 8) at out + j·cs elements. cs == 1 with valid == 8 takes the vector store.
+ * Finishes one output row segment of 8 columns and stores `valid` of them (valid ≤ 8) at
+ * out + j·cs elements; cs == 1 with valid == 8 takes the vector store. The column terms come from
+ * the caller's panel: ct = colTerm4, zb = weight zero points, zbAny = some zb ≠ 0, sc = scales,
+ * bf = biasF32x4; lo/hi/bits = requantLo/Hi/Bits (only read for 8-bit outputs).
  */
 @inline
-export function storeRow8<T>(
-  out: usize, cs: i32, valid: i32, acc0: v128, acc1: v128, n: i32,
-  rowTerm: i32, colsum: usize, zb: usize, params: usize,
+export function storeRow8p<T>(
+  out: usize, cs: i32, valid: i32, acc0: v128, acc1: v128, rowTerm: i32,
+  ct0: v128, ct1: v128, zb0: v128, zb1: v128, zbAny: bool, sc0: v128, sc1: v128, bf0: v128, bf1: v128,
+  lo: v128, hi: v128, bits: v128,
 ): void {
-  let v0 = foldColumns4(acc0, n, rowTerm, colsum, zb, params);
-  let v1 = foldColumns4(acc1, n + 4, rowTerm, colsum, zb, params);
+  // acc + bias − za·colsum − zb·(rowsum − K·za)
+  let v0 = i32x4.add(acc0, ct0);
+  let v1 = i32x4.add(acc1, ct1);
+  if (zbAny) {
+    const r = i32x4.splat(rowTerm);
+    v0 = i32x4.sub(v0, i32x4.mul(zb0, r));
+    v1 = i32x4.sub(v1, i32x4.mul(zb1, r));
+  }
   if (isInteger<T>() && sizeof<T>() == 1) {
-    v0 = requant4(v0, n, params);
-    v1 = requant4(v1, n + 4, params);
-    const w = i16x8.narrow_i32x4_s(v0, v1);
+    // fp32 requantization: scale, clamp to [qmin, qmax] − zy, round half to even by magic bias, + zy
+    let f0 = f32x4.mul(f32x4.convert_i32x4_s(v0), sc0);
+    let f1 = f32x4.mul(f32x4.convert_i32x4_s(v1), sc1);
+    f0 = f32x4.add(f32x4.pmin(f32x4.pmax(f0, lo), hi), f32x4.splat(MAGIC));
+    f1 = f32x4.add(f32x4.pmin(f32x4.pmax(f1, lo), hi), f32x4.splat(MAGIC));
+    const w = i16x8.narrow_i32x4_s(i32x4.sub(f0, bits), i32x4.sub(f1, bits));
     const b = isSigned<T>() ? i8x16.narrow_i16x8_s(w, w) : i8x16.narrow_i16x8_u(w, w);
     if (cs == 1 && valid == 8) {
       v128.store64_lane(out, b, 0);
@@ -77,8 +93,8 @@ export function storeRow8<T>(
     }
   } else {
     if (isFloat<T>()) {
-      v0 = dequant4(v0, n, params);
-      v1 = dequant4(v1, n + 4, params);
+      v0 = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(v0), sc0), bf0);
+      v1 = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(v1), sc1), bf1);
     }
     if (cs == 1 && valid == 8) {
       v128.store(out, v0);
@@ -95,4 +111,22 @@ export function storeRow8<T>(
       if (valid > 7) v128.store32_lane(out + 7 * s, v1, 3);
     }
   }
+}
+
+/** storeRow8p with the column terms loaded here: for kernels that finish one row per panel (GEMV). */
+@inline
+export function storeRow8<T>(
+  out: usize, cs: i32, valid: i32, acc0: v128, acc1: v128, n: i32,
+  rowTerm: i32, colsum: usize, zb: usize, params: usize,
+): void {
+  const off = (<usize>n) << 2;
+  const zb0 = v128.load(zb + off);
+  const zb1 = v128.load(zb + off, 16);
+  const scale = load<usize>(params, P_SCALE);
+  storeRow8p<T>(
+    out, cs, valid, acc0, acc1, rowTerm,
+    colTerm4(n, colsum, params), colTerm4(n + 4, colsum, params), zb0, zb1, v128.any_true(v128.or(zb0, zb1)),
+    v128.load(scale + off), v128.load(scale + off, 16), biasF32x4(n, params), biasF32x4(n + 4, params),
+    requantLo(params), requantHi(params), requantBits(params),
+  );
 }

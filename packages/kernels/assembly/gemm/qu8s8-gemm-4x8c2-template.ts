@@ -10,7 +10,9 @@
 // tiles of each panel also read one byte per cache line of the next panel: its first tile then
 // finds it in cache instead of waiting on L3 (+2–5 % measured at M = 64…128).
 // The per-epilogue kernel files instantiate this with their output type.
-import { storeRow8 } from '../common/epilogue';
+import { storeRow8p, colTerm4, biasF32x4, requantLo, requantHi, requantBits } from '../common/epilogue';
+import { P_SCALE } from '../common/gemm-params';
+import { touchLines } from '../common/memory';
 
 const A_BLOCK_BYTES: usize = 192 * 1024;
 
@@ -26,21 +28,26 @@ export function gemm4x8c2<T>(
   const es = <usize>sizeof<T>();
   // M blocks sized so the block's packed A stays in L2 while the 8-column panels stream past it
   const mc = max(1, <i32>(A_BLOCK_BYTES / aTile)) * 4;
+  const lo = requantLo(params), hi = requantHi(params), bits = requantBits(params);
+  const scale = load<usize>(params, P_SCALE);
   for (let mb = m0; mb < m1; mb += mc) {
     const mbEnd = min(m1, mb + mc);
     for (let n = n0; n < n1; n += 8) {
       const bp0 = b + <usize>(n >> 3) * bPanel;
       const valid = min(8, n1 - n);
+      // column terms of the epilogue, once per panel
+      const off = (<usize>n) << 2;
+      const ct0 = colTerm4(n, colsum, params), ct1 = colTerm4(n + 4, colsum, params);
+      const zb0 = v128.load(zb + off), zb1 = v128.load(zb + off, 16);
+      const zbAny = v128.any_true(v128.or(zb0, zb1));
+      const sc0 = v128.load(scale + off), sc1 = v128.load(scale + off, 16);
+      const bf0 = biasF32x4(n, params), bf1 = biasF32x4(n + 4, params);
       // touch the next panel (inside [n0, n1) only) one cache line at a time, spread over the tiles
       let touch = bp0 + bPanel;
       const touchEnd = n + 8 < n1 ? touch + bPanel : touch;
       const perTile = ((bPanel / <usize>((mbEnd - mb + 3) >> 2)) + 63) & ~(<usize>63);
       for (let m = mb; m < mbEnd; m += 4) {
-        const stop = min(touchEnd, touch + perTile);
-        while (touch < stop) {
-          load<u8>(touch);
-          touch += 64;
-        }
+        touch = touchLines(touch, min(touchEnd, touch + perTile));
         let ap = a + <usize>(m >> 2) * aTile;
         let bp = bp0;
         let c00 = i32x4.splat(0), c01 = i32x4.splat(0);
@@ -69,10 +76,10 @@ export function gemm4x8c2<T>(
         const rt = rowTerm + ((<usize>m) << 2);
         const o = out + (<usize>m * <usize>ldo + <usize>n * <usize>cso) * es;
         const ro = <usize>ldo * es;
-        storeRow8<T>(o, cso, valid, c00, c01, n, load<i32>(rt), colsum, zb, params);
-        if (m + 1 < m1) storeRow8<T>(o + ro, cso, valid, c10, c11, n, load<i32>(rt, 4), colsum, zb, params);
-        if (m + 2 < m1) storeRow8<T>(o + 2 * ro, cso, valid, c20, c21, n, load<i32>(rt, 8), colsum, zb, params);
-        if (m + 3 < m1) storeRow8<T>(o + 3 * ro, cso, valid, c30, c31, n, load<i32>(rt, 12), colsum, zb, params);
+        storeRow8p<T>(o, cso, valid, c00, c01, load<i32>(rt), ct0, ct1, zb0, zb1, zbAny, sc0, sc1, bf0, bf1, lo, hi, bits);
+        if (m + 1 < m1) storeRow8p<T>(o + ro, cso, valid, c10, c11, load<i32>(rt, 4), ct0, ct1, zb0, zb1, zbAny, sc0, sc1, bf0, bf1, lo, hi, bits);
+        if (m + 2 < m1) storeRow8p<T>(o + 2 * ro, cso, valid, c20, c21, load<i32>(rt, 8), ct0, ct1, zb0, zb1, zbAny, sc0, sc1, bf0, bf1, lo, hi, bits);
+        if (m + 3 < m1) storeRow8p<T>(o + 3 * ro, cso, valid, c30, c31, load<i32>(rt, 12), ct0, ct1, zb0, zb1, zbAny, sc0, sc1, bf0, bf1, lo, hi, bits);
       }
     }
   }

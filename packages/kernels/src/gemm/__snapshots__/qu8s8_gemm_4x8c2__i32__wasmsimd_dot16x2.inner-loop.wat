@@ -1,76 +1,76 @@
         loop $while-continue|4
-         local.get $19
-         local.get $35
+         local.get $24
+         local.get $40
          i32.lt_u
          if
-          local.get $17
-          local.get $19
+          local.get $20
+          local.get $24
           v128.load32_splat
-          local.tee $36
-          local.get $4
+          local.tee $41
+          local.get $13
           v128.load
-          local.tee $34
+          local.tee $42
           i32x4.dot_i16x8_s
           i32x4.add
-          local.set $17
+          local.set $20
           local.get $18
-          local.get $36
-          local.get $4
+          local.get $41
+          local.get $13
           v128.load offset=16
-          local.tee $36
+          local.tee $41
           i32x4.dot_i16x8_s
           i32x4.add
           local.set $18
-          local.get $25
-          local.get $19
-          v128.load32_splat offset=4
-          local.tee $37
-          local.get $34
-          i32x4.dot_i16x8_s
-          i32x4.add
-          local.set $25
           local.get $21
-          local.get $37
-          local.get $36
+          local.get $24
+          v128.load32_splat offset=4
+          local.tee $43
+          local.get $42
           i32x4.dot_i16x8_s
           i32x4.add
           local.set $21
-          local.get $26
-          local.get $19
+          local.get $32
+          local.get $43
+          local.get $41
+          i32x4.dot_i16x8_s
+          i32x4.add
+          local.set $32
+          local.get $22
+          local.get $24
           v128.load32_splat offset=8
-          local.tee $37
-          local.get $34
+          local.tee $43
+          local.get $42
           i32x4.dot_i16x8_s
           i32x4.add
-          local.set $26
-          local.get $27
-          local.get $37
-          local.get $36
+          local.set $22
+          local.get $33
+          local.get $43
+          local.get $41
           i32x4.dot_i16x8_s
           i32x4.add
-          local.set $27
-          local.get $28
-          local.get $19
+          local.set $33
+          local.get $23
+          local.get $24
           v128.load32_splat offset=12
-          local.tee $37
+          local.tee $43
+          local.get $42
+          i32x4.dot_i16x8_s
+          i32x4.add
+          local.set $23
           local.get $34
+          local.get $43
+          local.get $41
           i32x4.dot_i16x8_s
           i32x4.add
-          local.set $28
-          local.get $29
-          local.get $37
-          local.get $36
-          i32x4.dot_i16x8_s
-          i32x4.add
-          local.set $29
-          local.get $19
+          local.set $34
+          local.get $24
           i32.const 16
           i32.add
-          local.set $19
-          local.get $4
+          local.set $24
+          local.get $13
           i32.const 32
           i32.add
-          local.set $4
+          local.set $13
           br $while-continue|4
          end
         end
