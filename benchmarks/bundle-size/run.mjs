@@ -1,10 +1,12 @@
 // Bundle size (not a test): what a browser app ships to run one int8 model with Octet
 // (onnxruntime-common + @octet/runtime-web) vs onnxruntime-web alone. Each app (apps/*.mjs) is
-// bundled with esbuild (minified, ES2022), then loaded in Chromium, which creates a session and
+// bundled with esbuild (minified, ES2022, code splitting), then loaded in Chromium, which creates a session and
 // runs the model once; the JS and .wasm files the page actually fetched are the app's payload,
 // measured raw, gzip (level 9) and brotli (quality 11) with node:zlib.
 //
-//   flock /tmp/octet-bench.lock node benchmarks/bundle-size/run.mjs [--no-chromium]
+//   flock /tmp/octet-bench.lock node benchmarks/bundle-size/run.mjs [--no-chromium] [--no-splitting]
+// --no-splitting bundles each app into one file (dynamic imports inlined: what a page fetches from
+// a bundler without code splitting) and writes results/bundle-size-no-splitting.json instead.
 // Needs `npm run build` (dist of @octet/runtime-web and its dependencies). Writes
 // benchmarks/results/bundle-size.json. --no-chromium (or no Chromium) falls back to the files
 // each runtime is documented to fetch, and says so in the results.
@@ -21,6 +23,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
 const TARGET = 'es2022';
 const withChromium = !process.argv.includes('--no-chromium');
+const splitting = !process.argv.includes('--no-splitting');
 const pkgDir = (name) => {
   // the package folder (exports may not expose package.json)
   let d = dirname(fileURLToPath(import.meta.resolve(name)));
@@ -77,6 +80,10 @@ async function bundleApp(app, outdir) {
     platform: 'browser',
     target: TARGET,
     minify: true,
+    // Code splitting, as an app bundler does: what a runtime imports dynamically (Octet's
+    // signature verification, kernel thread pools) becomes chunks the page fetches only if used.
+    splitting,
+    chunkNames: '[name]-[hash]',
     // Node-only branches (fs, worker_threads) sit behind runtime checks and are never loaded by a page.
     external: ['node:*'],
     outdir,
@@ -85,13 +92,21 @@ async function bundleApp(app, outdir) {
     logLevel: 'error',
   });
   const files = {};
-  const byPackage = {};
+  const packagesOf = {};
   for (const [out, meta] of Object.entries(r.metafile.outputs)) {
     const name = out.split('/').pop();
     files[`/${name}`] = join(outdir, name);
+    const byPackage = (packagesOf[`/${name}`] = {});
     for (const [input, { bytesInOutput }] of Object.entries(meta.inputs)) byPackage[packageOf(input)] = (byPackage[packageOf(input)] ?? 0) + bytesInOutput;
   }
-  return { files, byPackage: Object.fromEntries(Object.entries(byPackage).sort((a, b) => b[1] - a[1])) };
+  return { files, packagesOf };
+}
+
+/** Minified bytes per source package over the given bundle outputs, largest first. */
+function jsByPackage(app, paths) {
+  const sum = {};
+  for (const p of paths) for (const [k, v] of Object.entries(app.packagesOf[p] ?? {})) sum[k] = (sum[k] ?? 0) + v;
+  return Object.fromEntries(Object.entries(sum).sort((a, b) => b[1] - a[1]));
 }
 
 // The package a bundled input file belongs to: node_modules/<name> (resolved through workspace
@@ -156,7 +171,9 @@ try {
   } else fallbackReason = '--no-chromium';
 
   const apps = APPS.map((app) => {
+    // Without a browser every JS output counts (lazy chunks included: an upper bound).
     const paths = chromium ? chromium.apps[app.id].fetched : [...Object.keys(app.files).filter((p) => p.endsWith('.js')), ...DOCUMENTED[app.pool]];
+    const notFetched = Object.keys(app.files).filter((p) => p.endsWith('.js') && !paths.includes(p));
     const files = paths.map((p) => {
       const file = app.files[p] ?? POOL[app.pool][p];
       return { path: p, kind: p.endsWith('.wasm') ? 'wasm' : 'js', ...sizes(readFileSync(file)) };
@@ -165,7 +182,9 @@ try {
       const fs = files.filter((f) => !kind || f.kind === kind);
       return { raw: fs.reduce((a, f) => a + f.raw, 0), gzip: fs.reduce((a, f) => a + f.gzip, 0), brotli: fs.reduce((a, f) => a + f.brotli, 0) };
     };
-    return { id: app.id, label: app.label, executionProvider: app.ep, files, jsByPackage: app.byPackage, js: total('js'), wasm: total('wasm'), total: total(), ran: chromium?.apps[app.id].result ?? null };
+    // Chunks the bundle holds but this page never fetched (e.g. Octet's signature verification, loaded only with a publicKey).
+    const lazyChunks = notFetched.map((p) => ({ path: p, ...sizes(readFileSync(app.files[p])), jsByPackage: jsByPackage(app, [p]) }));
+    return { id: app.id, label: app.label, executionProvider: app.ep, files, jsByPackage: jsByPackage(app, paths), js: total('js'), wasm: total('wasm'), total: total(), lazyChunks, ran: chromium?.apps[app.id].result ?? null };
   });
   const result = {
     suite: 'bundle-size',
@@ -178,18 +197,21 @@ try {
     measuredIn: chromium ? 'chromium' : 'documented',
     fallbackReason,
     model: 'mobilenetv2_digits/ort_qdq (int8 QDQ), batch 1',
-    method: 'esbuild bundle (minified, target es2022) of apps/<id>.mjs; files = the bundle plus the JS/.wasm the page fetched to create a session and run once (1 thread, main thread, no cross-origin isolation); gzip level 9 and brotli quality 11 per file (node:zlib)',
+    splitting,
+    method: `esbuild bundle (minified, target es2022, ${splitting ? 'code splitting' : 'one file, no code splitting'}) of apps/<id>.mjs; files = the entry plus the JS chunks and .wasm the page fetched to create a session and run once (1 thread, main thread, no cross-origin isolation); gzip level 9 and brotli quality 11 per file (node:zlib)`,
     apps,
   };
   console.log('| app | JS raw / gzip / brotli (KB) | .wasm raw / gzip / brotli (KB) | fetched |');
   console.log('|---|---|---|---|');
   const kb = (s) => `${(s.raw / 1024).toFixed(1)} / ${(s.gzip / 1024).toFixed(1)} / ${(s.brotli / 1024).toFixed(1)}`;
   for (const a of apps) console.log(`| ${a.label} | ${kb(a.js)} | ${kb(a.wasm)} | ${a.files.map((f) => f.path).join(', ')} |`);
+  for (const a of apps) for (const c of a.lazyChunks) console.log(`${a.id}: not fetched ${c.path} ${kb(c)} KB (${Object.keys(c.jsByPackage).join(', ')})`);
   const dir = join(here, '..', 'results');
   mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.bundle-size.json.${process.pid}`);
+  const name = splitting ? 'bundle-size.json' : 'bundle-size-no-splitting.json';
+  const tmp = join(dir, `.${name}.${process.pid}`);
   writeFileSync(tmp, JSON.stringify(result, null, 1));
-  renameSync(tmp, join(dir, 'bundle-size.json'));
+  renameSync(tmp, join(dir, name));
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
