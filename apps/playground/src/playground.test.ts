@@ -2,7 +2,7 @@
 // it with the COOP/COEP static server, pick the bundled digits CNN, quantize it in the page's
 // worker, check the numbers, the report's charts and the downloaded int8 model (decoded with
 // @octet/onnx and run with @octet/runtime in Node).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -91,6 +91,20 @@ async function dropFiles(page: Page, files: { name: string; bytes: Uint8Array }[
     },
     files.map(({ name, bytes }) => ({ name, b64: Buffer.from(bytes).toString('base64') })),
   );
+}
+
+/**
+ * Drags a folder from the file system onto the drop zone as the OS would: Chromium's own drag
+ * events (DevTools protocol Input.dispatchDragEvent with the folder's path), so the page gets a
+ * real directory entry from webkitGetAsEntry.
+ */
+async function dropFolder(page: Page, folder: string): Promise<void> {
+  const box = (await page.locator('#dropzone').boundingBox())!;
+  const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const cdp = await page.context().newCDPSession(page);
+  const data = { items: [], files: [folder], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
+  await cdp.detach();
 }
 
 /** Waits for the page to show the dropped model (its name and side files). */
@@ -304,6 +318,30 @@ describe('playground in Chromium', () => {
         expect(external).toBe(0);
         expect(model.graph!.node.some((n) => n.opType === 'QuantizeLinear')).toBe(true);
         expect(await nodeAccuracy(bytes, 'mlp_breast_cancer')).toBeCloseTo(metric.quantized, 9);
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    },
+    JOB + 2 * WAIT,
+  );
+
+  it(
+    'takes a whole folder dragged onto the page (a real directory entry): the model and its weights in a subfolder',
+    async () => {
+      const { page, errors } = await openPage();
+      try {
+        // bc/model.onnx keeps its weights in bc/weights/bc.bin; bc/notes.txt is not the model's.
+        const folder = join(dir, 'folder-drop', 'bc');
+        saveModel(decodeModelProto(new Uint8Array(readFileSync(join(fixtures, 'mlp_breast_cancer/model.onnx')))), join(folder, 'model.onnx'), { externalData: { location: 'weights/bc.bin', threshold: 0 } });
+        writeFileSync(join(folder, 'notes.txt'), 'not part of the model');
+        await dropFolder(page, folder);
+        await droppedShown(page, 'weights/bc.bin');
+        expect(await page.textContent('#dropped')).toMatch(/^Using model\.onnx \(.+\) with .*weights\/bc\.bin/);
+        await quantizeInPage(page);
+        expect((await row(page, 'size')).float).toBe(statSync(join(folder, 'model.onnx')).size + statSync(join(folder, 'weights/bc.bin')).size);
+        expect((await row(page, 'agreement')).quantized).toBeGreaterThan(15);
+        expect(await page.$$eval('#downloads a', (as) => as.map((a) => (a as HTMLAnchorElement).download))).toEqual(['model.int8.onnx']);
         expect(errors).toEqual([]);
       } finally {
         await page.close();
