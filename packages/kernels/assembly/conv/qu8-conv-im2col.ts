@@ -1,3 +1,5 @@
+import { im2colRows } from './qu8-conv-rows';
+
 // im2col for the integer convolution: one group's channels [C, H, W] (u8 or s8 bytes, raw) →
 // dst [oH·oW, C·kH·kW] row-major, k ordered (c, kh, kw) like ONNX weights [M, C/g, kH, kW].
 // Padding takes the activation zero point `padValue`, so it contributes nothing after the fold.
@@ -32,44 +34,11 @@ export function qu8_conv_im2col(
   }
 }
 
-// Transposed im2col: dst [C·kH·kW, oH·oW] (one row per k, spatial positions contiguous), the
-// layout the column-major packer (qu8_gemm_pack_a_* with rs = 1) reads fastest. With stride 1 in
-// width each output row segment is one contiguous copy plus padding at both ends.
+// Transposed im2col of the whole plane: dst [C·kH·kW, oH·oW] (one row per k, spatial positions
+// contiguous), the layout the column-major packer (qu8_gemm_pack_a_* with rs = 1) reads fastest.
 export function qu8_conv_im2col_t(
   x: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32,
   pT: i32, pL: i32, oH: i32, oW: i32, padValue: i32, dst: usize,
 ): void {
-  const pad = <u8>padValue;
-  let d = dst;
-  for (let c = 0; c < C; c++) {
-    const plane = x + <usize>c * <usize>(H * W);
-    for (let kh = 0; kh < kH; kh++) {
-      for (let kw = 0; kw < kW; kw++) {
-        for (let oh = 0; oh < oH; oh++) {
-          const ih = oh * sH - pT + kh * dH;
-          if (<u32>ih >= <u32>H) {
-            memory.fill(d, pad, <usize>oW);
-            d += <usize>oW;
-            continue;
-          }
-          const row = plane + <usize>(ih * W);
-          const iw0 = kw * dW - pL;
-          if (sW == 1) {
-            // ow in [lo, hi) reads inside the row
-            const lo = min(oW, max(0, -iw0));
-            const hi = max(lo, min(oW, W - iw0));
-            if (lo > 0) memory.fill(d, pad, <usize>lo);
-            if (hi > lo) memory.copy(d + <usize>lo, row + <usize>(iw0 + lo), <usize>(hi - lo));
-            if (oW > hi) memory.fill(d + <usize>hi, pad, <usize>(oW - hi));
-          } else {
-            for (let ow = 0; ow < oW; ow++) {
-              const iw = iw0 + ow * sW;
-              store<u8>(d + <usize>ow, <u32>iw < <u32>W ? load<u8>(row + <usize>iw) : pad);
-            }
-          }
-          d += <usize>oW;
-        }
-      }
-    }
-  }
+  im2colRows(x, C, H, W, kH, kW, sH, sW, dH, dW, pT, pL, oW, <u8>padValue, 0, oH * oW, dst);
 }

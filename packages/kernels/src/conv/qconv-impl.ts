@@ -1,10 +1,29 @@
 import { selectDwconvKernels } from '../configs/gemm-config.js';
 import type { KernelContext } from '../gemm/kernel-context.js';
-import { PARALLEL_MIN_MACS, PARALLEL_MIN_PACK } from '../gemm/kernel-context.js';
+import { PARALLEL_MIN_MACS } from '../gemm/kernel-context.js';
 import type { QOutputType } from '../gemm/gemm.js';
 import { PARAMS_BYTES, outputRange, writeParams } from '../gemm/gemm-params.js';
-import { GemmColumns, KernelArgumentError, PackedActivations, copyOut, dispatchGemm, elementSize } from '../gemm/qgemm-impl.js';
+import { GemmColumns, KernelArgumentError, copyOut, elementSize } from '../gemm/qgemm-impl.js';
 import type { QConv, QConvOptions, QConvRunArgs } from './conv.js';
+import { ThreadScratch } from './thread-scratch.js';
+
+// Word offsets of the row-range kernel's descriptor (assembly/conv/qu8-conv-rows.ts).
+const [D_X, D_Y, D_C, D_H, D_W, D_KH, D_KW, D_SH, D_SW, D_DH, D_DW, D_PT, D_PL, D_OH, D_OW, D_M, D_GROUPS, D_GROUPS_PTR, D_MODE, D_INNER, D_CHUNK, D_PAD, D_XOR, D_ZA, D_OUT, D_PACK_OFF, D_ROWTERM_OFF, D_WORDS] =
+  Array.from({ length: 28 }, (_, i) => i);
+const OUT_CODES = { u8: 0, s8: 1, f32: 2, i32: 3 } as const;
+/** Packed-A bytes per chunk of rows (im2col → pack → GEMM stay in L2). */
+const CHUNK_BYTES = 128 * 1024;
+const MAX_CHUNK_ROWS = 1024;
+const align16 = (n: number) => (n + 15) & ~15;
+
+/**
+ * Start of share t of T over `rows` rows numbered outer·inner + inner: on an outer boundary when
+ * there are at least T outer blocks (whole images to each thread), else anywhere.
+ */
+function splitPoint(rows: number, inner: number, t: number, T: number): number {
+  const outer = rows / inner;
+  return outer >= T ? Math.floor((outer * t) / T) * inner : Math.floor((rows * t) / T);
+}
 
 function posInt(what: string, v: number, min = 1): void {
   if (!Number.isInteger(v) || v < min) throw new KernelArgumentError(`conv ${what} must be an integer ≥ ${min}, got ${v}`);
@@ -23,9 +42,13 @@ export class QConvImpl implements QConv {
   private readonly oH: number;
   private readonly oW: number;
   private readonly groups: GemmColumns[] = [];
-  private readonly act: PackedActivations;
-  private im2col = 0;
-  private im2colBytes = 0;
+  // row-range path (1×1 and im2col): descriptor, per-group table, shared per-thread scratch
+  private desc = 0;
+  private groupTable = 0;
+  private chunk = 0;
+  private rowsSymbol = '';
+  private scratch: ThreadScratch | null = null;
+  private readonly shares: number[][] = [];
   // depthwise state
   private dw: { w: number; bias: number; biasF32: number; scale: number; params: number; scratch: number[]; scratchBytes: number } | null = null;
   private za: number;
@@ -66,7 +89,6 @@ export class QConvImpl implements QConv {
     this.outputShape = [M, this.oH, this.oW];
     this.output = o.output;
     this.za = o.activationZeroPoint;
-    this.act = new PackedActivations(ctx);
     if (o.bias && o.bias.length !== M) throw new KernelArgumentError(`conv bias: expected ${M} int32 values, got ${o.bias.length}`);
 
     if (g === C && M === C) {
@@ -96,8 +118,61 @@ export class QConvImpl implements QConv {
         ),
       );
     }
-    // scratch sized by the shape alone: allocated now so that no run grows the memory
-    this.reserve();
+    this.prepareRows(K, Mg);
+  }
+
+  /** Descriptor and scratch of the row-range kernel; sized by the shape alone, so no run grows the memory. */
+  private prepareRows(K: number, Mg: number): void {
+    const { ctx, o } = this;
+    const heap = ctx.heap;
+    const path = ctx.gemmConfig.large;
+    const rowsSymbol = `qu8_conv_rows__${path.mr}x8c${path.kc}`;
+    if (typeof ctx.exports[rowsSymbol] !== 'function') throw new KernelArgumentError(`the loaded kernels lack ${rowsSymbol} (rebuild @octet/kernels)`);
+    this.rowsSymbol = rowsSymbol;
+    const kGroups = Math.ceil(K / path.kc);
+    // rows per chunk: packed A of about CHUNK_BYTES (a block the GEMM keeps in L2), whole tiles
+    this.chunk = Math.min(MAX_CHUNK_ROWS, Math.max(1, Math.floor(CHUNK_BYTES / (kGroups * 4 * path.mr))) * path.mr);
+    const tiles = Math.ceil(this.chunk / path.mr);
+    const colBytes = this.method === 'im2col-gemm' ? align16(this.chunk * K) : 0;
+    const packBytes = align16(tiles * kGroups * path.mr * 4);
+    const rowTermBytes = tiles * path.mr * 4;
+    const threads = ctx.pool?.size ?? 1;
+    this.scratch = ThreadScratch.acquire(heap, threads, colBytes + packBytes + rowTermBytes);
+    for (let t = 0; t < threads; t++) this.shares.push([0, 0, 0, 0]);
+    const g = this.groups.length;
+    this.groupTable = heap.alloc(g * 16);
+    for (let gi = 0; gi < g; gi++) {
+      const cols = this.groups[gi];
+      const p = cols.packedFor(path);
+      heap.i32.set([p.b, p.colsum, cols.zb, cols.params], (this.groupTable >> 2) + gi * 4);
+    }
+    const [kH, kW] = o.kernelShape;
+    const [sH, sW] = o.strides ?? [1, 1];
+    const [dH, dW] = o.dilations ?? [1, 1];
+    const [pT, pL] = o.pads ?? [0, 0, 0, 0];
+    const words = new Int32Array(D_WORDS);
+    words[D_C] = o.C;
+    words[D_H] = o.H;
+    words[D_W] = o.W;
+    words[D_KH] = kH;
+    words[D_KW] = kW;
+    words[D_SH] = sH;
+    words[D_SW] = sW;
+    words[D_DH] = dH;
+    words[D_DW] = dW;
+    words[D_PT] = pT;
+    words[D_PL] = pL;
+    words[D_OH] = this.oH;
+    words[D_OW] = this.oW;
+    words[D_M] = o.M;
+    words[D_GROUPS] = g;
+    words[D_GROUPS_PTR] = this.groupTable;
+    words[D_XOR] = o.activationSigned ? 0x80 : 0;
+    words[D_OUT] = OUT_CODES[o.output];
+    words[D_PACK_OFF] = colBytes;
+    words[D_ROWTERM_OFF] = colBytes + packBytes;
+    this.desc = heap.alloc(D_WORDS * 4);
+    heap.i32.set(words, this.desc >> 2);
   }
 
   private prepareDepthwise(): void {
@@ -196,56 +271,42 @@ export class QConvImpl implements QConv {
       return;
     }
 
-    const g = this.groups.length;
-    const Cg = C / g;
-    const Mg = M / g;
-    const K = Cg * kH * kW;
+    // image-major rows (n, pixel), or for a 1×1 plane smaller than the batch position-major
+    // rows (pixel, n): a GEMM of N rows per pixel instead of N GEMMs of a few rows
+    const byPosition = this.method === 'gemm-1x1' && oHW < r.N;
+    const inner = byPosition ? r.N : oHW;
+    const rows = r.N * oHW;
+    const d = this.desc >> 2;
+    const i32 = this.ctx.heap.i32;
+    i32[d + D_X] = r.x;
+    i32[d + D_Y] = r.y;
+    i32[d + D_MODE] = this.method === 'im2col-gemm' ? 0 : byPosition ? 2 : 1;
+    i32[d + D_INNER] = inner;
+    i32[d + D_CHUNK] = Math.min(this.chunk, inner);
+    i32[d + D_PAD] = this.za & 0xff;
+    i32[d + D_ZA] = this.groups[0].za;
+    const pool = this.ctx.pool;
     const path = this.ctx.gemmConfig.large;
-    this.reserve();
-    for (let n = 0; n < r.N; n++) {
-      for (let gi = 0; gi < g; gi++) {
-        const cols = this.groups[gi];
-        const xg = r.x + (n * C + gi * Cg) * H * W;
-        if (this.method === 'gemm-1x1') {
-          this.act.pack(path, xg, oHW, K, 1, H * W, signed, cols.za);
-        } else {
-          this.im2colT(xg, Cg, H, W, kH, kW, sH, sW, dH, dW, pT, pL, oH, oW);
-          this.act.pack(path, this.im2col, oHW, K, 1, oHW, signed, cols.za);
-        }
-        const out = r.y + (n * M + gi * Mg) * oHW * es;
-        dispatchGemm(this.ctx, path, this.output, oHW, Mg, K, this.act, cols, cols.packedFor(path), out, 1, oHW);
-      }
+    const macs = rows * M * (C / this.groups.length) * kH * kW;
+    const T = pool && macs >= PARALLEL_MIN_MACS && rows >= 2 * path.mr ? pool.size : 1;
+    const scratch = this.scratch!.ptrs;
+    if (T === 1) {
+      ex[this.rowsSymbol](this.desc, 0, rows, scratch[0]);
+      return;
     }
+    const shares = this.shares;
+    for (let t = 0; t < T; t++) {
+      const a = shares[t];
+      a[0] = this.desc;
+      a[1] = splitPoint(rows, inner, t, T);
+      a[2] = splitPoint(rows, inner, t + 1, T);
+      a[3] = scratch[t];
+    }
+    pool!.run(this.rowsSymbol, shares);
   }
 
   reserve(): void {
     if (this.disposed) throw new Error('QConv used after dispose()');
-    if (this.method === 'depthwise') return;
-    const { C, kernelShape: [kH, kW] } = this.o;
-    const oHW = this.oH * this.oW;
-    const K = (C / this.groups.length) * kH * kW;
-    if (this.method === 'im2col-gemm' && this.im2colBytes < oHW * K) {
-      this.ctx.heap.free(this.im2col);
-      this.im2col = 0;
-      this.im2col = this.ctx.heap.alloc(oHW * K);
-      this.im2colBytes = oHW * K;
-    }
-    this.act.reserve(this.ctx.gemmConfig.large, oHW, K);
-  }
-
-  /** Transposed im2col of one group, split by input channels across the pool's threads. */
-  private im2colT(x: number, C: number, H: number, W: number, kH: number, kW: number, sH: number, sW: number, dH: number, dW: number, pT: number, pL: number, oH: number, oW: number): void {
-    const pool = this.ctx.pool;
-    const rows = kH * kW * oH * oW;
-    const T = pool && C * rows >= PARALLEL_MIN_PACK && C >= pool.size ? pool.size : 1;
-    const shares: number[][] = [];
-    for (let t = 0; t < T; t++) {
-      const c0 = Math.floor((C * t) / T);
-      const c1 = Math.floor((C * (t + 1)) / T);
-      shares.push([x + c0 * H * W, c1 - c0, H, W, kH, kW, sH, sW, dH, dW, pT, pL, oH, oW, this.za & 0xff, this.im2col + c0 * rows]);
-    }
-    if (T === 1) this.ctx.exports.qu8_conv_im2col_t(...shares[0]);
-    else pool!.run('qu8_conv_im2col_t', shares);
   }
 
   runArrays(N: number, x: Uint8Array | Int8Array): Uint8Array | Int8Array | Float32Array | Int32Array {
@@ -269,8 +330,9 @@ export class QConvImpl implements QConv {
     this.disposed = true;
     const heap = this.ctx.heap;
     for (const g of this.groups) g.dispose();
-    this.act.dispose();
-    heap.free(this.im2col);
+    heap.free(this.desc);
+    heap.free(this.groupTable);
+    this.scratch?.release();
     if (this.dw) {
       heap.free(this.dw.w);
       heap.free(this.dw.bias);

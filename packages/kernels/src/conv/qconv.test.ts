@@ -18,6 +18,11 @@ const CASES: [string, ConvShape, string][] = [
   ['depthwise 3×3 stride 2', { N: 1, C: 5, H: 17, W: 17, M: 5, k: [3, 3], group: 5, strides: [2, 2], pads: [1, 1, 1, 1] }, 'depthwise'],
   ['depthwise 5×5 stride 3 dilation 2 (scalar path)', { N: 1, C: 3, H: 20, W: 21, M: 3, k: [5, 5], group: 3, strides: [3, 3], dilations: [2, 2], pads: [2, 3, 1, 0] }, 'depthwise'],
   ['depthwise wide row, no pads', { N: 1, C: 2, H: 4, W: 40, M: 2, k: [3, 3], group: 2 }, 'depthwise'],
+  // the row-range kernel: images as GEMM rows at each pixel, and chunks of an image's pixels
+  ['1×1 on a plane smaller than the batch (images as rows)', { N: 6, C: 10, H: 2, W: 2, M: 13, k: [1, 1] }, 'gemm-1x1'],
+  ['1×1 groups 2, 1×3 plane, batch 5', { N: 5, C: 8, H: 1, W: 3, M: 6, k: [1, 1], group: 2 }, 'gemm-1x1'],
+  ['3×3 deep K: two chunks per image, split inside an output row', { N: 2, C: 200, H: 7, W: 9, M: 10, k: [3, 3], pads: [1, 1, 1, 1] }, 'im2col-gemm'],
+  ['3×3 stride 2 deep K: chunks split inside an output row', { N: 1, C: 160, H: 21, W: 15, M: 9, k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, 'im2col-gemm'],
 ];
 
 let k: Kernels;

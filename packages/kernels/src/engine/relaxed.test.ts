@@ -102,6 +102,9 @@ function relaxedConvCases(): ReferenceQConv[] {
     { N: 1, C: 9, H: 6, W: 7, M: 10, k: [1, 1] as [number, number] },
     { N: 1, C: 5, H: 9, W: 9, M: 12, k: [3, 3] as [number, number], pads: [1, 1, 1, 1] as [number, number, number, number] },
     { N: 2, C: 3, H: 8, W: 11, M: 7, k: [3, 3] as [number, number], strides: [2, 2] as [number, number] },
+    // row-range conv: images as rows on a plane smaller than the batch; two chunks per image
+    { N: 5, C: 10, H: 2, W: 2, M: 13, k: [1, 1] as [number, number] },
+    { N: 1, C: 200, H: 9, W: 11, M: 10, k: [3, 3] as [number, number], pads: [1, 1, 1, 1] as [number, number, number, number] },
   ].map((s) => randomConvCase(seed++, s));
 }
 const convJson = (c: ReferenceQConv) => ({ ...c, x: Array.from(c.x), w: Array.from(c.w), xType: c.x instanceof Int8Array ? 's8' : 'u8', wType: c.w instanceof Int8Array ? 's8' : 'u8', bias: c.bias && Array.from(c.bias) });

@@ -77,6 +77,30 @@ describe('threads build: worker pool on one shared WebAssembly.Memory', () => {
     }
   });
 
+  it('convolution rows split across threads in one round trip: batches 1, 2, 3, 5, 7, 9, pads, strides, groups, dilations', () => {
+    type Pads = [number, number, number, number];
+    type Pair = [number, number];
+    const shapes = [
+      { N: 1, C: 12, H: 15, W: 13, M: 20, k: [3, 3] as Pair, pads: [1, 0, 2, 1] as Pads }, // one image: split inside it
+      { N: 2, C: 8, H: 12, W: 12, M: 64, k: [3, 3] as Pair, strides: [2, 2] as Pair, pads: [1, 1, 1, 1] as Pads },
+      { N: 3, C: 8, H: 12, W: 12, M: 32, k: [3, 3] as Pair, group: 2, dilations: [2, 2] as Pair, pads: [2, 2, 2, 2] as Pads }, // odd batch
+      { N: 5, C: 32, H: 8, W: 8, M: 48, k: [1, 1] as Pair }, // 1×1, whole images per thread
+      { N: 7, C: 96, H: 2, W: 2, M: 128, k: [1, 1] as Pair }, // 1×1 plane smaller than the batch: images as rows
+      { N: 9, C: 64, H: 1, W: 1, M: 512, k: [1, 1] as Pair }, // one pixel: the 9 images split 4 + 5
+    ];
+    let seed = 2500;
+    for (const s of shapes) {
+      for (const output of ['u8', 's8', 'f32', 'i32'] as const) {
+        shares = [];
+        const c = randomConvCase(seed++, s, { output });
+        const { got } = runConvCase(two, c);
+        expect(shares, JSON.stringify(s)).toEqual([2]);
+        expect(firstMismatch(got, runConvCase(one, c).got)).toBe(-1);
+        expect(firstMismatch(got, referenceQConv(c))).toBe(-1);
+      }
+    }
+  });
+
   it('small problems stay on the calling thread', () => {
     shares = [];
     const c = randomGemmCase(5, { M: 2, K: 16, N: 16 });

@@ -57,9 +57,10 @@ export function prepareIntegerConv(ctx: OpContext, xDims: readonly number[], spe
     const pointwise = group === 1 && kH === 1 && kW === 1 && sH === 1 && sW === 1 && pT + pL + pB + pR === 0;
     const depthwise = group === C && M === C;
     // Small planes waste the per-image kernels: a 1×1 conv on a 2×2 plane is a 4-row GEMM per
-    // image (batch the images as rows instead); a depthwise row of 2 outputs fills a quarter of
-    // the column-vectorised kernel (vectorise over channels instead).
-    if (pointwise && H * W < N) return pointwiseAcrossBatch(ctx, k, spec, { N, C, HW: H * W, M, outDims });
+    // image (batch the images as rows instead: QConv does so itself, one call split across
+    // threads; a batch of ≤ 3 takes the GEMV kernels here); a depthwise row of 2 outputs fills a
+    // quarter of the column-vectorised kernel (vectorise over channels instead).
+    if (pointwise && H * W < N && N <= 3) return pointwiseAcrossBatch(ctx, k, spec, { N, C, HW: H * W, M, outDims });
     if (depthwise && oW < 8 && !spec.biasF32) {
       return depthwiseChannelsLast(ctx, k, spec, { N, C, H, W, oH, oW, kH, kW, sH, sW, dH, dW, pT, pL, outDims });
     }
