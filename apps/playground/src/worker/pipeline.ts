@@ -186,9 +186,10 @@ export async function runPlayground(choice: ModelChoice, settings: QuantizeSetti
   const w = await loadWorkload(choice, data, open);
   // Calibration and per-layer error open the float model (with its side files) and the int8 one
   // (self-contained, or with its own data file when split) through this executor.
+  // (The executor re-encodes a model to observe tensors, so both models' files are listed to every session.)
   let int8: ModelFiles | undefined;
-  const externalFor = (bytes: Uint8Array) => (bytes === int8?.modelBytes ? int8.externalData : w.external?.files);
-  const executor: ModelExecutor = createOctetExecutor({ createSession: (bytes, options) => createWebSession(bytes, { ...options, ...sessionOptions, externalData: externalFor(bytes) }) });
+  const sideFiles = () => [...(w.external?.files ?? []), ...(int8?.externalData ?? [])];
+  const executor: ModelExecutor = createOctetExecutor({ createSession: (bytes, options) => createWebSession(bytes, { ...options, ...sessionOptions, externalData: sideFiles() }) });
 
   const source = { bundled: 'the bundled calibration set', user: `the first ${USER_CALIBRATION_SAMPLES} samples of your data at most`, random: 'random inputs' }[w.kind];
   progress(settings.mode === 'static' ? `quantizing (static QDQ, ${settings.calibrationMethod} calibration on ${source})` : 'quantizing (dynamic)');
