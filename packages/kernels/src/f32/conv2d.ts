@@ -63,7 +63,8 @@ export function createConv2d(k: KernelHost, o: Conv2dOptions): Conv2d {
   const runInto = (x: number, y: number, N: number, H: number, W: number, scratch: number, threadScratch: readonly number[] = []) => {
     check(live, 'conv2d: used after dispose()');
     const [oh, ow] = outHW(H, W);
-    const args = (s: number, oc0: number, oc1: number) => [x, wp, bp, y, N, o.C, H, W, o.OC, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw, group, lo, hi, s, oc0, oc1];
+    const args = (s: number, oc0: number, oc1: number, n0 = 0, n1 = N) =>
+      [x + n0 * o.C * H * W * 4, wp, bp, y + n0 * o.OC * oh * ow * 4, n1 - n0, o.C, H, W, o.OC, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw, group, lo, hi, s, oc0, oc1];
     const pool = k.pool;
     const depthwise = o.C / group === 1 && group > 1;
     const macs = N * o.OC * oh * ow * (o.C / group) * kh * kw;
@@ -72,8 +73,12 @@ export function createConv2d(k: KernelHost, o: Conv2dOptions): Conv2d {
       conv(...args(scratch, 0, o.OC));
       return;
     }
-    // output-channel ranges (multiples of 4, the GEMM tile), each thread with its own scratch
-    const shares = splitRange(o.OC, threads, 4).map(([c0, c1], t) => args(t === 0 ? scratch : depthwise ? 0 : threadScratch[t - 1], c0, c1));
+    const own = (t: number) => (t === 0 ? scratch : depthwise ? 0 : threadScratch[t - 1]);
+    // a batch: images to each thread (no im2col repeated per thread); one image: output-channel
+    // ranges (multiples of 4, the GEMM tile); each thread with its own scratch
+    const shares = N >= threads
+      ? splitRange(N, threads, 1).map(([n0, n1], t) => args(own(t), 0, o.OC, n0, n1))
+      : splitRange(o.OC, threads, 4).map(([c0, c1], t) => args(own(t), c0, c1));
     pool.run('f32_conv2d_wasmsimd', shares);
   };
   return {

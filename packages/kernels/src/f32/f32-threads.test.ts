@@ -124,18 +124,23 @@ describe('fp32 SGEMM and MatMulNBits split across the threads build\'s pool', ()
     }
   });
 
-  it('Conv2d: output channels split across threads (GEMM and depthwise paths)', () => {
+  it('Conv2d: output channels (one image) or images (a batch) split across threads (GEMM and depthwise paths)', () => {
     const cases: (Conv2dShape & { exact: boolean })[] = [
       { N: 1, C: 16, H: 20, W: 21, OC: 24, kh: 3, kw: 3, sh: 1, sw: 1, pads: [1, 1, 1, 1], dh: 1, dw: 1, group: 1, exact: true },
       { N: 2, C: 32, H: 64, W: 61, OC: 32, kh: 3, kw: 3, sh: 2, sw: 2, pads: [1, 1, 1, 1], dh: 1, dw: 1, group: 32, exact: true },
       { N: 1, C: 12, H: 18, W: 18, OC: 18, kh: 3, kw: 3, sh: 1, sw: 1, pads: [1, 1, 1, 1], dh: 1, dw: 1, group: 2, exact: false },
+      // a batch: whole images to each thread (odd counts too), the same arithmetic per image as one thread
+      { N: 3, C: 8, H: 16, W: 15, OC: 12, kh: 3, kw: 3, sh: 1, sw: 1, pads: [1, 0, 1, 2], dh: 1, dw: 1, group: 1, exact: true },
+      { N: 2, C: 12, H: 18, W: 18, OC: 18, kh: 3, kw: 3, sh: 2, sw: 1, pads: [1, 1, 1, 1], dh: 2, dw: 1, group: 2, exact: true },
+      { N: 5, C: 16, H: 9, W: 9, OC: 48, kh: 1, kw: 1, sh: 1, sw: 1, pads: [0, 0, 0, 0], dh: 1, dw: 1, group: 1, exact: true },
+      { N: 3, C: 48, H: 16, W: 16, OC: 48, kh: 3, kw: 3, sh: 1, sw: 1, pads: [1, 1, 1, 1], dh: 1, dw: 1, group: 48, exact: true },
     ];
     let seed = 70;
     for (const s of cases) {
       const x = rand(seed++, s.N * s.C * s.H * s.W);
       const w = rand(seed++, s.OC * (s.C / s.group) * s.kh * s.kw);
       const bias = rand(seed++, s.OC);
-      const opts = { C: s.C, OC: s.OC, kernel: [s.kh, s.kw] as [number, number], strides: [s.sh, s.sw] as [number, number], pads: s.pads, group: s.group, weights: w, bias, clamp: [0, 6] as [number, number] };
+      const opts = { C: s.C, OC: s.OC, kernel: [s.kh, s.kw] as [number, number], strides: [s.sh, s.sw] as [number, number], dilations: [s.dh, s.dw] as [number, number], pads: s.pads, group: s.group, weights: w, bias, clamp: [0, 6] as [number, number] };
       calls.length = 0;
       const c2 = createConv2d(two, opts);
       const got2 = c2.run(x, [s.N, s.C, s.H, s.W]).data;
