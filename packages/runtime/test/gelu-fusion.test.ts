@@ -43,6 +43,26 @@ describe('fuse-decomposed-gelu', () => {
     });
   }
 
+  it('(x · 0.5) · (erf(x · 1/√2) + 1), the quantizers\' spelling, becomes one Gelu too', () => {
+    const s: GraphSpec = {
+      ...spec('Mul'),
+      nodes: [
+        { op: 'Mul', inputs: ['x', 'half'], outputs: ['h'] },
+        { op: 'Mul', inputs: ['x', 'c'], outputs: ['s'] },
+        { op: 'Erf', inputs: ['s'], outputs: ['e'] },
+        { op: 'Add', inputs: ['e', 'one'], outputs: ['p'] },
+        { op: 'Mul', inputs: ['h', 'p'], outputs: ['y'] },
+      ],
+    };
+    const compiled = compileGraph(buildGraph(s), { registry: defaultRegistry(), kernels });
+    expect(compiled.nodes.map((n) => n.node.opType)).toEqual(['Gelu']);
+    const want = Array.from(x.data as Float32Array).map((v) => 0.5 * v * (1 + erfRef(v / Math.SQRT2)));
+    for (const k of [kernels, undefined]) {
+      const y = Array.from(runGraph(s, { kernels: k }).y.data as Float32Array);
+      y.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThanOrEqual(2e-6 * (1 + Math.abs(want[i]))));
+    }
+  });
+
   it('keeps the ops when an intermediate value is read elsewhere', () => {
     const compiled = compileGraph(buildGraph(spec('Div', true)), { registry: defaultRegistry(), kernels });
     expect(compiled.nodes.map((n) => n.node.opType)).toContain('Erf');

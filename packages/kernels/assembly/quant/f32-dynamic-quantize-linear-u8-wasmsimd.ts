@@ -7,7 +7,8 @@
 import { f32_quantize_linear_wasmsimd } from './f32-quantize-linear-wasmsimd';
 import { DT_UINT8 } from './int-codec';
 
-export function f32_dynamic_quantize_linear_u8_wasmsimd(x: usize, y: usize, n: i32, params: usize): void {
+/** min(0, min(x)) and max(0, max(x)) of n f32 at x, written as two f32 at out (one share of a threaded scan). */
+export function f32_range_wasmsimd(x: usize, n: i32, out: usize): void {
   let mn: f32 = 0;
   let mx: f32 = 0;
   let i = 0;
@@ -27,6 +28,18 @@ export function f32_dynamic_quantize_linear_u8_wasmsimd(x: usize, y: usize, n: i
     if (v < mn) mn = v;
     if (v > mx) mx = v;
   }
+  store<f32>(out, mn);
+  store<f32>(out, mx, 4);
+}
+
+/** Scale and zero point (the params layout above) from `count` (min, max) pairs at `ranges` (may alias params). */
+export function f32_dynamic_quantize_params_u8_wasmsimd(ranges: usize, count: i32, params: usize): void {
+  let mn: f32 = 0;
+  let mx: f32 = 0;
+  for (let t = 0; t < count; t++) {
+    mn = min(mn, load<f32>(ranges + (<usize>t << 3)));
+    mx = max(mx, load<f32>(ranges + (<usize>t << 3), 4));
+  }
   const scale: f32 = mx == mn ? 1 : (mx - mn) / <f32>255;
   let zf: f32 = <f32>0 - mn / scale;
   zf = min(max(zf, <f32>0), <f32>255);
@@ -34,5 +47,10 @@ export function f32_dynamic_quantize_linear_u8_wasmsimd(x: usize, y: usize, n: i
   store<f32>(params, scale);
   store<i32>(params, zp, 4);
   store<u8>(params + 8, <u8>zp);
+}
+
+export function f32_dynamic_quantize_linear_u8_wasmsimd(x: usize, y: usize, n: i32, params: usize): void {
+  f32_range_wasmsimd(x, n, params);
+  f32_dynamic_quantize_params_u8_wasmsimd(params, 1, params);
   f32_quantize_linear_wasmsimd(x, y, params, params + 8, 1, 1, n, 0, DT_UINT8);
 }

@@ -207,4 +207,28 @@ describe('DynamicQuantizeLinear against the TypeScript reference', () => {
       expect(Array.from(got.y)).toEqual(Array.from(want.y));
     }
   });
+
+  it('split across two threads (range scan and quantization), the same bytes', async () => {
+    const two = await loadKernels({ threads: 2 });
+    const symbols: string[] = [];
+    const run = two.pool!.run.bind(two.pool!);
+    two.pool!.run = (symbol, args, f32Mask) => {
+      symbols.push(symbol);
+      run(symbol, args, f32Mask);
+    };
+    try {
+      const r = rng(8);
+      for (const n of [1 << 15, (1 << 16) + 13]) {
+        const x = Float32Array.from({ length: n }, () => (r.float() - 0.4) * 7);
+        const got = dynamicQuantizeLinear(two, x);
+        const want = referenceDynamicQuantizeLinear(x);
+        expect(got.scale).toBe(want.scale);
+        expect(got.zeroPoint).toBe(want.zeroPoint);
+        expect(Array.from(got.y)).toEqual(Array.from(want.y));
+      }
+      expect(symbols).toContain('f32_range_wasmsimd');
+    } finally {
+      await two.dispose();
+    }
+  });
 });

@@ -120,9 +120,26 @@ export function dequantizeLinearInto(k: KernelHost, a: DequantizeLinearArgs): vo
   kernelFn(k, 'f32_dequantize_linear_wasmsimd')(a.x, a.y, a.scale, a.zeroPoint, l.outer, l.axisDim, l.inner, l.block, QUANT_DTYPE[a.type]);
 }
 
-/** DynamicQuantizeLinear of `n` f32 at x into u8 at y; `params` is 12 bytes of scratch. */
-export function dynamicQuantizeLinearInto(k: KernelHost, x: number, y: number, n: number, params: number): { scale: number; zeroPoint: number } {
-  kernelFn(k, 'f32_dynamic_quantize_linear_u8_wasmsimd')(x, y, n, params);
+/** Bytes of `params` for dynamicQuantizeLinearInto that let it split the work across `threads`. */
+export function dynamicQuantizeParamsBytes(threads: number): number {
+  return 16 + 8 * Math.max(1, threads);
+}
+
+/**
+ * DynamicQuantizeLinear of `n` f32 at x into u8 at y; `params` is 12 bytes of scratch, or
+ * dynamicQuantizeParamsBytes(pool size) (`paramsBytes`) to scan the range and quantize on the pool.
+ */
+export function dynamicQuantizeLinearInto(k: KernelHost, x: number, y: number, n: number, params: number, paramsBytes = 12): { scale: number; zeroPoint: number } {
+  const pool = k.pool;
+  if (pool && pool.size > 1 && n >= PARALLEL_MIN_ELEMENTS && paramsBytes >= dynamicQuantizeParamsBytes(pool.size)) {
+    const ranges = params + 16;
+    const shares = splitRange(n, pool.size, 16);
+    pool.run('f32_range_wasmsimd', shares.map(([i0, i1], t) => [x + i0 * 4, i1 - i0, ranges + 8 * t]));
+    kernelFn(k, 'f32_dynamic_quantize_params_u8_wasmsimd')(ranges, shares.length, params);
+    quantizeLinearInto(k, { x, y, scale: params, zeroPoint: params + 8, type: 'u8', layout: { outer: 1, axisDim: 1, inner: n, block: 0 } });
+  } else {
+    kernelFn(k, 'f32_dynamic_quantize_linear_u8_wasmsimd')(x, y, n, params);
+  }
   return { scale: k.heap.f32[params >> 2], zeroPoint: k.heap.i32[(params >> 2) + 1] };
 }
 
@@ -189,8 +206,9 @@ export function dynamicQuantizeLinear(k: KernelHost, x: Float32Array): { y: Uint
   return scoped(k, () => {
     const xp = k.heap.put(x);
     const yp = k.heap.alloc(Math.max(x.length, 1));
-    const pp = k.heap.alloc(16);
-    const r = dynamicQuantizeLinearInto(k, xp, yp, x.length, pp);
+    const bytes = dynamicQuantizeParamsBytes(k.pool?.size ?? 1);
+    const pp = k.heap.alloc(bytes, 16);
+    const r = dynamicQuantizeLinearInto(k, xp, yp, x.length, pp, bytes);
     return { y: k.heap.u8.slice(yp, yp + x.length), ...r };
   });
 }

@@ -1,5 +1,5 @@
 // The decomposed GELU exporters write, x → Div(√2) (or Mul(1/√2)) → Erf → Add(1) → Mul(x, ·) →
-// Mul(·, 0.5), becomes one ai.octet Gelu: one pass of the SIMD kernel instead of five float
+// Mul(·, 0.5) or Mul(Mul(x, 0.5), ·), becomes one ai.octet Gelu: one pass of the SIMD kernel instead of five float
 // tensors (transformer FFNs in fp32 and dynamically quantized models).
 
 import type { GraphNode, RuntimeGraph } from '../graph.js';
@@ -25,10 +25,17 @@ function match(ix: GraphIndex, scale: GraphNode): GraphNode[] | undefined {
   const add = ix.soleConsumer(erf.outputs[0]);
   if (!add || add.opType !== 'Add' || add.domain !== '' || constantOperand(ix, add, erf.outputs[0]) !== 1) return undefined;
   const mul = ix.soleConsumer(add.outputs[0]);
-  if (!mul || mul.opType !== 'Mul' || mul.domain !== '' || mul.inputs.length !== 2 || !mul.inputs.includes(x) || !mul.inputs.includes(add.outputs[0])) return undefined;
-  const half = ix.soleConsumer(mul.outputs[0]);
-  if (!half || half.opType !== 'Mul' || half.domain !== '' || constantOperand(ix, half, mul.outputs[0]) !== 0.5) return undefined;
-  return [scale, erf, add, mul, half];
+  if (!mul || mul.opType !== 'Mul' || mul.domain !== '' || mul.inputs.length !== 2 || !mul.inputs.includes(add.outputs[0])) return undefined;
+  const other = mul.inputs[0] === add.outputs[0] ? mul.inputs[1] : mul.inputs[0];
+  if (other === x) {
+    const half = ix.soleConsumer(mul.outputs[0]);
+    if (!half || half.opType !== 'Mul' || half.domain !== '' || constantOperand(ix, half, mul.outputs[0]) !== 0.5) return undefined;
+    return [scale, erf, add, mul, half];
+  }
+  // (x · 0.5) · (erf(x/√2) + 1), as the quantizers' and some exporters' graphs spell it
+  const half = ix.producer(other);
+  if (!half || half.opType !== 'Mul' || half.domain !== '' || !half.inputs.includes(x) || constantOperand(ix, half, x) !== 0.5 || ix.soleConsumer(other) !== mul) return undefined;
+  return [scale, erf, add, half, mul];
 }
 
 export const fuseGeluPattern: GraphPattern = {
@@ -39,8 +46,8 @@ export const fuseGeluPattern: GraphPattern = {
       if ((n.opType !== 'Div' && n.opType !== 'Mul') || n.domain !== '' || !graph.nodes.includes(n)) continue;
       const chain = match(ix, n);
       if (!chain) continue;
-      const half = chain[4];
-      const gelu: GraphNode = { name: n.name, opType: 'Gelu', domain: 'ai.octet', inputs: [n.inputs[0]], outputs: [...half.outputs], attributes: new Map() };
+      // the last node of the chain writes the GELU
+      const gelu: GraphNode = { name: n.name, opType: 'Gelu', domain: 'ai.octet', inputs: [n.inputs[0]], outputs: [...chain[4].outputs], attributes: new Map() };
       const gone = new Set(chain);
       graph.nodes.splice(graph.nodes.indexOf(n), 1, gelu);
       graph.nodes = graph.nodes.filter((x) => !gone.has(x));

@@ -4,6 +4,7 @@
 import { LATEST_OPSET } from '../../op-names.js';
 import type { OpConfig } from '../../op-registry.js';
 import { quantizeValue, roundHalfEven } from './quant-params.js';
+import { dynamicQuantizeLinearInto, dynamicQuantizeParamsBytes } from '@octet/kernels';
 import { inWasm, scratchOf, wasmKernels } from './wasm-bridge.js';
 
 export interface DynamicParams {
@@ -45,9 +46,9 @@ export const dynamicQuantizeLinearConfig: OpConfig = {
     const k = wasmKernels(ctx);
     // The SIMD kernel (same ORT formulas) when x and y are in the kernels' memory; 12 bytes of
     // scratch receive the scale (f32) and zero point (i32).
+    const paramsBytes = dynamicQuantizeParamsBytes(k?.pool?.size ?? 1);
     const params = k ? scratchOf(ctx, k, 'dql-params') : undefined;
-    params?.ensure(16);
-    const kernel = k?.exports['f32_dynamic_quantize_linear_u8_wasmsimd'];
+    params?.ensure(paramsBytes);
     return {
       outputs: [
         { dtype: 'uint8', dims: x.dims },
@@ -57,10 +58,10 @@ export const dynamicQuantizeLinearConfig: OpConfig = {
       run(inputs, outputs) {
         const xd = inputs[0].data as Float32Array;
         const yd = outputs[0].data as Uint8Array;
-        if (k && kernel && params && inWasm(k, xd, yd)) {
-          kernel(xd.byteOffset, yd.byteOffset, xd.length, params.ptr);
-          p.scale = k.heap.f32[params.ptr >> 2];
-          p.zeroPoint = k.heap.i32[(params.ptr >> 2) + 1];
+        if (k && params && inWasm(k, xd, yd)) {
+          const r = dynamicQuantizeLinearInto(k, xd.byteOffset, yd.byteOffset, xd.length, params.ptr, paramsBytes);
+          p.scale = r.scale;
+          p.zeroPoint = r.zeroPoint;
         } else {
           dynamicQuantParams(xd, xd.length, p);
           quantizeU8(xd, xd.length, p, yd);

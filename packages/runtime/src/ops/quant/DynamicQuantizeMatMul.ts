@@ -10,6 +10,7 @@ import type { DynamicActivation } from './integer-matmul.js';
 import { combineScales, floatBias } from './MatMulIntegerToFloat.js';
 import { numbersOf, perChannel } from './quant-params.js';
 import { prepareQuantMatMul } from './quant-matmul.js';
+import { dynamicQuantizeLinearInto, dynamicQuantizeParamsBytes } from '@octet/kernels';
 import { inWasm, scratchOf, wasmKernels } from './wasm-bridge.js';
 
 export const dynamicQuantizeMatMulConfig: OpConfig = {
@@ -39,10 +40,10 @@ export const dynamicQuantizeMatMulConfig: OpConfig = {
     });
     const n = sizeOf(a.dims);
     const k = wasmKernels(ctx);
-    const kernel = k?.exports['f32_dynamic_quantize_linear_u8_wasmsimd'];
-    // On the kernels, A is quantized into WASM memory (12 bytes after it: scale and zero point).
+    // On the kernels, A is quantized into WASM memory (after it: scale, zero point, per-thread ranges).
+    const paramsBytes = dynamicQuantizeParamsBytes(k?.pool?.size ?? 1);
     const aS = k ? scratchOf(ctx, k, 'a-u8') : undefined;
-    aS?.ensure(n + 32);
+    aS?.ensure(n + 16 + paramsBytes);
     const aq = ctx.workspace('a-u8', 'uint8', n) as Uint8Array;
     const p: DynamicParams = { scale: 1, zeroPoint: 0 };
     const dyn: DynamicActivation = { activationZeroPoint: 0, scale };
@@ -50,11 +51,11 @@ export const dynamicQuantizeMatMulConfig: OpConfig = {
       outputs: [{ dtype: 'float32', dims: mm.outDims }],
       run(inputs, outputs) {
         const x = inputs[0].data as Float32Array;
-        if (k && kernel && aS && inWasm(k, x)) {
+        if (k && aS && inWasm(k, x)) {
           const paramsAt = (aS.ptr + n + 15) & ~15;
-          kernel(x.byteOffset, aS.ptr, n, paramsAt);
-          p.scale = k.heap.f32[paramsAt >> 2];
-          p.zeroPoint = k.heap.i32[(paramsAt >> 2) + 1];
+          const r = dynamicQuantizeLinearInto(k, x.byteOffset, aS.ptr, n, paramsAt, paramsBytes);
+          p.scale = r.scale;
+          p.zeroPoint = r.zeroPoint;
           combineScales(p.scale, sb, scale);
           dyn.activationZeroPoint = p.zeroPoint;
           mm.run(k.heap.u8.subarray(aS.ptr, aS.ptr + n), inputs[1].data, outputs[0].data, dyn);
