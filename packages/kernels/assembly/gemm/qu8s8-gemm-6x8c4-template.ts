@@ -3,9 +3,10 @@
 // operand is the signed weights, the second the unsigned activations — only valid where the
 // numeric probe (src/engine/relaxed-probe.ts) confirmed unsigned treatment of the second operand.
 // A packed c4 with mr = 6, B packed as i8 k-quads × 8 columns (kc = 4, esize = 1). Blocking and the
-// next-panel touch as in the 4×8c2 template.
-import { storeRow8p, colTerm4, biasF32x4, requantLo, requantHi, requantBits } from '../common/epilogue';
-import { P_SCALE } from '../common/gemm-params';
+// next-panel touch as in the 4×8c2 template (+3–5 % in Chromium). The epilogue loads its column
+// terms per row here: hoisting them per panel as the 4×8c2 template does made Chromium's code
+// 8–9 % slower (12 accumulators leave no registers for the hoisted values).
+import { storeRow8 } from '../common/epilogue';
 import { touchLines } from '../common/memory';
 
 const A_BLOCK_BYTES: usize = 192 * 1024;
@@ -22,20 +23,11 @@ export function gemm6x8c4<T>(
   const es = <usize>sizeof<T>();
   // M blocks sized so the block's packed A stays in L2 while the 8-column panels stream past it
   const mc = max(1, <i32>(A_BLOCK_BYTES / aTile)) * 6;
-  const lo = requantLo(params), hi = requantHi(params), bits = requantBits(params);
-  const scale = load<usize>(params, P_SCALE);
   for (let mb = m0; mb < m1; mb += mc) {
     const mbEnd = min(m1, mb + mc);
     for (let n = n0; n < n1; n += 8) {
       const bp0 = b + <usize>(n >> 3) * bPanel;
       const valid = min(8, n1 - n);
-      // column terms of the epilogue, once per panel
-      const off = (<usize>n) << 2;
-      const ct0 = colTerm4(n, colsum, params), ct1 = colTerm4(n + 4, colsum, params);
-      const zb0 = v128.load(zb + off), zb1 = v128.load(zb + off, 16);
-      const zbAny = v128.any_true(v128.or(zb0, zb1));
-      const sc0 = v128.load(scale + off), sc1 = v128.load(scale + off, 16);
-      const bf0 = biasF32x4(n, params), bf1 = biasF32x4(n + 4, params);
       // touch the next panel (inside [n0, n1) only) one cache line at a time, spread over the tiles
       let touch = bp0 + bPanel;
       const touchEnd = n + 8 < n1 ? touch + bPanel : touch;
@@ -78,12 +70,12 @@ export function gemm6x8c4<T>(
         const rt = rowTerm + ((<usize>m) << 2);
         const o = out + (<usize>m * <usize>ldo + <usize>n * <usize>cso) * es;
         const ro = <usize>ldo * es;
-        storeRow8p<T>(o, cso, valid, c00, c01, load<i32>(rt), ct0, ct1, zb0, zb1, zbAny, sc0, sc1, bf0, bf1, lo, hi, bits);
-        if (m + 1 < m1) storeRow8p<T>(o + ro, cso, valid, c10, c11, load<i32>(rt, 4), ct0, ct1, zb0, zb1, zbAny, sc0, sc1, bf0, bf1, lo, hi, bits);
-        if (m + 2 < m1) storeRow8p<T>(o + 2 * ro, cso, valid, c20, c21, load<i32>(rt, 8), ct0, ct1, zb0, zb1, zbAny, sc0, sc1, bf0, bf1, lo, hi, bits);
-        if (m + 3 < m1) storeRow8p<T>(o + 3 * ro, cso, valid, c30, c31, load<i32>(rt, 12), ct0, ct1, zb0, zb1, zbAny, sc0, sc1, bf0, bf1, lo, hi, bits);
-        if (m + 4 < m1) storeRow8p<T>(o + 4 * ro, cso, valid, c40, c41, load<i32>(rt, 16), ct0, ct1, zb0, zb1, zbAny, sc0, sc1, bf0, bf1, lo, hi, bits);
-        if (m + 5 < m1) storeRow8p<T>(o + 5 * ro, cso, valid, c50, c51, load<i32>(rt, 20), ct0, ct1, zb0, zb1, zbAny, sc0, sc1, bf0, bf1, lo, hi, bits);
+        storeRow8<T>(o, cso, valid, c00, c01, n, load<i32>(rt), colsum, zb, params);
+        if (m + 1 < m1) storeRow8<T>(o + ro, cso, valid, c10, c11, n, load<i32>(rt, 4), colsum, zb, params);
+        if (m + 2 < m1) storeRow8<T>(o + 2 * ro, cso, valid, c20, c21, n, load<i32>(rt, 8), colsum, zb, params);
+        if (m + 3 < m1) storeRow8<T>(o + 3 * ro, cso, valid, c30, c31, n, load<i32>(rt, 12), colsum, zb, params);
+        if (m + 4 < m1) storeRow8<T>(o + 4 * ro, cso, valid, c40, c41, n, load<i32>(rt, 16), colsum, zb, params);
+        if (m + 5 < m1) storeRow8<T>(o + 5 * ro, cso, valid, c50, c51, n, load<i32>(rt, 20), colsum, zb, params);
       }
     }
   }
