@@ -379,6 +379,13 @@ describe('playground in Chromium', () => {
         { name: 'labels.pb', buffer: Buffer.from(labels) },
       ]);
       expect(await failsWith(page)).toBe("Failed: UserDataError: input_0.pb: the data is int64, the model's input 'x' is float32");
+      // A NumPy array in Fortran order (written by NumPy: test-data/npy).
+      const npy = (file: string) => readFileSync(fileURLToPath(new URL(`../test-data/npy/${file}`, import.meta.url)));
+      await useData(page, [
+        { name: 'input_0.npy', buffer: npy('x_fortran.npy') },
+        { name: 'labels.npy', buffer: npy('labels_i64.npy') },
+      ]);
+      expect(await failsWith(page)).toMatch(/^Failed: UserDataError: input_0\.npy is in Fortran order/);
       // Class ids beyond the model's two outputs.
       const wrongLabels = JSON.stringify({ inputs: { x: [Array(30).fill(0)] }, labels: [5] });
       await useData(page, [{ name: 'labels5.json', buffer: Buffer.from(wrongLabels) }]);

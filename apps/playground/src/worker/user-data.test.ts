@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { encodeTensorProto, makeTensor } from '@octet/onnx';
 import type { ValueMetadata } from '@octet/runtime-web';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +11,8 @@ const pb = (name: string, dtype: string, dims: number[], values: number[] | bigi
   name,
   bytes: encodeTensorProto(makeTensor(name, dtype as 'float', dims, values as number[])).slice().buffer as ArrayBuffer,
 });
+const npyDir = fileURLToPath(new URL('../../test-data/npy/', import.meta.url));
+const npy = (file: string, as = file): UserFile => ({ name: as, bytes: new Uint8Array(readFileSync(`${npyDir}${file}`)).slice().buffer as ArrayBuffer });
 const model: ValueMetadata[] = [
   { name: 'x', isTensor: true, type: 'float32', shape: ['batch', 3] },
   { name: 'ids', isTensor: true, type: 'int64', shape: ['batch', 2] },
@@ -40,6 +44,20 @@ describe('parseUserData', () => {
     expect(d.source).toContain('labels.pb');
   });
 
+  it('reads NumPy .npy files: float64 narrowed to a float32 input, integer types widened to int64/int32 inputs, labels of any integer type', () => {
+    const tabular: ValueMetadata[] = [{ name: 'x', isTensor: true, type: 'float32', shape: ['N', 30] }];
+    const f32 = parseUserData([npy('x_f32.npy', 'input_0.npy'), npy('labels_i64.npy', 'labels.npy')], tabular, 'accuracy');
+    const f64 = parseUserData([npy('x_f64.npy', 'x.npy'), npy('labels_u8.npy', 'labels.npy')], tabular, 'accuracy');
+    expect(f64.feeds.x).toEqual(f32.feeds.x);
+    expect(f32.samples).toBe(8);
+    expect(Array.from(f64.labels, Number)).toEqual(Array.from(f32.labels, Number));
+    const ids: ValueMetadata[] = [{ name: 'ids', isTensor: true, type: 'int64', shape: ['N', 3] }];
+    const d = parseUserData([npy('ids_i32.npy', 'ids.npy'), pb('labels.pb', 'int64', [2], [0n, 1n])], ids, 'accuracy');
+    expect(d.feeds.ids).toEqual({ type: 'int64', dims: [2, 3], data: BigInt64Array.from([1n, 2n, 3n, 4n, 5n, 6n]) });
+    expect(refused(() => parseUserData([npy('ids_f64.npy', 'ids.npy'), npy('labels_i64.npy', 'labels.npy')], ids, 'accuracy'))).toMatch(/ids\.npy: the data is float64, the model's input 'ids' is int64/);
+    expect(refused(() => parseUserData([npy('x_fortran.npy', 'x.npy'), npy('labels_i64.npy', 'labels.npy')], tabular, 'accuracy'))).toMatch(/x\.npy is in Fortran order/);
+  });
+
   it('names shape mismatches: rank, a fixed dimension, ragged rows, sample counts, fixed batch sizes', () => {
     expect(refused(() => parseUserData([json({ inputs: { x: [[1, 2, 3, 4]], ids: [[1, 2]] }, labels: [0] })], model, 'accuracy'))).toBe(
       "data.json: input 'x' has shape [1, 4], the model expects [batch, 3] (dimension 1 is 4, must be 3)",
@@ -67,8 +85,8 @@ describe('parseUserData', () => {
     expect(refused(() => parseUserData([json({ inputs: { y: [[1]] }, labels: [0] })], model, 'accuracy'))).toMatch(/'y', which is not an input of the model \(its inputs: x, ids\)/);
     expect(refused(() => parseUserData([json({ inputs: { x: [[1, 2, 3]], ids: [[1, 2]] } })], model, 'accuracy'))).toMatch(/"labels" is missing/);
     expect(refused(() => parseUserData([{ name: 'd.json', bytes: new TextEncoder().encode('{oops').buffer as ArrayBuffer }], model, 'accuracy'))).toMatch(/^d\.json is not valid JSON/);
-    expect(refused(() => parseUserData([json({}, 'a.csv')], model, 'accuracy'))).toMatch(/give one \.json file, or \.pb tensors.*got a\.csv/);
-    expect(refused(() => parseUserData([pb('input_0.pb', 'float', [1, 3], [1, 2, 3])], model, 'accuracy'))).toMatch(/labels\.pb is missing/);
+    expect(refused(() => parseUserData([json({}, 'a.csv')], model, 'accuracy'))).toMatch(/give one \.json file, or tensor files \(\.pb or \.npy.*got a\.csv/);
+    expect(refused(() => parseUserData([pb('input_0.pb', 'float', [1, 3], [1, 2, 3])], model, 'accuracy'))).toMatch(/labels\.pb \(or labels\.npy\) is missing/);
     expect(refused(() => parseUserData([pb('input_7.pb', 'float', [1, 3], [1, 2, 3]), pb('labels.pb', 'int64', [1], [0n])], model, 'accuracy'))).toMatch(/input_7\.pb matches no model input/);
     expect(refused(() => parseUserData([json({ inputs: { x: [[1, 2, 3]], ids: [[1, 2]] }, labels: [0.5] })], model, 'accuracy'))).toMatch(/label 0 is 0\.5; accuracy needs class ids/);
     expect(refused(() => parseUserData([json({ inputs: { x: [[1, 2, 3]], ids: [[1, 2]] }, labels: [0, 1] })], model, 'accuracy'))).toMatch(/2 labels for 1 samples/);

@@ -1,13 +1,18 @@
-// Labelled data of the user's own (for a dropped model): one JSON file, or ONNX TensorProto .pb
-// files as in the ONNX test-data layout. Checked against the model's inputs before anything runs;
-// every problem is a UserDataError naming the file, the input and what was expected.
+// Labelled data of the user's own (for a dropped model): one JSON file, or tensor files — ONNX
+// TensorProto .pb (the ONNX test-data layout) or NumPy .npy. Checked against the model's inputs
+// before anything runs; every problem is a UserDataError naming the file, the input and what was
+// expected.
 //
 // JSON: { "inputs": { "<input name>": <nested array> | { "dims": [N, ...], "data": [flat] } },
 //         "labels": [...] }   — the first axis of every input is the sample axis.
-// .pb:  labels.pb plus, per model input, input_<K>.pb (K = the input's position) or <name>.pb.
+// Tensor files: labels.pb|npy plus, per model input, input_<K>.pb|npy (K = the input's position)
+// or <name>.pb|npy. A .pb must have the input's exact type (ONNX tools write typed tensors); a
+// .npy is converted as NumPy users expect (float64 → float32, any integer type → the input's
+// integer type, integers → float32), but floats are never truncated into an integer input.
 import type { TensorValue, ValueMetadata } from '@octet/runtime-web';
 import type { MetricName, UserFile } from '../shared/protocol.js';
 import { tensorFromPb, type Feeds } from './data.js';
+import { NpyError, parseNpy } from './npy.js';
 
 export class UserDataError extends Error {
   override name = 'UserDataError';
@@ -33,12 +38,12 @@ const shapeText = (shape: readonly (number | string)[]) => `[${shape.join(', ')}
 export function parseUserData(files: readonly UserFile[], inputs: readonly ValueMetadata[], metric: MetricName): LabelledData {
   if (files.length === 0) throw new UserDataError('no labelled data file was given');
   const json = files.filter((f) => /\.json$/i.test(f.name));
-  const pbs = files.filter((f) => /\.pb$/i.test(f.name));
-  const other = files.filter((f) => !json.includes(f) && !pbs.includes(f));
-  if (other.length || (json.length && pbs.length) || json.length > 1) {
-    throw new UserDataError(`labelled data: give one .json file, or .pb tensors (input_0.pb …, labels.pb); got ${files.map((f) => f.name).join(', ')}`);
+  const tensors = files.filter((f) => /\.(pb|npy)$/i.test(f.name));
+  const other = files.filter((f) => !json.includes(f) && !tensors.includes(f));
+  if (other.length || (json.length && tensors.length) || json.length > 1) {
+    throw new UserDataError(`labelled data: give one .json file, or tensor files (.pb or .npy: input_0 …, labels); got ${files.map((f) => f.name).join(', ')}`);
   }
-  const raw = json.length ? fromJson(json[0]!, inputs) : fromPb(pbs, inputs);
+  const raw = json.length ? fromJson(json[0]!, inputs) : fromTensorFiles(tensors, inputs);
   return checkData(raw, inputs, metric);
 }
 
@@ -120,29 +125,52 @@ function flatten(value: unknown, where: string): { dims: number[]; values: unkno
   return { dims, values };
 }
 
-function fromPb(files: readonly UserFile[], inputs: readonly ValueMetadata[]): RawData {
-  const decode = (f: UserFile) => {
+/** A .pb or .npy file as a tensor of the input's type (`input` undefined: labels, any numbers). */
+function tensorFile(f: UserFile, input: ValueMetadata | undefined): { dims: number[]; data: TensorValue['data'] | ArrayLike<number | bigint>; type?: string } {
+  const bytes = new Uint8Array(f.bytes);
+  if (/\.pb$/i.test(f.name)) {
+    let t: TensorValue;
     try {
-      return tensorFromPb(new Uint8Array(f.bytes), f.name);
+      t = tensorFromPb(bytes, f.name);
     } catch (e) {
       throw new UserDataError(`${f.name} is not an ONNX TensorProto: ${(e as Error).message}`);
     }
-  };
-  const labelsFile = files.find((f) => f.name.toLowerCase() === 'labels.pb');
-  if (!labelsFile) throw new UserDataError(`labels.pb is missing (the .pb data needs labels.pb beside input_0.pb …; got ${files.map((f) => f.name).join(', ')})`);
+    if (input && t.type !== input.type) throw new UserDataError(`${f.name}: the data is ${t.type}, the model's input '${input.name}' is ${input.type}`);
+    return { dims: [...t.dims], data: t.data, type: t.type };
+  }
+  let npy;
+  try {
+    npy = parseNpy(bytes, f.name);
+  } catch (e) {
+    if (e instanceof NpyError) throw new UserDataError(e.message);
+    throw e;
+  }
+  if (!input) return { dims: npy.dims, data: npy.data };
+  if (!SUPPORTED.includes(input.type)) throw new UserDataError(`input '${input.name}' is ${input.type}: labelled data can feed float32, int32 and int64 inputs only`);
+  const isFloat = npy.descr.endsWith('f4') || npy.descr.endsWith('f8');
+  if (input.type === 'float32') return { dims: npy.dims, data: npy.data instanceof Float32Array ? npy.data : Float32Array.from(npy.data as ArrayLike<number | bigint>, Number), type: 'float32' };
+  if (isFloat) throw new UserDataError(`${f.name}: the data is ${npy.descr.endsWith('f4') ? 'float32' : 'float64'}, the model's input '${input.name}' is ${input.type} (save integers, e.g. a.astype(np.int64))`);
+  const ints = npy.data as ArrayLike<number | bigint>;
+  const data = input.type === 'int64' ? (npy.data instanceof BigInt64Array ? npy.data : BigInt64Array.from(ints, (v) => BigInt(v))) : Int32Array.from(ints, Number);
+  return { dims: npy.dims, data, type: input.type };
+}
+
+function fromTensorFiles(files: readonly UserFile[], inputs: readonly ValueMetadata[]): RawData {
+  const stemOf = (f: UserFile) => f.name.replace(/\.(pb|npy)$/i, '');
+  const labelsFile = files.find((f) => stemOf(f).toLowerCase() === 'labels');
+  if (!labelsFile) throw new UserDataError(`labels.pb (or labels.npy) is missing beside input_0 …; got ${files.map((f) => f.name).join(', ')}`);
   const tensors = new Map<string, TensorValue>();
   for (const f of files) {
     if (f === labelsFile) continue;
-    const stem = f.name.replace(/\.pb$/i, '');
+    const stem = stemOf(f);
     const k = /^input_(\d+)$/.exec(stem);
     const input = k ? inputs[Number(k[1])] : inputs.find((i) => i.name === stem);
-    if (!input) throw new UserDataError(`${f.name} matches no model input (name the files input_0.pb … input_${inputs.length - 1}.pb or by input name: ${inputs.map((i) => i.name).join(', ')})`);
+    if (!input) throw new UserDataError(`${f.name} matches no model input (name the files input_0 … input_${inputs.length - 1} or by input name: ${inputs.map((i) => i.name).join(', ')})`);
     if (tensors.has(input.name)) throw new UserDataError(`${f.name}: input '${input.name}' is given twice`);
-    const t = decode(f);
-    if (t.type !== input.type) throw new UserDataError(`${f.name}: the data is ${t.type}, the model's input '${input.name}' is ${input.type}`);
-    tensors.set(input.name, t);
+    const t = tensorFile(f, input);
+    tensors.set(input.name, { type: t.type as TensorValue['type'], dims: t.dims, data: t.data as TensorValue['data'] });
   }
-  const labels = decode(labelsFile).data as ArrayLike<number | bigint>;
+  const labels = tensorFile(labelsFile, undefined).data as ArrayLike<number | bigint>;
   return { tensors, labels, source: files.map((f) => f.name).join(', ') };
 }
 
