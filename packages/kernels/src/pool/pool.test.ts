@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kernels } from '../kernels.js';
 import { loadKernels } from '../load-kernels.js';
 import {
@@ -10,8 +10,20 @@ import {
 } from './pool.js';
 
 let k: Kernels;
+let two: Kernels;
+const shares: number[] = [];
 beforeAll(async () => {
   k = await loadKernels({ variant: 'simd' });
+  two = await loadKernels({ threads: 2 });
+  const pool = two.pool!;
+  const run = pool.run.bind(pool);
+  pool.run = (symbol, args, mask) => {
+    shares.push(args.length);
+    run(symbol, args, mask);
+  };
+});
+afterAll(async () => {
+  await two?.dispose();
 });
 
 const CASES: { shape: number[]; o: Pool2dOptions }[] = [
@@ -109,6 +121,17 @@ describe('GlobalAveragePool', () => {
     }
   });
 
+  it('fp32 split across 2 threads by channel rows: identical to one thread', () => {
+    for (const shape of [[32, 321, 2, 2], [3, 5, 61, 67]]) {
+      const r = rng(size(shape));
+      const x = Float32Array.from({ length: size(shape) }, () => r.float() * 2 - 1);
+      shares.length = 0;
+      const got = globalAveragePool(two, x, shape).data;
+      expect(shares).toEqual([2]);
+      expect(Array.from(got)).toEqual(Array.from(globalAveragePool(k, x, shape).data));
+    }
+  });
+
   it('QLinearGlobalAveragePool u8/s8, NCHW and NHWC, bit-exact', () => {
     let seed = 400;
     for (const [n, c, h, w] of [[1, 3, 7, 7], [2, 5, 4, 9], [1, 17, 1, 1], [1, 2, 33, 3]]) {
@@ -130,6 +153,22 @@ describe('GlobalAveragePool', () => {
           expect(got.shape).toEqual([n, 1, 1, c]);
           expect(Array.from(got.data)).toEqual(want);
         }
+      }
+    }
+  });
+
+  it('QLinearGlobalAveragePool split across 2 threads (channel rows NCHW, whole images NHWC, odd counts), bit-exact', () => {
+    let seed = 450;
+    for (const [n, c, h, w, last] of [[32, 321, 2, 2, 0], [5, 1001, 3, 3, 1], [3, 2, 97, 89, 0]]) {
+      for (const signed of [false, true]) {
+        const p: QPoolParams = { signed, xScale: 0.031, xZeroPoint: signed ? -3 : 120, yScale: 0.019, yZeroPoint: signed ? 5 : 131 };
+        const x = bytes(seed++, n * c * h * w, signed);
+        const shape = last ? [n, h, w, c] : [n, c, h, w];
+        shares.length = 0;
+        const got = qlinearGlobalAveragePool(two, x, shape, p, last === 1);
+        expect(shares).toEqual([2]);
+        expect(Array.from(got.data)).toEqual(Array.from(qlinearGlobalAveragePool(k, x, shape, p, last === 1).data));
+        if (!last) expect(Array.from(got.data)).toEqual(referenceQLinearGlobalAvgPool(x, n * c, h * w, p));
       }
     }
   });

@@ -1,7 +1,7 @@
 // Pooling over the WASM kernels (NCHW, 2-D; 1-D pools are H = 1): MaxPool (u8, s8, f32),
 // AveragePool (f32), QLinearAveragePool, GlobalAveragePool (f32), QLinearGlobalAveragePool.
 // `…Into` functions take pointers into WASM memory; the others copy arrays in and out.
-import { check, checkDims, f32Out, kernelFn, scoped, type KernelHost } from '../elementwise/host.js';
+import { check, checkDims, f32Out, kernelFn, PARALLEL_MIN_ELEMENTS, scoped, splitRange, type KernelHost } from '../elementwise/host.js';
 import type { QPoolParams } from '../reference/pool.js';
 
 export type { QPoolParams } from '../reference/pool.js';
@@ -89,7 +89,14 @@ export function qlinearAveragePool2dInto(
 }
 
 export function globalAveragePoolInto(k: KernelHost, x: number, y: number, nc: number, hw: number): void {
-  kernelFn(k, 'f32_global_avgpool_wasmsimd')(x, y, nc, hw);
+  const fn = kernelFn(k, 'f32_global_avgpool_wasmsimd');
+  const pool = k.pool;
+  const threads = pool && nc * hw >= PARALLEL_MIN_ELEMENTS ? Math.min(pool.size, nc) : 1;
+  if (threads < 2) {
+    fn(x, y, nc, hw);
+    return;
+  }
+  pool!.run('f32_global_avgpool_wasmsimd', splitRange(nc, threads, 1).map(([c0, c1]) => [x + c0 * hw * 4, y + c0 * 4, c1 - c0, hw]));
 }
 
 /**
@@ -102,7 +109,20 @@ export function qlinearGlobalAveragePoolInto(
   check(hw < 0x1000000, `QLinearGlobalAveragePool: image size ${hw} too large`);
   const scale = Math.fround(Math.fround(p.xScale) / Math.fround(Math.fround(p.yScale) * hw));
   check(scale >= 2 ** -32 && scale < 256, `QLinearGlobalAveragePool: x_scale / (y_scale · ${hw}) = ${scale} is out of range`);
-  kernelFn(k, 'q8_global_avgpool_wasmsimd')(p.signed ? 1 : 0, x, y, nc, hw, channelsLast ? 1 : 0, c, p.xScale, p.xZeroPoint, p.yScale, p.yZeroPoint);
+  const fn = kernelFn(k, 'q8_global_avgpool_wasmsimd');
+  const pool = k.pool;
+  // whole images (channelsLast) or channel rows (NCHW) per thread
+  const units = channelsLast ? nc / c : nc;
+  const unit = channelsLast ? c : 1;
+  const threads = pool && nc * hw >= PARALLEL_MIN_ELEMENTS ? Math.min(pool.size, units) : 1;
+  const args = ([u0, u1]: [number, number]) =>
+    [p.signed ? 1 : 0, x + u0 * unit * hw, y + u0 * unit, (u1 - u0) * unit, hw, channelsLast ? 1 : 0, c, p.xScale, p.xZeroPoint, p.yScale, p.yZeroPoint];
+  if (threads < 2) {
+    fn(...args([0, units]));
+    return;
+  }
+  // xScale and yScale (arguments 7 and 9) cross as f32
+  pool!.run('q8_global_avgpool_wasmsimd', splitRange(units, threads, 1).map(args), (1 << 7) | (1 << 9));
 }
 
 type PoolArray = Float32Array | Uint8Array | Int8Array;

@@ -5,6 +5,8 @@ import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig, OpContext, PreparedOp, TensorMeta } from '../op-registry.js';
 import { sizeOf } from '../tensor.js';
 import { convGeometry } from './conv-geometry.js';
+import { globalAveragePoolInto } from '@octet/kernels';
+import { inputPtr, outputPtr } from './wasm-ptr.js';
 
 function preparePool(ctx: OpContext, kind: 'max' | 'avg'): PreparedOp {
   const x = ctx.input(0);
@@ -138,8 +140,15 @@ function globalPool(opType: string, kind: 'max' | 'avg'): OpConfig {
       if (x.dtype !== 'float32' && x.dtype !== 'float64') ctx.fail(`${x.dtype} input is not supported`);
       const [batch, c] = x.dims;
       const plane = sizeOf(x.dims.slice(2));
+      const outputs = [{ dtype: x.dtype, dims: [batch, c, ...x.dims.slice(2).map(() => 1)] }];
+      const k = ctx.kernels;
+      if (k && kind === 'avg' && x.dtype === 'float32') {
+        // the SIMD kernel (f32 partial sums), split by channel rows across the pool's threads
+        const xp = inputPtr(ctx, 0);
+        return { outputs, run: (inputs, outs) => globalAveragePoolInto(k, xp(inputs[0]), outputPtr(outs[0]), batch * c, plane) };
+      }
       return {
-        outputs: [{ dtype: x.dtype, dims: [batch, c, ...x.dims.slice(2).map(() => 1)] }],
+        outputs,
         run(inputs, outputs) {
           const X = inputs[0].data as Float32Array;
           const Y = outputs[0].data as Float32Array;
