@@ -327,7 +327,7 @@ describe('playground in Chromium', () => {
   );
 
   it(
-    'takes a whole folder dragged onto the page (a real directory entry): the model and its weights in a subfolder',
+    'takes a whole folder dragged onto the page (a real directory entry) or chosen as a folder: the model and its weights in a subfolder',
     async () => {
       const { page, errors } = await openPage();
       try {
@@ -342,6 +342,11 @@ describe('playground in Chromium', () => {
         expect((await row(page, 'size')).float).toBe(statSync(join(folder, 'model.onnx')).size + statSync(join(folder, 'weights/bc.bin')).size);
         expect((await row(page, 'agreement')).quantized).toBeGreaterThan(15);
         expect(await page.$$eval('#downloads a', (as) => as.map((a) => (a as HTMLAnchorElement).download))).toEqual(['model.int8.onnx']);
+        // The same folder through "choose a folder" (<input webkitdirectory>: relative paths on the files).
+        await page.evaluate(() => (document.getElementById('dropped')!.textContent = ''));
+        await page.setInputFiles('#folder-input', folder);
+        await droppedShown(page, 'weights/bc.bin');
+        expect(await page.textContent('#dropped')).toMatch(/^Using model\.onnx \(.+\) with .*weights\/bc\.bin/);
         expect(errors).toEqual([]);
       } finally {
         await page.close();
