@@ -185,8 +185,8 @@ export async function runPlayground(choice: ModelChoice, settings: QuantizeSetti
   progress('loading the model and its data');
   const w = await loadWorkload(choice, data, open);
   // Calibration and per-layer error open the float model (with its side files) and the int8 one
-  // (self-contained, or with its own data file when split) through this executor.
-  // (The executor re-encodes a model to observe tensors, so both models' files are listed to every session.)
+  // (its own data file when split) through this executor, which re-encodes a model to observe
+  // tensors: every session gets both models' files.
   let int8: ModelFiles | undefined;
   const sideFiles = () => [...(w.external?.files ?? []), ...(int8?.externalData ?? [])];
   const executor: ModelExecutor = createOctetExecutor({ createSession: (bytes, options) => createWebSession(bytes, { ...options, ...sessionOptions, externalData: sideFiles() }) });
