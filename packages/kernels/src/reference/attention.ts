@@ -1,7 +1,15 @@
 // Plain TypeScript reference for the fused attention softmax (f32_attention_softmax__wasmsimd):
-// every f32 step of the separate ops through Math.fround, the exponential and the sum in float64.
+// every f32 step through Math.fround (the scale as one multiply by mul/div, quantization as a
+// multiply by the reciprocal scale, as the kernel does), the exponential and the sum in float64.
 
-import { quantizeValue } from './quant.js';
+import { roundHalfEven } from './requantize.js';
+
+/** clamp(round_half_even(f32(v · f32(1/scale))) + zp) to the 8-bit range. */
+function quantizeByReciprocal(v: number, scale: number, zp: number, signed: boolean): number {
+  const q = roundHalfEven(Math.fround(v * Math.fround(1 / Math.fround(scale)))) + zp;
+  const [lo, hi] = signed ? [-128, 127] : [0, 255];
+  return Math.min(hi, Math.max(lo, q));
+}
 
 export interface AttentionSoftmaxParams {
   /** scores are multiplied by `mul`, then divided by `div` (1 when absent). */
@@ -19,13 +27,13 @@ export function referenceAttentionSoftmax(x: ArrayLike<number>, rows: number, n:
   const y = new Float64Array(rows * n);
   const v = new Float64Array(n);
   const rt = p.roundTrip;
-  const t = rt?.dtype === 'int8' ? 's8' : 'u8';
+  const scale = f(f(p.mul) / f(p.div));
   for (let r = 0; r < rows; r++) {
     const m0 = Math.floor(r / Math.max(1, p.maskGroupRows)) * n;
     let max = -Infinity;
     for (let i = 0; i < n; i++) {
-      let s = f(f(f(x[r * n + i]) * f(p.mul)) / f(p.div));
-      if (rt) s = f((quantizeValue(s, rt.scale, rt.zeroPoint, t) - rt.zeroPoint) * f(rt.scale));
+      let s = f(f(x[r * n + i]) * scale);
+      if (rt) s = f((quantizeByReciprocal(s, rt.scale, rt.zeroPoint, rt.dtype === 'int8') - rt.zeroPoint) * f(rt.scale));
       if (mask) s = f(s + f(mask[m0 + i]));
       v[i] = s;
       max = Math.max(max, s);
@@ -35,7 +43,7 @@ export function referenceAttentionSoftmax(x: ArrayLike<number>, rows: number, n:
     for (let i = 0; i < n; i++) {
       const prob = Math.exp(v[i] - max) / sum;
       const o = p.output;
-      y[r * n + i] = o.dtype === 'float32' ? prob : quantizeValue(prob, o.scale, o.zeroPoint, o.dtype === 'uint8' ? 'u8' : 's8');
+      y[r * n + i] = o.dtype === 'float32' ? prob : quantizeByReciprocal(prob, o.scale, o.zeroPoint, o.dtype === 'int8');
     }
   }
   return y;

@@ -1,4 +1,4 @@
-// Transposes around a matmul of two activations (integer or float) (attention: Q and V as [B,H,T,D] views of
+// Transposes around a matmul of two activations (QLinearMatMul, MatMulIntegerToFloat or float MatMul) (attention: Q and V as [B,H,T,D] views of
 // [B,T,H,D], Kᵀ, and the [B,H,T,D] → [B,T,H,D] output) fold into the matmul as `octet_perm_a`,
 // `octet_perm_b` and `octet_perm_y`: the kernels then read and write through strides and the
 // transposed copies never exist. Only when the Transpose is the value's sole reader (or the
@@ -60,9 +60,11 @@ export const foldTransposeMatMulPattern: GraphPattern = {
     if (!ctx.kernels) return;
     const ix = new GraphIndex(graph);
     for (const n of [...graph.nodes]) {
-      const integer = n.opType === 'QLinearMatMul';
-      if (!(integer || n.opType === 'MatMul') || (n.domain !== '' && n.domain !== OCTET_DOMAIN)) continue;
-      const bSlot = integer ? 3 : 1;
+      const integer = n.opType === 'QLinearMatMul' || n.opType === 'MatMulIntegerToFloat';
+      if (!(integer || n.opType === 'MatMul')) continue;
+      const home = n.opType === 'MatMulIntegerToFloat' ? 'com.microsoft' : '';
+      if (n.domain !== home && n.domain !== OCTET_DOMAIN) continue;
+      const bSlot = n.opType === 'QLinearMatMul' ? 3 : 1;
       // Both operands are activations (B not a weight): the run-time-packed path.
       if (ix.initializer(n.inputs[bSlot]) || ix.producer(n.inputs[bSlot])?.opType === 'DequantizeLinear') continue;
       if (foldInputs(graph, ix, n, bSlot, integer ? anyOk : floatOk)) ix.rebuild();

@@ -203,6 +203,30 @@ describe('Transposes folded into the integer matmul of two activations', () => {
   });
 });
 
+describe('Transposes folded into MatMulIntegerToFloat (QKᵀ of QDQ / QOperator encoders)', () => {
+  const [B, T, H, D] = [2, 9, 3, 16];
+  const r = rng(77);
+  const q8 = (dims: number[]) => t('uint8', dims, r.ints(dims.reduce((p, d) => p * d, 1), 0, 255));
+  const feeds = { q: q8([B, T, H, D]), k: q8([B, T, H, D]) };
+  const spec = (domain: string): GraphSpec => ({
+    nodes: [
+      { op: 'Transpose', inputs: ['q'], outputs: ['qt'], attrs: { perm: [0, 2, 1, 3] } },
+      { op: 'Transpose', inputs: ['k'], outputs: ['kt'], attrs: { perm: [0, 2, 3, 1] } },
+      { op: 'MatMulIntegerToFloat', domain, inputs: ['qt', 'kt', 'sa', 'sb', 'za', 'zb'], outputs: ['scores'] },
+    ],
+    feeds,
+    consts: { sa: t('float32', [], [0.05]), sb: t('float32', [], [0.03]), za: t('uint8', [], [128]), zb: t('uint8', [], [120]) },
+    outputs: ['scores'],
+  });
+  for (const domain of ['com.microsoft', 'ai.octet']) {
+    it(`${domain}: no Transpose left on the kernels, the unfused graph's floats bit for bit`, () => {
+      const compiled = compileGraph(buildGraph(spec(domain)), { registry: defaultRegistry(), kernels });
+      expect(compiled.nodes.map((n) => n.node.opType)).toEqual(['MatMulIntegerToFloat']);
+      expect(out0(runGraph(spec(domain), { kernels }), 'scores')).toEqual(out0(runGraph(spec(domain)), 'scores'));
+    });
+  }
+});
+
 describe('Transposes folded into a float matmul of two activations', () => {
   const [B, T, H, D] = [2, 9, 3, 12];
   const r = rng(123);

@@ -1,11 +1,12 @@
 // com.microsoft MatMulIntegerToFloat: (A − za)(B − zb)·(a_scale·b_scale) + bias in float. Also
 // registered as ai.octet MatMulIntegerToFloat, the fused form of DQ → MatMul without a Q after.
-// A's scale and zero point may be run-time values (dynamic quantization).
+// A's scale and zero point may be run-time values (dynamic quantization). Transposes of the
+// operands or the output may be folded in (octet_perm_a/b/y, fold-transpose-matmul pattern).
 
 import type { OpConfig, OpContext } from '../../op-registry.js';
 import type { Tensor } from '../../tensor.js';
 import type { DynamicActivation } from './integer-matmul.js';
-import { numbersOf, perChannel } from './quant-params.js';
+import { foldedPerms, numbersOf, perChannel } from './quant-params.js';
 import { prepareQuantMatMul } from './quant-matmul.js';
 
 /** f32(sa·sb[n]) into out. */
@@ -44,6 +45,7 @@ export const matMulIntegerToFloatConfig: OpConfig = {
       a,
       b,
       bConst: ctx.constant(1),
+      ...foldedPerms(ctx),
       activationZeroPoint: zaConst ? Number(zaConst.data[0]) : 0,
       weightZeroPoint: zbT === undefined ? [0] : zbT.data.length === 1 ? numbersOf(zbT) : perChannel(ctx, zbT, N, 'b_zero_point'),
       epilogue: { output: 'f32', scale, biasF32: floatBias(ctx, 6, N) },

@@ -3,7 +3,7 @@
 
 import { LATEST_OPSET } from '../../op-names.js';
 import type { OpConfig } from '../../op-registry.js';
-import { numbersOf, outputScales, perChannel, scalarParam } from './quant-params.js';
+import { foldedPerms, numbersOf, outputScales, perChannel, scalarParam } from './quant-params.js';
 import { prepareQuantMatMul } from './quant-matmul.js';
 import { fusedActivationRange } from './fused-activation.js';
 
@@ -33,9 +33,7 @@ export const qLinearMatMulConfig: OpConfig = {
       a,
       b,
       bConst,
-      aPerm: ctx.attrs.has('octet_perm_a') ? ctx.attrs.ints('octet_perm_a') : undefined,
-      bPerm: ctx.attrs.has('octet_perm_b') ? ctx.attrs.ints('octet_perm_b') : undefined,
-      yPerm: ctx.attrs.has('octet_perm_y') ? ctx.attrs.ints('octet_perm_y') : undefined,
+      ...foldedPerms(ctx),
       activationZeroPoint: scalarParam(ctx, 2, 'a_zero_point'),
       weightZeroPoint: zb.data.length === 1 ? numbersOf(zb) : perChannel(ctx, zb, N, 'b_zero_point'),
       epilogue: {

@@ -109,3 +109,9 @@ export function int8Data(t: Tensor): Int8Array | Uint8Array {
 export function asTyped<T extends TypedArray>(d: TypedArray): T {
   return d as T;
 }
+
+/** The operand / output Transposes the fold-transpose-matmul pattern folded into an integer matmul. */
+export function foldedPerms(ctx: OpContext): { aPerm?: readonly number[]; bPerm?: readonly number[]; yPerm?: readonly number[] } {
+  const get = (name: string) => (ctx.attrs.has(name) ? ctx.attrs.ints(name) : undefined);
+  return { aPerm: get('octet_perm_a'), bPerm: get('octet_perm_b'), yPerm: get('octet_perm_y') };
+}
