@@ -30,6 +30,11 @@ export interface QConvRunArgs {
   /** Pointer to Y [N, M, oH, oW]. */
   readonly y: number;
   readonly activationZeroPoint?: number;
+  /**
+   * A run-time scale for every output channel, replacing the created one (dynamic quantization:
+   * x_scale·w_scale with the f32 output); kept for later runs that give none.
+   */
+  readonly scale?: number;
 }
 
 export interface QConv {

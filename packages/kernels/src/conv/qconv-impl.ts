@@ -225,6 +225,14 @@ export class QConvImpl implements QConv {
     this.checkZa(this.za);
   }
 
+  /** One scale for every output channel, written in place (a run allocates nothing). */
+  private setScale(s: number): void {
+    if (this.output !== 'i32' && !(s > 0 && Number.isFinite(s))) throw new KernelArgumentError(`conv scale must be finite and > 0, got ${s}`);
+    const f32 = this.ctx.heap.f32;
+    if (this.dw) f32.fill(s, this.dw.scale >> 2, (this.dw.scale >> 2) + this.o.C);
+    for (const g of this.groups) f32.fill(s, g.scale >> 2, (g.scale >> 2) + g.N);
+  }
+
   private checkZa(za: number): void {
     const s = this.o.activationSigned;
     if (!Number.isInteger(za) || za < (s ? -128 : 0) || za > (s ? 127 : 255)) {
@@ -240,6 +248,7 @@ export class QConvImpl implements QConv {
       this.za = r.activationZeroPoint;
       for (const g of this.groups) g.setActivationZeroPoint(this.za);
     }
+    if (r.scale !== undefined) this.setScale(r.scale);
     const { C, H, W, M } = this.o;
     const [kH, kW] = this.o.kernelShape;
     const [sH, sW] = this.o.strides ?? [1, 1];

@@ -79,6 +79,30 @@ describe('integer convolution against the TypeScript reference', () => {
     }
   });
 
+  it('a run-time scale replaces the created one for every output channel (f32, u8; 1×1, im2col, depthwise)', () => {
+    let seed = 5150;
+    for (const [, shape] of [CASES[0], CASES[1], CASES[9], CASES[13]]) {
+      for (const output of ['f32', 'u8'] as const) {
+        const c = randomConvCase(seed++, shape, { output, scale: 0.5 });
+        const conv = createConvCase(k, c);
+        const px = k.heap.put(c.x);
+        const count = c.N * conv.outputShape.reduce((a, b) => a * b, 1);
+        const py = k.heap.alloc(count * (output === 'f32' ? 4 : 1));
+        try {
+          for (const scale of [Math.fround(0.37 / (c.C * 300)), Math.fround(0.011 / (c.C * 200))]) {
+            conv.run({ N: c.N, x: px, y: py, scale });
+            const got = output === 'f32' ? k.heap.f32.slice(py >> 2, (py >> 2) + count) : k.heap.u8.slice(py, py + count);
+            expect(firstMismatch(got, referenceQConv({ ...c, scale }))).toBe(-1);
+          }
+        } finally {
+          conv.dispose();
+          k.heap.free(px);
+          k.heap.free(py);
+        }
+      }
+    }
+  });
+
   it('rejects inconsistent shapes', () => {
     expect(() =>
       k.createQConv({ C: 4, H: 4, W: 4, M: 6, kernelShape: [3, 3], group: 3, weights: new Int8Array(1), weightZeroPoint: 0, activationSigned: false, activationZeroPoint: 0, output: 'i32' }),

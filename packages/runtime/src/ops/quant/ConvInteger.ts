@@ -18,7 +18,9 @@ export const convIntegerConfig: OpConfig = {
 /**
  * ai.octet ConvIntegerToFloat: ConvInteger followed by Cast(to float), what the
  * fuse-conv-integer-cast pattern makes of ONNX Runtime's dynamic convolutions — the kernels write
- * the accumulators as floats directly (float(acc)·1, the exact rounding Cast does).
+ * the accumulators as floats directly (float(acc)·1, the exact rounding Cast does). Optional
+ * input 4: a scalar scale the epilogue multiplies by (the Mul after the Cast), input 5: a constant
+ * [M] float bias it adds (the Add after that) — f32(f32(f32(acc)·s) + b), as the unfused ops round.
  */
 export const convIntegerToFloatConfig: OpConfig = {
   opType: 'ConvIntegerToFloat',
@@ -37,6 +39,15 @@ function prepareConvInteger(ctx: OpContext, output: 'i32' | 'f32'): PreparedOp {
   const M = w.dims[0];
   const wConst = ctx.constant(1);
   const zw = paramOf(ctx, 3);
+  // ConvIntegerToFloat's fused epilogue: input 4 a run-time scalar scale, input 5 a constant [M] bias
+  const hasScale = output === 'f32' && ctx.hasInput(4);
+  if (hasScale && ctx.input(4).dims.reduce((p, d) => p * d, 1) !== 1) ctx.fail('the scale (input 4) must be a scalar');
+  let biasF32: Float32Array | undefined;
+  if (output === 'f32' && ctx.hasInput(5)) {
+    const b = ctx.constant(5);
+    if (!b || b.dtype !== 'float32' || b.data.length !== M) ctx.fail(`the bias (input 5) must be a constant float [${M}]`);
+    biasF32 = Float32Array.from(b.data as Float32Array);
+  }
   const conv = prepareIntegerConv(
     ctx,
     x.dims,
@@ -48,6 +59,7 @@ function prepareConvInteger(ctx: OpContext, output: 'i32' | 'f32'): PreparedOp {
       activationZeroPoint: 0,
       output,
       scale: output === 'f32' ? Float32Array.of(1) : undefined,
+      biasF32,
     },
     wConst ? wasmKernels(ctx) : undefined,
   );
@@ -55,7 +67,7 @@ function prepareConvInteger(ctx: OpContext, output: 'i32' | 'f32'): PreparedOp {
   return {
     outputs: [{ dtype: output === 'f32' ? 'float32' : 'int32', dims: conv.outDims }],
     run(inputs, outputs) {
-      conv.run(inputs[0].data as Uint8Array, outputs[0].data, hasZx ? Number(inputs[2].data[0]) : 0);
+      conv.run(inputs[0].data as Uint8Array, outputs[0].data, hasZx ? Number(inputs[2].data[0]) : 0, hasScale ? Number(inputs[4].data[0]) : undefined);
     },
   };
 }

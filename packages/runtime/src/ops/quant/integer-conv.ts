@@ -23,8 +23,11 @@ export interface IntegerConvSpec extends IntegerEpilogue {
 export interface PreparedIntegerConv {
   readonly outDims: number[];
   readonly onKernels: boolean;
-  /** za: a run-time activation zero point (ConvInteger); default the prepared one. */
-  run(x: Int8Array | Uint8Array, y: TypedArray, za?: number): void;
+  /**
+   * za: a run-time activation zero point (ConvInteger); default the prepared one. scale: a run-time
+   * scale for every output channel (ConvIntegerToFloat's fused Mul); default the prepared scales.
+   */
+  run(x: Int8Array | Uint8Array, y: TypedArray, za?: number, scale?: number): void;
 }
 
 /** Prepares a conv for input dims [N, C, (H,) W]; kernel objects cached per input shape. */
@@ -75,15 +78,16 @@ export function prepareIntegerConv(ctx: OpContext, xDims: readonly number[], spe
     const io = ioPointers(ctx, k, N * inSize, N * outSize * elementBytes(output));
     // one run now, so the kernels size their own buffers for this batch (a run never grows memory)
     // run arguments made once and updated in place: a run allocates nothing
-    const runArgs: { N: number; x: number; y: number; activationZeroPoint?: number } = { N: runN, x: io.x(new Uint8Array(0)), y: io.y(new Uint8Array(0)) };
+    const runArgs: { N: number; x: number; y: number; activationZeroPoint?: number; scale?: number } = { N: runN, x: io.x(new Uint8Array(0)), y: io.y(new Uint8Array(0)) };
     conv.run(runArgs);
     return {
       outDims,
       onKernels: true,
-      run(x, y, za) {
+      run(x, y, za, scale) {
         runArgs.x = io.x(x);
         runArgs.y = io.y(y);
         runArgs.activationZeroPoint = za;
+        runArgs.scale = scale;
         conv.run(runArgs);
         io.done(y, N * outSize);
       },
@@ -103,13 +107,13 @@ export function prepareIntegerConv(ctx: OpContext, xDims: readonly number[], spe
   return {
     outDims,
     onKernels: false,
-    run(x, y, runZa) {
+    run(x, y, runZa, runScale) {
       const za = runZa ?? spec.activationZeroPoint;
       for (let n = 0; n < N; n++) {
         for (let m = 0; m < M; m++) {
           const grp = Math.floor(m / Mg);
           const z = zbPer ? zb[m] : zb[0];
-          const s = perCol ? scale![m] : scale ? scale[0] : 1;
+          const s = runScale ?? (perCol ? scale![m] : scale ? scale[0] : 1);
           const bias = spec.bias ? spec.bias[m] : 0;
           const wBase = m * kSize;
           for (let oh = 0; oh < oH; oh++) {
@@ -235,13 +239,14 @@ function pointwiseAcrossBatch(
   const es = elementBytes(spec.output);
   const io = ioPointers(ctx, k, N * C * HW, N * M * HW * es);
   // one argument object per plane position, updated in place: a run allocates nothing
-  const perPosition = Array.from({ length: HW }, () => ({ M: N, a: 0, aRowStride: C * HW, aColStride: HW, out: 0, ldo: M * HW, cso: HW, activationZeroPoint: undefined as number | undefined }));
-  const runAt = (xp: number, yp: number, za?: number) => {
+  const perPosition = Array.from({ length: HW }, () => ({ M: N, a: 0, aRowStride: C * HW, aColStride: HW, out: 0, ldo: M * HW, cso: HW, activationZeroPoint: undefined as number | undefined, scale: undefined as number | undefined }));
+  const runAt = (xp: number, yp: number, za?: number, scale?: number) => {
     for (let p = 0; p < HW; p++) {
       const r = perPosition[p];
       r.a = xp + p;
       r.out = yp + p * es;
       r.activationZeroPoint = za;
+      r.scale = scale;
       g.run(r);
     }
   };
@@ -250,8 +255,8 @@ function pointwiseAcrossBatch(
   return {
     outDims: d.outDims,
     onKernels: true,
-    run(x, y, za) {
-      runAt(io.x(x), io.y(y), za);
+    run(x, y, za, scale) {
+      runAt(io.x(x), io.y(y), za, scale);
       io.done(y, N * M * HW);
     },
   };
@@ -313,10 +318,11 @@ function depthwiseChannelsLast(
   return {
     outDims: d.outDims,
     onKernels: true,
-    run(x, y, za) {
+    run(x, y, za, runScale) {
       const xp = io.x(x);
       const yp = io.y(y);
       const zx = zxOf(za ?? spec.activationZeroPoint);
+      if (runScale !== undefined) heap.f32.fill(runScale, scale >> 2, (scale >> 2) + C);
       for (const a of shares) {
         a[2] = xp;
         a[16] = zx;
