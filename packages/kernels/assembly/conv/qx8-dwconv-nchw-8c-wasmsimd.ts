@@ -8,7 +8,8 @@
 //   bias: i32 [Cp] or 0; scale: f32 [Cp] combined scale; zy, qmin, qmax: output quantization
 //   scratch: ≥ 2·H·W·Cp + 32 bytes per calling thread
 //   y: [N][C][oH][oW] u8 (qu8) or s8 (qs8), requantized as the gemm/dwconv epilogues do; f32
-//      (dequant: float(acc)·scale); or i32 (the accumulators)
+//      (dequant: float(acc)·scale, plus an f32 bias [Cp] when the zy argument, unused by this
+//      epilogue, is a pointer to one); or i32 (the accumulators)
 // Written by the runtime engineer (issue 4); reference: packages/runtime integer-conv TypeScript path.
 
 const MAGIC: f32 = 12582912.0;
@@ -89,7 +90,13 @@ function dwconvNchw8c<T>(
           const s0 = v128.load(scale + (<usize>cb << 2));
           const s1 = v128.load(scale + (<usize>cb << 2), 16);
           if (isFloat<T>()) {
-            store8x32(out, step, full, C - cb, f32x4.mul(f32x4.convert_i32x4_s(acc0), s0), f32x4.mul(f32x4.convert_i32x4_s(acc1), s1), tmp);
+            let v0 = f32x4.mul(f32x4.convert_i32x4_s(acc0), s0);
+            let v1 = f32x4.mul(f32x4.convert_i32x4_s(acc1), s1);
+            if (zy != 0) {
+              v0 = f32x4.add(v0, v128.load(<usize>zy + (<usize>cb << 2)));
+              v1 = f32x4.add(v1, v128.load(<usize>zy + (<usize>cb << 2), 16));
+            }
+            store8x32(out, step, full, C - cb, v0, v1, tmp);
             continue;
           }
           const f0 = f32x4.pmin(f32x4.pmax(f32x4.mul(f32x4.convert_i32x4_s(acc0), s0), lo), hi);

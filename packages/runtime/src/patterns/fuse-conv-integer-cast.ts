@@ -2,8 +2,7 @@
 // Mul by x_scale·w_scale and Add the bias) — becomes one ai.octet ConvIntegerToFloat, so the int32
 // tensor and the Cast pass never exist. The Mul by the scale product (a run-time scalar: the
 // DynamicQuantizeLinear scale times a one-value weight scale) joins the epilogue as input 4, and
-// for non-grouped convolutions the Add of a constant per-channel bias (Reshape of an [M] initializer
-// to [M, 1, …]) as input 5: f32(f32(f32(acc)·s) + b) either way, so the Mul and Add passes over the
+// the Add of a constant per-channel bias (Reshape of an [M] initializer to [M, 1, …]) as input 5: f32(f32(f32(acc)·s) + b) either way, so the Mul and Add passes over the
 // output go too.
 
 import type { GraphNode } from '../graph.js';
@@ -67,10 +66,8 @@ export const fuseConvIntegerCastPattern: GraphPattern = {
         out = mul!.outputs[0];
         inputs = [...inputs, scale];
         const wt = ix.initializer(w);
-        const group = conv.attributes.get('group');
-        const grouped = group?.kind === 'int' && group.value !== 1;
         const add = ix.isGraphOutput(out) ? undefined : ix.soleConsumer(out);
-        const bias = wt && !grouped ? channelBias(ix, add, out, wt.dims[0], wt.dims.length - 2) : undefined;
+        const bias = wt ? channelBias(ix, add, out, wt.dims[0], wt.dims.length - 2) : undefined;
         if (bias) {
           gone.add(add);
           reshapes.add(bias.reshape);

@@ -64,7 +64,7 @@ export function prepareIntegerConv(ctx: OpContext, xDims: readonly number[], spe
     // threads; a batch of ≤ 3 takes the GEMV kernels here); a depthwise row of 2 outputs fills a
     // quarter of the column-vectorised kernel (vectorise over channels instead).
     if (pointwise && H * W < N && N <= 3) return pointwiseAcrossBatch(ctx, k, spec, { N, C, HW: H * W, M, outDims });
-    if (depthwise && oW < 8 && !spec.biasF32) {
+    if (depthwise && oW < 8) {
       return depthwiseChannelsLast(ctx, k, spec, { N, C, H, W, oH, oW, kH, kW, sH, sW, dH, dW, pT, pL, outDims });
     }
     // A depthwise batch is one depthwise conv over N·C planes (weights repeated per image): one
@@ -297,7 +297,14 @@ function depthwiseChannelsLast(
   }
   const output = spec.output;
   const [qmin, qmax] = output === 'u8' || output === 's8' ? outputRange(output, spec) : [0, 0];
-  const zy = spec.outputZeroPoint ?? 0;
+  let zy = spec.outputZeroPoint ?? 0;
+  if (spec.biasF32) {
+    // the f32 epilogue takes its bias [Cp] through the (otherwise unused) output zero point argument
+    const biasF32 = ctx.scratchPtr('dw8c-bias-f32', Cp * 4);
+    heap.f32.fill(0, biasF32 >> 2, (biasF32 >> 2) + Cp);
+    heap.f32.set(spec.biasF32, biasF32 >> 2);
+    zy = biasF32;
+  }
   const signed = spec.activationSigned;
   // the kernel works in u8: s8 activations are XORed with 0x80, their zero point shifted to match
   const zxOf = (za: number) => (signed ? za + 128 : za);
