@@ -134,7 +134,8 @@ describe('GlobalAveragePool', () => {
 
   it('QLinearGlobalAveragePool u8/s8, NCHW and NHWC, bit-exact', () => {
     let seed = 400;
-    for (const [n, c, h, w] of [[1, 3, 7, 7], [2, 5, 4, 9], [1, 17, 1, 1], [1, 2, 33, 3]]) {
+    // planes of 1, 2, 4 pixels take the channels-per-vector path (with a scalar tail)
+    for (const [n, c, h, w] of [[1, 3, 7, 7], [2, 5, 4, 9], [1, 17, 1, 1], [1, 2, 33, 3], [3, 7, 2, 2], [2, 9, 1, 2], [1, 40, 1, 1]]) {
       for (const signed of [false, true]) {
         const lo = signed ? -128 : 0;
         const hi = signed ? 127 : 255;
