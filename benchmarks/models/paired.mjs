@@ -4,7 +4,7 @@
 // compares runs made seconds apart. Octet's direct API does not touch onnxruntime-common, so
 // ort-web can share the process. Prints one line per variant; not a test, writes nothing.
 //
-//   flock /tmp/octet-bench.lock node benchmarks/models/paired.mjs mobilenetv2_digits [--batch 32] [--variants ort_qdq,ort_qop] [--rounds 9]
+//   flock /tmp/octet-bench.lock node benchmarks/models/paired.mjs mobilenetv2_digits [--batch 32] [--variants ort_qdq,ort_qop] [--rounds 9] [--peers 1t,ort-web] [--cpu] [--warm 15]
 import { readFileSync } from 'node:fs';
 import { loadKernels } from '@octet/kernels';
 import { createSession } from '@octet/runtime';
@@ -18,6 +18,13 @@ if (!model || model.startsWith('--')) throw new Error('usage: paired.mjs <model>
 const batch = Number(arg('--batch', 32));
 const rounds = Number(arg('--rounds', 9));
 const variants = arg('--variants', variantsOf(model).join(',')).split(',');
+// --peers 1t,ort-web leaves the 2-thread session out (its spinning workers take a core from the others on a busy box)
+const only = arg('--peers', '1t,2t,ort-web').split(',');
+// --cpu: time by the process's CPU time, not the wall clock (immune to being descheduled on a busy
+// box; meaningful for the one-thread peers only, since worker threads' CPU time adds up)
+const cpu = process.argv.includes('--cpu');
+const warm = Number(arg('--warm', 15));
+const now = cpu ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; } : () => performance.now();
 if (model === 'minilm_l6') await ensureMiniLM();
 ort.env.wasm.numThreads = 1;
 const one = await loadKernels({ variant: 'simd' });
@@ -32,22 +39,24 @@ for (const v of variants) {
   const s1 = await createSession(bytes, { kernels: one });
   const s2 = await createSession(bytes, { kernels: two });
   const w = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-  const peers = { '1t': () => s1.run(octetFeeds), '2t': () => s2.run(octetFeeds), 'ort-web': () => w.run(ortFeeds) };
+  const all = { '1t': () => s1.run(octetFeeds), '2t': () => s2.run(octetFeeds), 'ort-web': () => w.run(ortFeeds) };
+  const peers = Object.fromEntries(Object.entries(all).filter(([id]) => only.includes(id)));
   // Warm up for at least 15 runs and 2 s per peer: for the first seconds of a process V8 is still
   // tiering up the wasm modules in the background and the 2-thread session reads 2–4× slow.
   for (const run of Object.values(peers)) {
     const t0 = performance.now();
-    for (let i = 0; i < 15 || performance.now() - t0 < 2000; i++) await run();
+    for (let i = 0; i < warm || performance.now() - t0 < 2000; i++) await run();
   }
-  const ms = { '1t': [], '2t': [], 'ort-web': [] };
+  const ms = Object.fromEntries(Object.keys(peers).map((id) => [id, []]));
   for (let r = 0; r < rounds; r++) {
     for (const [id, run] of Object.entries(peers)) {
-      const t0 = performance.now();
+      const t0 = now();
       await run();
-      ms[id].push(performance.now() - t0);
+      ms[id].push(now() - t0);
     }
   }
   const m = Object.fromEntries(Object.entries(ms).map(([id, xs]) => [id, median(xs)]));
+  for (const id of ['1t', '2t', 'ort-web']) m[id] ??= NaN;
   console.log(
     `${model}/${v}/b${batch}: Octet 1t ${m['1t'].toFixed(2)} ms, 2t ${m['2t'].toFixed(2)} ms, ort-web ${m['ort-web'].toFixed(2)} ms — ` +
       `ort-web ÷ Octet 1t ${(m['ort-web'] / m['1t']).toFixed(2)}×, 1t ÷ 2t ${(m['1t'] / m['2t']).toFixed(2)}×`,

@@ -38,21 +38,21 @@ function columnsOf(ix: GraphIndex, name: string): number {
  * The nodes reachable from x through element-wise ops whose other inputs are scalar constants or
  * rank-1 constants of one length N (per-column over the last axis: then one table per column).
  */
-function regionOf(graph: RuntimeGraph, ix: GraphIndex, x: string): { region: GraphNode[]; columns: number } {
+function regionOf(ix: GraphIndex, x: string): { region: GraphNode[]; columns: number } {
   const live = new Set([x]);
   const region: GraphNode[] = [];
   const inRegion = new Set<GraphNode>();
   let columns = 0;
-  for (let grown = true; grown; ) {
-    grown = false;
-    for (const n of graph.nodes) {
+  // A node joins when the last of its varying inputs becomes live, so `region` is in topological order.
+  const queue = [x];
+  while (queue.length) {
+    const v = queue.shift()!;
+    for (const n of ix.consumers(v)) {
       if (inRegion.has(n) || !ELEMENTWISE[n.domain]?.has(n.opType) || n.outputs.length !== 1) continue;
-      const present = n.inputs.filter((i) => i !== '');
-      if (!present.some((i) => live.has(i))) continue;
       const quantizer = n.opType === 'QuantizeLinear' || n.opType === 'DequantizeLinear';
       let cols = columns;
-      const ok = present.every((i) => {
-        if (live.has(i) || isScalarConstant(ix, i)) return true;
+      const ok = n.inputs.every((i) => {
+        if (i === '' || live.has(i) || isScalarConstant(ix, i)) return true;
         const c = columnsOf(ix, i);
         // Q/DQ scales stay per-tensor (their axis attribute would index the evaluation's shape)
         if (c === 0 || quantizer || (cols !== 0 && cols !== c)) return false;
@@ -66,7 +66,7 @@ function regionOf(graph: RuntimeGraph, ix: GraphIndex, x: string): { region: Gra
       region.push(n);
       inRegion.add(n);
       live.add(n.outputs[0]);
-      grown = true;
+      queue.push(n.outputs[0]);
     }
   }
   return { region, columns };
@@ -111,7 +111,7 @@ function tableOf(v: Tensor): Tensor {
 }
 
 function fuseFrom(graph: RuntimeGraph, registry: OpRegistry, ix: GraphIndex, x: string, dtype: 'uint8' | 'int8'): boolean {
-  const { region, columns } = regionOf(graph, ix, x);
+  const { region, columns } = regionOf(ix, x);
   if (region.length < 2) return false;
   const inRegion = new Set(region);
   const producedBy = new Map(region.map((n) => [n.outputs[0], n]));
