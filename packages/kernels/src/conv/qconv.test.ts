@@ -18,6 +18,8 @@ const CASES: [string, ConvShape, string][] = [
   ['depthwise 3×3 stride 2', { N: 1, C: 5, H: 17, W: 17, M: 5, k: [3, 3], group: 5, strides: [2, 2], pads: [1, 1, 1, 1] }, 'depthwise'],
   ['depthwise 5×5 stride 3 dilation 2 (scalar path)', { N: 1, C: 3, H: 20, W: 21, M: 3, k: [5, 5], group: 3, strides: [3, 3], dilations: [2, 2], pads: [2, 3, 1, 0] }, 'depthwise'],
   ['depthwise wide row, no pads', { N: 1, C: 2, H: 4, W: 40, M: 2, k: [3, 3], group: 2 }, 'depthwise'],
+  ['depthwise 3×3 dilation 2, strides 1×2, asymmetric pads (unrolled 3×3 path)', { N: 2, C: 6, H: 13, W: 21, M: 6, k: [3, 3], group: 6, strides: [1, 2], dilations: [2, 2], pads: [2, 1, 0, 3] }, 'depthwise'],
+  ['depthwise 3×3 on 8×8 and 4×4 planes', { N: 3, C: 5, H: 8, W: 8, M: 5, k: [3, 3], group: 5, pads: [1, 1, 1, 1] }, 'depthwise'],
   // the row-range kernel: images as GEMM rows at each pixel, and chunks of an image's pixels
   ['1×1 on a plane smaller than the batch (images as rows)', { N: 6, C: 10, H: 2, W: 2, M: 13, k: [1, 1] }, 'gemm-1x1'],
   ['1×1 groups 2, 1×3 plane, batch 5', { N: 5, C: 8, H: 1, W: 3, M: 6, k: [1, 1], group: 2 }, 'gemm-1x1'],
@@ -81,7 +83,7 @@ describe('integer convolution against the TypeScript reference', () => {
 
   it('a run-time scale replaces the created one for every output channel (f32, u8; 1×1, im2col, depthwise)', () => {
     let seed = 5150;
-    for (const [, shape] of [CASES[0], CASES[1], CASES[9], CASES[13]]) {
+    for (const [, shape] of [CASES[0], CASES[1], CASES[9], CASES[15]]) {
       for (const output of ['f32', 'u8'] as const) {
         const c = randomConvCase(seed++, shape, { output, scale: 0.5 });
         const conv = createConvCase(k, c);
