@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
 const families = [
-  { op: 'gemm', tile: '4x8c2', isa: 'wasmsimd-dot16x2', template: 'qu8s8-gemm-4x8c2-template', fn: 'gemm4x8c2', mr: 4, kc: 2, esize: 2, relaxed: false },
+  { op: 'gemm', tile: '4x8c2', isa: 'wasmsimd-dot16x2', template: 'qu8s8-gemm-4x8c2-template', fn: 'gemm4x8c2', typeArgs: 'i16', mr: 4, kc: 2, esize: 2, relaxed: false },
+  // the same tile on the int8 GEMV packing, for 4 ≤ M ≤ 12 (the template says why)
+  { op: 'gemm', tile: '4x8c2', isa: 'wasmsimd-ld8x8', template: 'qu8s8-gemm-4x8c2-template', fn: 'gemm4x8c2', typeArgs: 'i8', mr: 4, kc: 2, esize: 1, relaxed: false },
   { op: 'gemv', tile: '1x8c2', isa: 'wasmsimd-ld8x8', template: 'qu8s8-gemv-1x8c2-template', fn: 'gemv1x8c2', mr: 1, kc: 2, esize: 1, relaxed: false },
   { op: 'gemv', tile: '3x8c2', isa: 'wasmsimd-ld8x8', template: 'qu8s8-gemv-3x8c2-template', fn: 'gemv3x8c2', mr: 3, kc: 2, esize: 1, relaxed: false },
   { op: 'gemm', tile: '6x8c4', isa: 'wasmrelaxedsimd-dot8x4', template: 'qu8s8-gemm-6x8c4-template', fn: 'gemm6x8c4', mr: 6, kc: 4, esize: 1, relaxed: true },
@@ -40,7 +42,7 @@ export function ${symbol}(
   a: usize, rowTerm: usize, b: usize, colsum: usize, zb: usize,
   out: usize, ldo: i32, cso: i32, params: usize,
 ): void {
-  ${f.fn}<${e.type}>(m0, m1, n0, n1, K, a, rowTerm, b, colsum, zb, out, ldo, cso, params);
+  ${f.fn}<${e.type}${f.typeArgs ? `, ${f.typeArgs}` : ''}>(m0, m1, n0, n1, K, a, rowTerm, b, colsum, zb, out, ldo, cso, params);
 }
 `,
     );

@@ -5,6 +5,10 @@ export { qu8s8_gemm_4x8c2__minmax_fp32_qu8__wasmsimd_dot16x2 } from './qu8s8-gem
 export { qu8s8_gemm_4x8c2__minmax_fp32_qs8__wasmsimd_dot16x2 } from './qu8s8-gemm-4x8c2-minmax-fp32-qs8-wasmsimd-dot16x2';
 export { qu8s8_gemm_4x8c2__dequant_f32__wasmsimd_dot16x2 } from './qu8s8-gemm-4x8c2-dequant-f32-wasmsimd-dot16x2';
 export { qu8s8_gemm_4x8c2__i32__wasmsimd_dot16x2 } from './qu8s8-gemm-4x8c2-i32-wasmsimd-dot16x2';
+export { qu8s8_gemm_4x8c2__minmax_fp32_qu8__wasmsimd_ld8x8 } from './qu8s8-gemm-4x8c2-minmax-fp32-qu8-wasmsimd-ld8x8';
+export { qu8s8_gemm_4x8c2__minmax_fp32_qs8__wasmsimd_ld8x8 } from './qu8s8-gemm-4x8c2-minmax-fp32-qs8-wasmsimd-ld8x8';
+export { qu8s8_gemm_4x8c2__dequant_f32__wasmsimd_ld8x8 } from './qu8s8-gemm-4x8c2-dequant-f32-wasmsimd-ld8x8';
+export { qu8s8_gemm_4x8c2__i32__wasmsimd_ld8x8 } from './qu8s8-gemm-4x8c2-i32-wasmsimd-ld8x8';
 export { qu8s8_gemv_1x8c2__minmax_fp32_qu8__wasmsimd_ld8x8 } from './qu8s8-gemv-1x8c2-minmax-fp32-qu8-wasmsimd-ld8x8';
 export { qu8s8_gemv_1x8c2__minmax_fp32_qs8__wasmsimd_ld8x8 } from './qu8s8-gemv-1x8c2-minmax-fp32-qs8-wasmsimd-ld8x8';
 export { qu8s8_gemv_1x8c2__dequant_f32__wasmsimd_ld8x8 } from './qu8s8-gemv-1x8c2-dequant-f32-wasmsimd-ld8x8';

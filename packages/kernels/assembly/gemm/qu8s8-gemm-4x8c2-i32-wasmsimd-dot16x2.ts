@@ -6,5 +6,5 @@ export function qu8s8_gemm_4x8c2__i32__wasmsimd_dot16x2(
   a: usize, rowTerm: usize, b: usize, colsum: usize, zb: usize,
   out: usize, ldo: i32, cso: i32, params: usize,
 ): void {
-  gemm4x8c2<i32>(m0, m1, n0, n1, K, a, rowTerm, b, colsum, zb, out, ldo, cso, params);
+  gemm4x8c2<i32, i16>(m0, m1, n0, n1, K, a, rowTerm, b, colsum, zb, out, ldo, cso, params);
 }

@@ -9,6 +9,11 @@
 // while the block's tiles pass over it), then row tiles. WebAssembly has no prefetch, so the row
 // tiles of each panel also read one byte per cache line of the next panel: its first tile then
 // finds it in cache instead of waiting on L3 (+2–5 % measured at M = 64…128).
+// W is the packed weight element: i16 (B pre-widened, kc = 2, esize = 2: the GEMM for M > 12) or
+// i8 (the GEMV packing, sign-extended in the loop by v128.load8x8_s: two more shuffle-port
+// operations per k-pair, but half the weight bytes). With few rows each weight panel serves one to
+// three row tiles and, in a model, streams from L3, so the i8 form wins up to M = 12: weights evicted
+// from L2 before each run, +15–21 % at M = 4, +5 % at M = 8…12; −3 % when they stay in L2.
 // The per-epilogue kernel files instantiate this with their output type.
 import { storeRow8p, colTerm4, biasF32x4, requantLo, requantHi, requantBits } from '../common/epilogue';
 import { P_SCALE } from '../common/gemm-params';
@@ -17,14 +22,14 @@ import { touchLines } from '../common/memory';
 const A_BLOCK_BYTES: usize = 192 * 1024;
 
 @inline
-export function gemm4x8c2<T>(
+export function gemm4x8c2<T, W>(
   m0: i32, m1: i32, n0: i32, n1: i32, K: i32,
   a: usize, rowTerm: usize, b: usize, colsum: usize, zb: usize,
   out: usize, ldo: i32, cso: i32, params: usize,
 ): void {
   const K2 = (K + 1) >> 1;
   const aTile = <usize>K2 * 16;
-  const bPanel = <usize>K2 * 32;
+  const bPanel = <usize>K2 * 16 * sizeof<W>();
   const es = <usize>sizeof<T>();
   // M blocks sized so the block's packed A stays in L2 while the 8-column panels stream past it
   const mc = max(1, <i32>(A_BLOCK_BYTES / aTile)) * 4;
@@ -56,8 +61,8 @@ export function gemm4x8c2<T>(
         let c30 = i32x4.splat(0), c31 = i32x4.splat(0);
         const end = ap + aTile;
         while (ap < end) {
-          const b0 = v128.load(bp);
-          const b1 = v128.load(bp, 16);
+          const b0 = sizeof<W>() == 1 ? v128.load8x8_s(bp) : v128.load(bp);
+          const b1 = sizeof<W>() == 1 ? v128.load8x8_s(bp, 8) : v128.load(bp, 16);
           let x = v128.load32_splat(ap);
           c00 = i32x4.add(c00, i32x4.dot_i16x8_s(x, b0));
           c01 = i32x4.add(c01, i32x4.dot_i16x8_s(x, b1));
@@ -71,7 +76,7 @@ export function gemm4x8c2<T>(
           c30 = i32x4.add(c30, i32x4.dot_i16x8_s(x, b0));
           c31 = i32x4.add(c31, i32x4.dot_i16x8_s(x, b1));
           ap += 16;
-          bp += 32;
+          bp += 16 * sizeof<W>();
         }
         const rt = rowTerm + ((<usize>m) << 2);
         const o = out + (<usize>m * <usize>ldo + <usize>n * <usize>cso) * es;

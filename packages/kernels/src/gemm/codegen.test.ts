@@ -40,6 +40,7 @@ const count = (s: string, op: string) => s.split(op).length - 1;
 
 const KERNELS = [
   { variant: 'simd', symbol: 'qu8s8_gemm_4x8c2__i32__wasmsimd_dot16x2', op: 'i32x4.dot_i16x8_s', perIteration: 8, loads: { 'v128.load32_splat': 4 } },
+  { variant: 'simd', symbol: 'qu8s8_gemm_4x8c2__i32__wasmsimd_ld8x8', op: 'i32x4.dot_i16x8_s', perIteration: 8, loads: { 'v128.load8x8_s': 2, 'v128.load32_splat': 4 } },
   { variant: 'simd', symbol: 'qu8s8_gemv_1x8c2__i32__wasmsimd_ld8x8', op: 'i32x4.dot_i16x8_s', perIteration: 4, loads: { 'v128.load8x8_s': 4 } },
   { variant: 'relaxed', symbol: 'qu8s8_gemm_6x8c4__i32__wasmrelaxedsimd_dot8x4', op: 'i32x4.relaxed_dot_i8x16_i7x16_add_s', perIteration: 12, loads: { 'v128.load32_splat': 6 } },
 ];

@@ -47,8 +47,9 @@ export interface QGemmOptions extends QEpilogue {
   readonly activationSigned: boolean;
   readonly activationZeroPoint: number;
   /**
-   * Which row counts to prepare weights for: 'small' (M = 1), 'large', or 'both' (default).
-   * Each packing costs memory (large: 2 bytes per weight, small: 1).
+   * Which row counts to prepare weights for: 'small' (the int8 packing, used for M ≤ 12 on the
+   * baseline build, M = 1 on the relaxed one), 'large', or 'both' (default). Each packing costs
+   * memory (large: 2 bytes per weight, small: 1); any M runs on whichever packing exists.
    */
   readonly rows?: 'small' | 'large' | 'both';
 }

@@ -327,7 +327,7 @@ export class QGemmImpl implements QGemm {
     // every path a run with M ≤ maxM can take (those whose packing exists; the few-rows path shares
     // the GEMV packing but pads to its own mr); buffers grow monotonically in M
     const cfg = this.ctx.gemmConfig;
-    for (const p of [cfg.small, cfg.few, cfg.large]) if (p && this.cols.hasPacking(p)) this.act.reserve(p, maxM, this.K);
+    for (const p of [cfg.small, cfg.few, cfg.medium, cfg.large]) if (p && this.cols.hasPacking(p)) this.act.reserve(p, maxM, this.K);
   }
 
   runArrays(M: number, a: Uint8Array | Int8Array): Uint8Array | Int8Array | Float32Array | Int32Array {

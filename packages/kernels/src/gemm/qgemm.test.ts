@@ -33,10 +33,12 @@ describe('integer GEMM (baseline SIMD128) against the TypeScript reference', () 
     });
   }
 
-  it('default packing: GEMV for M = 1, few-rows kernel for M = 2…3, GEMM above, all exact', () => {
+  it('default packing: GEMV for M = 1, few-rows kernel for M = 2…3, int8-weight GEMM for M = 4…12, GEMM above, all exact', () => {
     expect(k.gemmConfig.smallMaxM).toBe(1);
     expect(k.gemmConfig.fewMaxM).toBe(3);
-    for (const M of [1, 2, 3, 4, 5, 9]) {
+    expect(k.gemmConfig.mediumMaxM).toBe(12);
+    expect(k.gemmConfig.medium?.packing).toBe(k.gemmConfig.small.packing);
+    for (const M of [1, 2, 3, 4, 5, 7, 8, 12, 13]) {
       const c = randomGemmCase(600 + M, { M, K: 45, N: 27 });
       const got = runGemmCase(k, c);
       const want = referenceGemmCase(c);
