@@ -34,6 +34,41 @@ function store8x32(out: usize, step: usize, full: bool, valid: i32, v0: v128, v1
   }
 }
 
+/**
+ * 8 rows (channels, `rowStride` bytes apart) × 8 bytes (positions) at src → 8 vectors of 8 i16
+ * (x ^ xor) − zx, one per position, `dstStride` bytes apart.
+ */
+@inline
+function transpose8x8(src: usize, rowStride: usize, dst: usize, dstStride: usize, x8: v128, z16: v128): void {
+  const r0 = v128.load64_zero(src), r1 = v128.load64_zero(src + rowStride);
+  const r2 = v128.load64_zero(src + 2 * rowStride), r3 = v128.load64_zero(src + 3 * rowStride);
+  const r4 = v128.load64_zero(src + 4 * rowStride), r5 = v128.load64_zero(src + 5 * rowStride);
+  const r6 = v128.load64_zero(src + 6 * rowStride), r7 = v128.load64_zero(src + 7 * rowStride);
+  // bytes of row pairs interleaved: (r0[p], r1[p]) for p = 0…7
+  const a01 = i8x16.shuffle(r0, r1, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const a23 = i8x16.shuffle(r2, r3, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const a45 = i8x16.shuffle(r4, r5, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const a67 = i8x16.shuffle(r6, r7, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  // four rows per position: positions 0…3 (lo) and 4…7 (hi)
+  const b03l = i16x8.shuffle(a01, a23, 0, 8, 1, 9, 2, 10, 3, 11);
+  const b03h = i16x8.shuffle(a01, a23, 4, 12, 5, 13, 6, 14, 7, 15);
+  const b47l = i16x8.shuffle(a45, a67, 0, 8, 1, 9, 2, 10, 3, 11);
+  const b47h = i16x8.shuffle(a45, a67, 4, 12, 5, 13, 6, 14, 7, 15);
+  // eight rows per position, two positions per vector
+  const p01 = v128.xor(i32x4.shuffle(b03l, b47l, 0, 4, 1, 5), x8);
+  const p23 = v128.xor(i32x4.shuffle(b03l, b47l, 2, 6, 3, 7), x8);
+  const p45 = v128.xor(i32x4.shuffle(b03h, b47h, 0, 4, 1, 5), x8);
+  const p67 = v128.xor(i32x4.shuffle(b03h, b47h, 2, 6, 3, 7), x8);
+  v128.store(dst, i16x8.sub(i16x8.extend_low_i8x16_u(p01), z16));
+  v128.store(dst + dstStride, i16x8.sub(i16x8.extend_high_i8x16_u(p01), z16));
+  v128.store(dst + 2 * dstStride, i16x8.sub(i16x8.extend_low_i8x16_u(p23), z16));
+  v128.store(dst + 3 * dstStride, i16x8.sub(i16x8.extend_high_i8x16_u(p23), z16));
+  v128.store(dst + 4 * dstStride, i16x8.sub(i16x8.extend_low_i8x16_u(p45), z16));
+  v128.store(dst + 5 * dstStride, i16x8.sub(i16x8.extend_high_i8x16_u(p45), z16));
+  v128.store(dst + 6 * dstStride, i16x8.sub(i16x8.extend_low_i8x16_u(p67), z16));
+  v128.store(dst + 7 * dstStride, i16x8.sub(i16x8.extend_high_i8x16_u(p67), z16));
+}
+
 @inline
 function dwconvNchw8c<T>(
   n0: i32, n1: i32, x: usize, C: i32, H: i32, W: i32, kH: i32, kW: i32, sH: i32, sW: i32, dH: i32, dW: i32,
@@ -48,12 +83,21 @@ function dwconvNchw8c<T>(
   const hi = f32x4.splat(<f32>(qmax - zy));
   const m = f32x4.splat(MAGIC);
   const zb = i32x4.splat(MAGIC_BITS - zy);
+  const x8 = i8x16.splat(<i8>xorMask);
+  const z16 = i16x8.splat(<i16>zx);
   for (let n = n0; n < n1; n++) {
-    // 1. channels-last i16 plane of (x − zx)
+    // 1. channels-last i16 plane of (x − zx): 8×8 blocks (channels × positions) transposed by
+    //    shuffles, the leftover channels and positions one by one
     const xn = x + <usize>n * <usize>(C * HW);
+    const C8 = C & ~7;
+    const HW8 = HW & ~7;
+    for (let c = 0; c < C8; c += 8) {
+      const src = xn + <usize>(c * HW);
+      for (let p = 0; p < HW8; p += 8) transpose8x8(src + <usize>p, <usize>HW, scratch + (<usize>(p * Cp + c) << 1), (<usize>Cp) << 1, x8, z16);
+    }
     for (let c = 0; c < C; c++) {
       const src = xn + <usize>(c * HW);
-      for (let p = 0; p < HW; p++) {
+      for (let p = c < C8 ? HW8 : 0; p < HW; p++) {
         store<i16>(scratch + (<usize>(p * Cp + c) << 1), <i16>((<i32>(load<u8>(src + <usize>p) ^ <u8>xorMask)) - zx));
       }
     }
