@@ -105,6 +105,25 @@ describe('integer convolution against the TypeScript reference', () => {
     }
   });
 
+  it('convolutions share their per-thread scratch: a larger one grows it under a smaller one, the last dispose frees it', () => {
+    const before = k.heap.allocated;
+    const small = randomConvCase(61, CASES[1][1], { output: 'u8' });
+    const big = randomConvCase(62, CASES[17][1], { output: 'u8' });
+    const a = createConvCase(k, small);
+    const b = createConvCase(k, big);
+    const run = (conv: typeof a, c: typeof small) => expect(firstMismatch(conv.runArrays(c.N, c.x), referenceQConv(c))).toBe(-1);
+    run(a, small);
+    run(b, big);
+    b.dispose();
+    run(a, small);
+    const c = createConvCase(k, big);
+    run(c, big);
+    run(a, small);
+    a.dispose();
+    c.dispose();
+    expect(k.heap.allocated).toBe(before);
+  });
+
   it('rejects inconsistent shapes', () => {
     expect(() =>
       k.createQConv({ C: 4, H: 4, W: 4, M: 6, kernelShape: [3, 3], group: 3, weights: new Int8Array(1), weightZeroPoint: 0, activationSigned: false, activationZeroPoint: 0, output: 'i32' }),
