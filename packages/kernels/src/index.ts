@@ -27,9 +27,12 @@ export {
 export type { BroadcastPlan } from './elementwise/broadcast.js';
 export { planBroadcast, broadcastShape } from './elementwise/broadcast.js';
 export { lutInto, lutColumnsInto } from './elementwise/lookup.js';
-export type { AttentionSoftmaxParams, AttentionSoftmaxIntoArgs } from './elementwise/attention-softmax.js';
-export { attentionSoftmaxInto, attentionSoftmax, writeAttentionSoftmaxParams, ATTENTION_SOFTMAX_PARAMS_BYTES } from './elementwise/attention-softmax.js';
-export { referenceAttentionSoftmax } from './reference/attention.js';
+export type { AttentionSoftmaxParams, AttentionSoftmaxIntoArgs, X8AttentionSoftmaxParams } from './elementwise/attention-softmax.js';
+export {
+  attentionSoftmaxInto, attentionSoftmax, writeAttentionSoftmaxParams, ATTENTION_SOFTMAX_PARAMS_BYTES,
+  x8AttentionSoftmaxInto, x8AttentionSoftmax, writeX8AttentionSoftmaxParams, X8_ATTENTION_SOFTMAX_PARAMS_BYTES, attentionExpTable,
+} from './elementwise/attention-softmax.js';
+export { referenceAttentionSoftmax, referenceX8AttentionSoftmax } from './reference/attention.js';
 export type { UnaryOpName, BinaryOpName, QLinearParams, LayerNormArgs } from './elementwise/elementwise.js';
 export {
   UNARY_OP, BINARY_OP, unaryInto, unary, binaryInto, binary, softmaxInto, softmax, layerNormInto, layerNorm, qlinearBinaryInto, qlinearBinary,

@@ -16,7 +16,7 @@ import { vexpNonPositive, hsum, hmax } from '../elementwise/f32-vmath-wasmsimd';
 // rounded integer in the low mantissa bits (|v| clamped below 2^22 first), so no nearest/trunc_sat
 // (a long sequence on x64) and the clamp is two integer ops. `zBits` = 0x4b400000 − z.
 // @ts-ignore: decorator
-@inline function roundQ(v: v128, zBits: v128, lo: v128, hi: v128): v128 {
+@inline export function roundQ(v: v128, zBits: v128, lo: v128, hi: v128): v128 {
   const big = f32x4.splat(4194304.0);
   const c = f32x4.pmin(f32x4.pmax(v, f32x4.neg(big)), big);
   return i32x4.min_s(i32x4.max_s(i32x4.sub(f32x4.add(c, f32x4.splat(12582912.0)), zBits), lo), hi);
@@ -109,17 +109,23 @@ export function f32_attention_softmax__wasmsimd(x: usize, y: usize, rows: i32, n
       }
       continue;
     }
-    const yr = y + <usize>r * <usize>n;
-    for (; i + 8 <= n; i += 8) {
-      const o = <usize>i << 2;
-      const a = roundQ(f32x4.mul(f32x4.mul(v128.load(er + o), iv), ysInv), yzBits, ylo, yhi);
-      const b = roundQ(f32x4.mul(f32x4.mul(v128.load(er + o, 16), iv), ysInv), yzBits, ylo, yhi);
-      const w = i16x8.narrow_i32x4_s(a, b);
-      v128.store64_lane(yr + <usize>i, outMode == 1 ? i8x16.narrow_i16x8_u(w, w) : i8x16.narrow_i16x8_s(w, w), 0);
-    }
-    for (; i < n; i++) {
-      const q = i32x4.extract_lane(roundQ(f32x4.mul(f32x4.splat(load<f32>(er + (<usize>i << 2)) * f32x4.extract_lane(iv, 0)), ysInv), yzBits, ylo, yhi), 0);
-      store<u8>(yr + <usize>i, <u8>q);
-    }
+    storeProbs8(er, y + <usize>r * <usize>n, n, iv, ysInv, yzBits, ylo, yhi, outMode);
+  }
+}
+
+/** y[t] = quantize(e[t] · iv) for a row of n terms: u8 (outMode 1) or s8 (2). */
+// @ts-ignore: decorator
+@inline export function storeProbs8(e: usize, yr: usize, n: i32, iv: v128, ysInv: v128, yzBits: v128, ylo: v128, yhi: v128, outMode: i32): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    const a = roundQ(f32x4.mul(f32x4.mul(v128.load(e + o), iv), ysInv), yzBits, ylo, yhi);
+    const b = roundQ(f32x4.mul(f32x4.mul(v128.load(e + o, 16), iv), ysInv), yzBits, ylo, yhi);
+    const w = i16x8.narrow_i32x4_s(a, b);
+    v128.store64_lane(yr + <usize>i, outMode == 1 ? i8x16.narrow_i16x8_u(w, w) : i8x16.narrow_i16x8_s(w, w), 0);
+  }
+  for (; i < n; i++) {
+    const q = i32x4.extract_lane(roundQ(f32x4.mul(f32x4.splat(load<f32>(e + (<usize>i << 2)) * f32x4.extract_lane(iv, 0)), ysInv), yzBits, ylo, yhi), 0);
+    store<u8>(yr + <usize>i, <u8>q);
   }
 }

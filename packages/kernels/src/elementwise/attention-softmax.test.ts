@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kernels } from '../kernels.js';
 import { loadKernels } from '../load-kernels.js';
-import { referenceAttentionSoftmax, type AttentionSoftmaxParams } from '../reference/attention.js';
+import { referenceAttentionSoftmax, referenceX8AttentionSoftmax, type AttentionSoftmaxParams, type X8AttentionSoftmaxParams } from '../reference/attention.js';
 import { rng } from '../reference/random.js';
-import { attentionSoftmax } from './attention-softmax.js';
+import { attentionSoftmax, x8AttentionSoftmax } from './attention-softmax.js';
 
 let one: Kernels;
 let two: Kernels;
@@ -14,7 +14,7 @@ beforeAll(async () => {
   const pool = two.pool!;
   const run = pool.run.bind(pool);
   pool.run = (symbol, args, f32Mask) => {
-    if (symbol === 'f32_attention_softmax__wasmsimd') shares.push(args.length);
+    if (symbol.endsWith('_attention_softmax__wasmsimd')) shares.push(args.length);
     run(symbol, args, f32Mask);
   };
 });
@@ -74,5 +74,47 @@ describe('attention softmax (scale, Q→DQ, mask, softmax, quantize in one pass)
     let differ = 0;
     for (let i = 0; i < want.length; i++) if (got[i] !== want[i]) differ++;
     expect(differ / want.length).toBeLessThan(1e-3);
+  });
+});
+
+describe('attention softmax from uint8 scores (exp table + per-mask-row exps)', () => {
+  const outputs: X8AttentionSoftmaxParams['output'][] = [{ dtype: 'uint8', scale: 1 / 255, zeroPoint: 0 }, { dtype: 'int8', scale: 1 / 256, zeroPoint: -128 }, { dtype: 'float32' }];
+  for (const output of outputs) {
+    it(`${output.dtype} out: matches the reference, masked and unmasked, one and two threads`, () => {
+      let seed = 40;
+      for (const [b, h, T, withMask, scale] of [[1, 1, 1, true, 0.05], [1, 2, 7, true, 0.1], [2, 3, 21, false, 0.03], [2, 12, 128, true, 0.07], [1, 2, 40, true, 0.9]] as const) {
+        const c = attentionCase(seed++, b, h, T, withMask);
+        const r = rng(seed);
+        const x = Uint8Array.from({ length: c.rows * c.n }, () => r.int(0, 255));
+        const p: X8AttentionSoftmaxParams = { scale, zeroPoint: 119, maskGroupRows: c.groupRows, output };
+        const want = referenceX8AttentionSoftmax(x, c.rows, c.n, c.mask, p);
+        for (const k of [one, two]) {
+          const got = x8AttentionSoftmax(k, x, c.rows, c.n, c.mask, p);
+          let worst = 0;
+          let differ = 0;
+          for (let i = 0; i < want.length; i++) {
+            // (terms below e^-87 of the row's peak are flushed to zero: an absolute floor)
+            const e = output.dtype === 'float32' ? Math.abs(got[i] - want[i]) / Math.max(Math.abs(want[i]), 1e-20) : Math.abs(got[i] - want[i]);
+            if (!(e <= worst)) worst = e;
+            if (got[i] !== want[i]) differ++;
+          }
+          // the reference rounds v to f32 (|v|·6e-8 relative in e^v); the table's two rounded
+          // exponentials per term ~1e-7; an 8-bit rounding tie now and then
+          expect(worst).toBeLessThanOrEqual(output.dtype === 'float32' ? 1e-5 : 1);
+          if (output.dtype !== 'float32') expect(differ / want.length).toBeLessThan(2e-3);
+        }
+      }
+    });
+  }
+
+  it('a row whose terms all underflow in the table is recomputed from the floats', () => {
+    // scale 2: bytes span 510; the mask peaks where the bytes are lowest, so the table terms vanish
+    const n = 8;
+    const x = Uint8Array.from([255, 250, 0, 1, 2, 3, 4, 5]);
+    const mask = Float32Array.from([-1e4, -1e4, 0, 0, 0, 0, 0, 0]);
+    const p: X8AttentionSoftmaxParams = { scale: 2, zeroPoint: 0, maskGroupRows: 1, output: { dtype: 'float32' } };
+    const got = x8AttentionSoftmax(one, x, 1, n, mask, p);
+    const want = referenceX8AttentionSoftmax(x, 1, n, mask, p);
+    for (let i = 0; i < n; i++) expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(2e-6 * want[i] + 1e-30);
   });
 });

@@ -48,3 +48,18 @@ export function referenceAttentionSoftmax(x: ArrayLike<number>, rows: number, n:
   }
   return y;
 }
+
+export interface X8AttentionSoftmaxParams {
+  /** the uint8 scores' scale and zero point */
+  readonly scale: number;
+  readonly zeroPoint: number;
+  readonly maskGroupRows: number;
+  readonly output: AttentionSoftmaxParams['output'];
+}
+
+/** softmax over rows of v = (x − zp)·scale + mask, from uint8 scores (x8_attention_softmax__wasmsimd). */
+export function referenceX8AttentionSoftmax(x: ArrayLike<number>, rows: number, n: number, mask: ArrayLike<number> | null, p: X8AttentionSoftmaxParams): Float64Array {
+  const f = Math.fround;
+  const v = Float32Array.from({ length: rows * n }, (_, i) => f(f((x[i] - p.zeroPoint) * f(p.scale)) + (mask ? f(mask[Math.floor(Math.floor(i / n) / Math.max(1, p.maskGroupRows)) * n + (i % n)]) : 0)));
+  return referenceAttentionSoftmax(v, rows, n, null, { mul: 1, div: 1, maskGroupRows: 1, output: p.output });
+}

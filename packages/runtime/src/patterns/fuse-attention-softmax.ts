@@ -56,6 +56,30 @@ function scoresOf(ix: GraphIndex, value: string): Scores {
   return s;
 }
 
+/**
+ * Rewrites the MatMulIntegerToFloat producing the scores into a QLinearMatMul writing the round
+ * trip's uint8 value directly (y_scale = div·qs / mul), when its operands' quantization is constant.
+ */
+function requantizedProduct(graph: RuntimeGraph, ix: GraphIndex, scores: Scores, rt: QParams): boolean {
+  const mm = ix.producer(scores.value);
+  if (!mm || mm.opType !== 'MatMulIntegerToFloat' || (mm.domain !== 'ai.octet' && mm.domain !== 'com.microsoft') || rt.dtype !== 'uint8' || rt.zeroPointName === '') return false;
+  if (ix.soleConsumer(scores.value) === undefined || (mm.inputs[6] ?? '') !== '') return false;
+  const [a, b, sa, sb, za, zb] = mm.inputs;
+  if (!a || !b || !za || !zb || scalarConstant(ix, sa) === undefined || scalarConstant(ix, sb) === undefined || !ix.initializer(za) || !ix.initializer(zb)) return false;
+  const yScale = `${rt.value}__octet_product_scale`;
+  graph.initializers.set(yScale, { dtype: 'float32', dims: [], data: Float32Array.of(Math.fround((scores.div * Number(rt.scale.data[0])) / scores.mul)) });
+  const product: GraphNode = {
+    name: mm.name,
+    opType: 'QLinearMatMul',
+    domain: 'ai.octet',
+    inputs: [a, sa, za, b, sb, zb, yScale, rt.zeroPointName],
+    outputs: [rt.value],
+    attributes: new Map([...mm.attributes].filter(([key]) => key.startsWith('octet_perm_'))),
+  };
+  graph.nodes.splice(graph.nodes.indexOf(mm), 1, product);
+  return true;
+}
+
 function fuse(graph: RuntimeGraph, ix: GraphIndex, softmax: GraphNode): boolean {
   let input = softmax.inputs[0];
   let mask = '';
@@ -75,15 +99,18 @@ function fuse(graph: RuntimeGraph, ix: GraphIndex, softmax: GraphNode): boolean 
   if (yq) nodes.push(yq.node);
   if (nodes.length === 1) return false;
   const rt = scores.roundTrip;
+  // QKᵀ as an integer product with a float output, scaled and re-quantized to uint8: the product
+  // writes the uint8 scores itself (one requantization) and the softmax reads bytes
+  const requantized = rt ? requantizedProduct(graph, ix, scores, rt) : false;
   const attributes = new Map<string, AttributeValue>([
-    ['mul', { kind: 'float', value: scores.mul }],
-    ['div', { kind: 'float', value: scores.div }],
+    ['mul', { kind: 'float', value: requantized ? 1 : scores.mul }],
+    ['div', { kind: 'float', value: requantized ? 1 : scores.div }],
   ]);
   const fused: GraphNode = {
     name: softmax.name,
     opType: 'AttentionSoftmax',
     domain: 'ai.octet',
-    inputs: [scores.value, mask, rt?.scaleName ?? '', rt?.zeroPointName ?? '', yq?.scaleName ?? '', yq?.zeroPointName ?? ''],
+    inputs: [requantized ? rt!.value : scores.value, mask, rt?.scaleName ?? '', rt?.zeroPointName ?? '', yq?.scaleName ?? '', yq?.zeroPointName ?? ''],
     outputs: [yq ? yq.value : softmax.outputs[0]],
     attributes,
   };

@@ -4,6 +4,7 @@
 import { loadKernels, type Kernels } from '@octet/kernels';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../src/compile.js';
+import { createOpRegistry } from '../../src/op-registry-impl.js';
 import { defaultRegistry } from '../../src/register-all-ops.js';
 import { buildGraph, rng, runGraph, t, type GraphSpec } from './op-harness.js';
 
@@ -104,5 +105,56 @@ describe('fuse-attention-softmax', () => {
     const ops = compiled.nodes.map((n) => n.node.opType);
     expect(ops).toContain('DequantizeLinear');
     expect(ops).toContain('AttentionSoftmax'); // Add → Softmax → Q still fuse
+  });
+});
+
+describe('QDQ attention from uint8 Q and K: the integer product writes uint8 scores', () => {
+  // DQ(q), DQ(k) → MatMul → Div → Q → DQ → Add(mask) → Softmax → Q: after the QDQ fusion QKᵀ is an
+  // integer product; with the round trip it requantizes to uint8 itself and the softmax reads bytes.
+  const [b, h, T2, d] = [2, 3, 17, 8];
+  const r = rng(31);
+  const u8 = (n: number) => r.ints(n, 0, 255);
+  const spec = (): GraphSpec => ({
+    nodes: [
+      { op: 'DequantizeLinear', inputs: ['q', 'sq', 'zq'], outputs: ['qf'] },
+      { op: 'DequantizeLinear', inputs: ['k', 'sk', 'zk'], outputs: ['kf'] },
+      { op: 'MatMul', inputs: ['qf', 'kf'], outputs: ['s'] },
+      { op: 'Div', inputs: ['s', 'c'], outputs: ['sd'] },
+      { op: 'QuantizeLinear', inputs: ['sd', 'qs', 'qz'], outputs: ['sq8'] },
+      { op: 'DequantizeLinear', inputs: ['sq8', 'qs', 'qz'], outputs: ['sdq'] },
+      { op: 'Add', inputs: ['sdq', 'mask'], outputs: ['a'] },
+      { op: 'Softmax', inputs: ['a'], outputs: ['p'] },
+      { op: 'QuantizeLinear', inputs: ['p', 'ys', 'yz'], outputs: ['y'] },
+    ],
+    feeds: {
+      q: t('uint8', [b, h, T2, d], qData), k: t('uint8', [b, h, d, T2], kData),
+      mask: t('float32', [b, 1, 1, T2], Array.from({ length: b * T2 }, (_, i) => (i % T2 === 0 || i % 3 ? 0 : -10000))),
+    },
+    consts: {
+      sq: t('float32', [], [0.05]), zq: t('uint8', [], [128]), sk: t('float32', [], [0.04]), zk: t('uint8', [], [120]),
+      c: t('float32', [], [Math.sqrt(d)]), qs: t('float32', [], [0.021]), qz: t('uint8', [], [130]),
+      ys: t('float32', [], [1 / 255]), yz: t('uint8', [], [0]),
+    },
+    outputs: ['y'],
+    opset: 17,
+  });
+  const qData = u8(b * h * T2 * d);
+  const kData = u8(b * h * d * T2);
+
+  it('becomes QLinearMatMul → AttentionSoftmax with the separate ops\' bytes (within a rounding tie)', () => {
+    const compiled = compileGraph(buildGraph(spec()), { registry: defaultRegistry(), kernels });
+    expect(compiled.nodes.map((n) => n.node.opType)).toEqual(['QLinearMatMul', 'AttentionSoftmax']);
+    const plain = createOpRegistry();
+    for (const op of defaultRegistry().ops()) plain.register(op);
+    const want = Array.from(runGraph(spec(), { registry: plain }).y.data, Number);
+    for (const k of [kernels, undefined]) {
+      const got = Array.from(runGraph(spec(), { kernels: k }).y.data, Number);
+      let differ = 0;
+      for (let i = 0; i < want.length; i++) {
+        expect(Math.abs(got[i] - want[i])).toBeLessThanOrEqual(1);
+        if (got[i] !== want[i]) differ++;
+      }
+      expect(differ / want.length).toBeLessThan(0.01);
+    }
   });
 });

@@ -3,13 +3,16 @@
 // additive mask, Softmax over the last axis, optionally QuantizeLinear — instead of up to six
 // tensors. Inputs: X (f32 scores), Mask (f32, broadcast to X; '' if none), RT_scale,
 // RT_zero_point (the round trip; '' if none), Y_scale, Y_zero_point ('' for an f32 output).
-// Attributes: mul, div (floats).
+// Attributes: mul, div (floats). X may instead be uint8 scores (the integer QKᵀ requantized), with
+// RT_scale / RT_zero_point their quantization and mul = div = 1: then a table of 256 exponentials
+// replaces e^x (x8_attention_softmax).
 
 import {
-  ATTENTION_SOFTMAX_PARAMS_BYTES, attentionSoftmaxInto, broadcastShape, referenceAttentionSoftmax, writeAttentionSoftmaxParams,
-  type AttentionSoftmaxParams,
+  ATTENTION_SOFTMAX_PARAMS_BYTES, attentionExpTable, attentionSoftmaxInto, broadcastShape, referenceAttentionSoftmax, referenceX8AttentionSoftmax,
+  writeAttentionSoftmaxParams, writeX8AttentionSoftmaxParams, x8AttentionSoftmaxInto, X8_ATTENTION_SOFTMAX_PARAMS_BYTES, type AttentionSoftmaxParams,
+  type KernelHost, type X8AttentionSoftmaxParams,
 } from '@octet/kernels';
-import type { OpConfig, OpContext } from '../../op-registry.js';
+import type { OpConfig, OpContext, PreparedOp } from '../../op-registry.js';
 import { sizeOf, type TypedArray } from '../../tensor.js';
 import { scalarParam } from './quant-params.js';
 import { inputPtr, outputPtr } from '../wasm-ptr.js';
@@ -71,11 +74,13 @@ export const attentionSoftmaxConfig: OpConfig = {
   minOpset: 1,
   maxOpset: 1,
   prepare(ctx) {
-    if (ctx.input(0).dtype !== 'float32') ctx.fail(`X must be float32, got ${ctx.input(0).dtype}`);
+    const x8 = ctx.input(0).dtype === 'uint8';
+    if (ctx.input(0).dtype !== 'float32' && !x8) ctx.fail(`X must be float32 or uint8, got ${ctx.input(0).dtype}`);
+    if (x8 && (!ctx.hasInput(2) || ctx.attrs.float('mul', 1) !== 1 || ctx.attrs.float('div', 1) !== 1)) ctx.fail('uint8 X needs its scale (input 2) and no mul/div');
     if (ctx.hasInput(1) && ctx.input(1).dtype !== 'float32') ctx.fail(`Mask must be float32, got ${ctx.input(1).dtype}`);
     const outDims = ctx.hasInput(1) ? broadcastShape(ctx.input(0).dims, ctx.input(1).dims) : [...ctx.input(0).dims];
     // X + Mask is symmetric when nothing else touches X: the full-size operand plays the scores
-    const plain = ctx.attrs.float('mul', 1) === 1 && ctx.attrs.float('div', 1) === 1 && !ctx.hasInput(2);
+    const plain = ctx.attrs.float('mul', 1) === 1 && ctx.attrs.float('div', 1) === 1 && !ctx.hasInput(2) && !x8;
     const swap = plain && ctx.hasInput(1) && sizeOf(ctx.input(0).dims) !== sizeOf(outDims) && sizeOf(ctx.input(1).dims) === sizeOf(outDims);
     const [xi, mi] = swap ? [1, 0] : [0, 1];
     const x = ctx.input(xi);
@@ -89,6 +94,8 @@ export const attentionSoftmaxConfig: OpConfig = {
     const outDtype = p.output.dtype;
     const outBytes = outDtype === 'float32' ? 4 : 1;
     const k = ctx.kernels;
+    const x8p: X8AttentionSoftmaxParams | undefined = x8 && p.roundTrip ? { scale: p.roundTrip.scale, zeroPoint: p.roundTrip.zeroPoint, maskGroupRows: p.maskGroupRows, output: p.output } : undefined;
+    if (k && sameX && rows > 0 && x8p) return x8Kernel(ctx, k, x8p, { n, rows, outDims, group, hasMask: mask !== undefined });
     if (k && sameX && rows > 0) {
       const threads = k.pool?.size ?? 1;
       const params = ctx.scratchPtr('attention-softmax-params', ATTENTION_SOFTMAX_PARAMS_BYTES);
@@ -115,9 +122,11 @@ export const attentionSoftmaxConfig: OpConfig = {
     return {
       outputs: [{ dtype: outDtype, dims: outDims }],
       run(inputs, outputs) {
-        const xs = sameX ? (inputs[xi].data as Float32Array) : expandTo(inputs[xi].data as Float32Array, inputs[xi].dims, outDims);
+        const xs = sameX ? inputs[xi].data : expandTo(inputs[xi].data as Float32Array | Uint8Array, inputs[xi].dims, outDims);
         const ms = mask ? expandTo(inputs[mi].data as Float32Array, inputs[mi].dims, outDims) : null;
-        const y = referenceAttentionSoftmax(xs, rows, n, ms, { ...p, maskGroupRows: 1 });
+        const y = x8p
+          ? referenceX8AttentionSoftmax(xs as ArrayLike<number>, rows, n, ms, { ...x8p, maskGroupRows: 1 })
+          : referenceAttentionSoftmax(xs as ArrayLike<number>, rows, n, ms, { ...p, maskGroupRows: 1 });
         const o = outputs[0].data as TypedArray;
         if (outDtype === 'float32') (o as Float32Array).set(y);
         else for (let i = 0; i < y.length; i++) o[i] = y[i];
@@ -126,3 +135,32 @@ export const attentionSoftmaxConfig: OpConfig = {
   },
 };
 
+
+/** The uint8-scores kernel: the exp table once per node, the mask indexed or materialised. */
+function x8Kernel(
+  ctx: OpContext, k: KernelHost, p: X8AttentionSoftmaxParams, s: { n: number; rows: number; outDims: number[]; group: number; hasMask: boolean },
+): PreparedOp {
+  const { n, rows, outDims, group } = s;
+  const threads = k.pool?.size ?? 1;
+  const table = ctx.scratchPtr('attention-exp-table', 256 * 4);
+  k.heap.f32.set(attentionExpTable(p.scale), table >> 2);
+  const params = ctx.scratchPtr('attention-softmax-params', X8_ATTENTION_SOFTMAX_PARAMS_BYTES);
+  const tmp = ctx.scratchPtr('attention-softmax-rows', threads * n * 8);
+  const xp = inputPtr(ctx, 0);
+  const mp = s.hasMask && group > 0 ? inputPtr(ctx, 1) : undefined;
+  const expanded = s.hasMask && group === 0 ? ctx.scratchPtr('attention-softmax-mask', rows * n * 4) : 0;
+  const outBytes = p.output.dtype === 'float32' ? 4 : 1;
+  return {
+    outputs: [{ dtype: p.output.dtype, dims: outDims }],
+    run(inputs, outputs) {
+      writeX8AttentionSoftmaxParams(k, params, table, p);
+      let m = 0;
+      if (mp) m = mp(inputs[1]);
+      else if (expanded) {
+        k.heap.f32.set(expandTo(inputs[1].data as Float32Array, inputs[1].dims, outDims), expanded >> 2);
+        m = expanded;
+      }
+      x8AttentionSoftmaxInto(k, { x: xp(inputs[0]), y: outputPtr(outputs[0]), rows, n, mask: m, params, tmp, threads }, outBytes);
+    },
+  };
+}
