@@ -1,7 +1,7 @@
 // fp32 Conv 2-D (NCHW) over the WASM kernels: depthwise direct path, 1×1 packed path, im2col +
 // SGEMM otherwise; bias and a clamp (ReLU / Clip) fused. 1-D convolutions are H = 1.
 import { check, checkDims, f32Out, kernelFn, PARALLEL_MIN_WORK, scoped, splitRange, type KernelHost } from '../elementwise/host.js';
-import { f32Bits } from './sgemm.js';
+import { createSgemm, f32Bits, type Sgemm } from './sgemm.js';
 
 export interface Conv2dOptions {
   readonly C: number;
@@ -18,6 +18,11 @@ export interface Conv2dOptions {
   readonly bias?: Float32Array | null;
   /** output clamp, e.g. [0, Infinity] for a fused ReLU */
   readonly clamp?: readonly [number, number];
+  /**
+   * The input's [H, W] when known at creation: a 1×1 convolution on a 1×1 plane then runs as one
+   * GEMM with the batch as rows (weights packed for it now) instead of one-column GEMMs per image.
+   */
+  readonly inputSize?: readonly [number, number];
 }
 
 export interface Conv2d {
@@ -49,6 +54,12 @@ export function createConv2d(k: KernelHost, o: Conv2dOptions): Conv2d {
   const scratchFn = kernelFn(k, 'f32_conv2d_scratch_bytes');
   const wp = k.heap.put(o.weights);
   const bp = o.bias ? k.heap.put(o.bias) : 0;
+  // 1×1 on a 1×1 plane (the end of a CNN): one GEMM with the batch as rows, Y[N, OC] = X[N, C]·Wᵀ,
+  // instead of N one-column GEMMs
+  const pointwise = group === 1 && kh === 1 && kw === 1 && sh === 1 && sw === 1 && pt + pl + pb + pr === 0;
+  const rowsGemm: Sgemm | null = pointwise && o.inputSize?.[0] === 1 && o.inputSize[1] === 1
+    ? createSgemm(k, { K: o.C, N: o.OC, b: o.weights, transB: true, bias: o.bias ? { kind: 'col', data: o.bias } : null, clamp: o.clamp })
+    : null;
   let live = true;
   const outHW = (H: number, W: number): [number, number] => {
     const oh = Math.floor((H + pt + pb - (dh * (kh - 1) + 1)) / sh) + 1;
@@ -63,6 +74,10 @@ export function createConv2d(k: KernelHost, o: Conv2dOptions): Conv2d {
   const runInto = (x: number, y: number, N: number, H: number, W: number, scratch: number, threadScratch: readonly number[] = []) => {
     check(live, 'conv2d: used after dispose()');
     const [oh, ow] = outHW(H, W);
+    if (rowsGemm && H * W === 1) {
+      rowsGemm.runInto(x, y, N);
+      return;
+    }
     const args = (s: number, oc0: number, oc1: number, n0 = 0, n1 = N) =>
       [x + n0 * o.C * H * W * 4, wp, bp, y + n0 * o.OC * oh * ow * 4, n1 - n0, o.C, H, W, o.OC, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw, group, lo, hi, s, oc0, oc1];
     const pool = k.pool;
@@ -105,6 +120,7 @@ export function createConv2d(k: KernelHost, o: Conv2dOptions): Conv2d {
       live = false;
       k.heap.free(wp);
       k.heap.free(bp);
+      rowsGemm?.dispose();
     },
   };
 }

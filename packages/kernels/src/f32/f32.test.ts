@@ -87,6 +87,8 @@ describe('fp32 Conv2d against the TypeScript reference', () => {
     { N: 1, C: 3, H: 12, W: 12, OC: 3, kh: 3, kw: 3, sh: 1, sw: 1, pads: [2, 2, 2, 2], dh: 2, dw: 2, group: 3 }, // dilated depthwise
     { N: 1, C: 2, H: 20, W: 20, OC: 4, kh: 3, kw: 3, sh: 1, sw: 1, pads: [0, 0, 0, 0], dh: 2, dw: 3, group: 1 }, // dilated
     { N: 1, C: 1, H: 1, W: 40, OC: 7, kh: 1, kw: 5, sh: 1, sw: 3, pads: [0, 2, 0, 2], dh: 1, dw: 1, group: 1 }, // 1-D
+    { N: 5, C: 19, H: 1, W: 1, OC: 13, kh: 1, kw: 1, sh: 1, sw: 1, pads: [0, 0, 0, 0], dh: 1, dw: 1, group: 1 }, // 1×1 plane: the batch as GEMM rows (bias, ReLU)
+    { N: 3, C: 8, H: 1, W: 1, OC: 6, kh: 1, kw: 1, sh: 1, sw: 1, pads: [0, 0, 0, 0], dh: 1, dw: 1, group: 1 }, // the same without bias or clamp
   ];
   for (const [i, s] of cases.entries()) {
     it(`case ${i}: C=${s.C} OC=${s.OC} k=${s.kh}×${s.kw} s=${s.sh}×${s.sw} g=${s.group}`, () => {
@@ -96,6 +98,7 @@ describe('fp32 Conv2d against the TypeScript reference', () => {
       const clamp: [number, number] = i % 3 === 0 ? [0, Infinity] : [-Infinity, Infinity];
       const conv = createConv2d(k, {
         C: s.C, OC: s.OC, kernel: [s.kh, s.kw], strides: [s.sh, s.sw], pads: s.pads, dilations: [s.dh, s.dw], group: s.group, weights: w, bias, clamp,
+        inputSize: [s.H, s.W],
       });
       const got = conv.run(x, [s.N, s.C, s.H, s.W]);
       conv.dispose();

@@ -62,6 +62,7 @@ export function prepareConv(ctx: OpContext, clamp?: readonly [number, number]): 
         weights: constW.data as Float32Array,
         bias: constB ? (constB.data as Float32Array) : null,
         clamp,
+        inputSize: two(geo.inSpatial, 1),
       });
       ctx.cache.set(key, conv);
       const cv = conv;
