@@ -174,31 +174,42 @@ describe('integer GEMM (baseline SIMD128) against the TypeScript reference', () 
     }
   });
 
-  it('weight packing: the row-major block path gives the same bytes and column sums as the strided element loop', () => {
-    // the same [K, N] weights once row-major (cs = 1: shuffled 8-column blocks) and once transposed
-    // (cs = K: the element loop), for every packing, both signs, odd K and partial column blocks
+  it('weight packing: row-major and column-major block paths give the bytes and column sums of the element loop', () => {
+    // the same [K, N] weights row-major (cs = 1), column-major (rs = 1, Gemm transB) and with
+    // stride-2 columns (the element loop), for every packing, both signs, K tails and partial blocks
     let s = 12345;
-    for (const [K, N] of [[1, 8], [2, 9], [3, 17], [7, 24], [33, 40], [64, 7]]) {
+    for (const [K, N] of [[1, 8], [2, 9], [3, 17], [7, 24], [16, 8], [17, 8], [33, 40], [48, 16], [64, 7], [100, 24]]) {
       const w = Int8Array.from({ length: K * N }, () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24) - 128);
       const wt = new Int8Array(K * N);
-      for (let r = 0; r < K; r++) for (let n = 0; n < N; n++) wt[n * K + r] = w[r * N + n];
-      const src = k.heap.put(w);
-      const srcT = k.heap.put(wt);
+      const w2 = new Int8Array(2 * K * N);
+      for (let r = 0; r < K; r++) {
+        for (let n = 0; n < N; n++) {
+          wt[n * K + r] = w[r * N + n];
+          w2[r * 2 * N + 2 * n] = w[r * N + n];
+        }
+      }
+      const layouts = [[k.heap.put(w), N, 1], [k.heap.put(wt), 1, K], [k.heap.put(w2), 2 * N, 2]];
       const Np = (N + 7) & ~7;
       for (const [kc, esize] of [[2, 2], [2, 1], [4, 1]]) {
         for (const xor of [0, 0x80]) {
           const bytes = Np * Math.ceil(K / kc) * kc * esize;
-          const [d1, c1, d2, c2] = [bytes, Np * 4, bytes, Np * 4].map((b) => k.heap.alloc(b));
-          k.exports.qs8_gemm_pack_w(src, K, N, N, 1, xor, kc, esize, d1, c1);
-          k.exports.qs8_gemm_pack_w(srcT, K, N, 1, K, xor, kc, esize, d2, c2);
-          const u8 = k.heap.u8;
-          expect(u8.slice(d1, d1 + bytes), `K=${K} N=${N} kc=${kc} esize=${esize} xor=${xor}`).toEqual(u8.slice(d2, d2 + bytes));
-          expect(k.heap.i32.slice(c1 >> 2, (c1 >> 2) + Np)).toEqual(k.heap.i32.slice(c2 >> 2, (c2 >> 2) + Np));
-          for (const p of [d1, c1, d2, c2]) k.heap.free(p);
+          const packed = layouts.map(([src, rs, cs]) => {
+            const d = k.heap.alloc(bytes);
+            const c = k.heap.alloc(Np * 4);
+            k.exports.qs8_gemm_pack_w(src, K, N, rs, cs, xor, kc, esize, d, c);
+            const out = { b: k.heap.u8.slice(d, d + bytes), colsum: k.heap.i32.slice(c >> 2, (c >> 2) + Np) };
+            k.heap.free(d);
+            k.heap.free(c);
+            return out;
+          });
+          const what = `K=${K} N=${N} kc=${kc} esize=${esize} xor=${xor}`;
+          for (const p of packed.slice(0, 2)) {
+            expect(p.b, what).toEqual(packed[2].b);
+            expect(p.colsum, what).toEqual(packed[2].colsum);
+          }
         }
       }
-      k.heap.free(src);
-      k.heap.free(srcT);
+      for (const [src] of layouts) k.heap.free(src);
     }
   });
 
