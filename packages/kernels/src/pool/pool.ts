@@ -1,7 +1,7 @@
 // Pooling over the WASM kernels (NCHW, 2-D; 1-D pools are H = 1): MaxPool (u8, s8, f32),
 // AveragePool (f32), QLinearAveragePool, GlobalAveragePool (f32), QLinearGlobalAveragePool.
 // `…Into` functions take pointers into WASM memory; the others copy arrays in and out.
-import { check, checkDims, f32Out, kernelFn, PARALLEL_MIN_ELEMENTS, scoped, splitRange, type KernelHost } from '../elementwise/host.js';
+import { check, checkDims, f32Out, kernelFn, scoped, splitRange, type KernelHost } from '../elementwise/host.js';
 import type { QPoolParams } from '../reference/pool.js';
 
 export type { QPoolParams } from '../reference/pool.js';
@@ -88,10 +88,13 @@ export function qlinearAveragePool2dInto(
     countIncludePad ? 1 : 0, p.xScale, p.xZeroPoint, p.yScale, p.yZeroPoint, lut);
 }
 
+/** Global pools are a load and an add per element: a round trip pays off only on large inputs. */
+const GLOBAL_POOL_MIN_ELEMENTS = 1 << 18;
+
 export function globalAveragePoolInto(k: KernelHost, x: number, y: number, nc: number, hw: number): void {
   const fn = kernelFn(k, 'f32_global_avgpool_wasmsimd');
   const pool = k.pool;
-  const threads = pool && nc * hw >= PARALLEL_MIN_ELEMENTS ? Math.min(pool.size, nc) : 1;
+  const threads = pool && nc * hw >= GLOBAL_POOL_MIN_ELEMENTS ? Math.min(pool.size, nc) : 1;
   if (threads < 2) {
     fn(x, y, nc, hw);
     return;
@@ -114,7 +117,7 @@ export function qlinearGlobalAveragePoolInto(
   // whole images (channelsLast) or channel rows (NCHW) per thread
   const units = channelsLast ? nc / c : nc;
   const unit = channelsLast ? c : 1;
-  const threads = pool && nc * hw >= PARALLEL_MIN_ELEMENTS ? Math.min(pool.size, units) : 1;
+  const threads = pool && nc * hw >= GLOBAL_POOL_MIN_ELEMENTS ? Math.min(pool.size, units) : 1;
   const args = ([u0, u1]: [number, number]) =>
     [p.signed ? 1 : 0, x + u0 * unit * hw, y + u0 * unit, (u1 - u0) * unit, hw, channelsLast ? 1 : 0, c, p.xScale, p.xZeroPoint, p.yScale, p.yZeroPoint];
   if (threads < 2) {
