@@ -220,7 +220,8 @@ export class QConvImpl implements QConv {
     const Wp = (this.oW - 1) * sW + (kW - 1) * dW + 1 + 16;
     const scratchBytes = 2 * Hp * Wp;
     const threads = ctx.pool?.size ?? 1;
-    const scratch = Array.from({ length: threads }, () => heap.alloc(scratchBytes));
+    // whole cache lines per thread: neighbouring small planes would share (and ping-pong) a line
+    const scratch = Array.from({ length: threads }, () => heap.alloc((scratchBytes + 63) & ~63, 64));
     this.dw = { w, bias, biasF32, scale, params, scratch, scratchBytes };
     this.checkZa(this.za);
   }

@@ -29,10 +29,11 @@ export class ThreadScratch {
 
   private grow(threads: number, bytes: number): void {
     if (bytes <= this.bytes && threads <= this.ptrs.length) return;
-    const want = Math.max(bytes, this.bytes);
+    const want = Math.max((bytes + 63) & ~63, this.bytes);
     const count = Math.max(threads, this.ptrs.length);
     this.releaseAll();
-    for (let t = 0; t < count; t++) this.ptrs.push(this.heap.alloc(want));
+    // whole cache lines per thread (no line shared between two threads' regions)
+    for (let t = 0; t < count; t++) this.ptrs.push(this.heap.alloc(want, 64));
     this.bytes = want;
   }
 
