@@ -34,10 +34,68 @@ function packTransposedC2(src: usize, m0: i32, K: i32, cs: i32, xorMask: i32, za
   v128.store(rowTerm + ((<usize>m0) << 2), i32x4.sub(sum, i32x4.splat(K * za)));
 }
 
+// Row-major sources (cs = 1), full 4-row tiles: 8 k of each row widened at once and the four rows
+// interleaved by a 4×4 transpose of their k-pairs, one 16-byte store per k-pair (the generic loop
+// extracts every 4-byte lane separately); K tails element by element.
+function packRowTileC2(src: usize, m0: i32, K: i32, rs: i32, xorMask: i32, za: i32, out: usize, rowTerm: usize): void {
+  const x8 = i8x16.splat(<i8>xorMask);
+  const r = <usize>rs;
+  const row = src + <usize>m0 * r;
+  let s0 = i32x4.splat(0), s1 = i32x4.splat(0), s2 = i32x4.splat(0), s3 = i32x4.splat(0);
+  let k = 0;
+  for (; k + 8 <= K; k += 8) {
+    const at = row + <usize>k;
+    // lanes: the 4 k-pairs of each row as u16 pairs
+    const w0 = i16x8.extend_low_i8x16_u(v128.xor(v128.load64_zero(at), x8));
+    const w1 = i16x8.extend_low_i8x16_u(v128.xor(v128.load64_zero(at + r), x8));
+    const w2 = i16x8.extend_low_i8x16_u(v128.xor(v128.load64_zero(at + 2 * r), x8));
+    const w3 = i16x8.extend_low_i8x16_u(v128.xor(v128.load64_zero(at + 3 * r), x8));
+    s0 = i32x4.add(s0, i32x4.extadd_pairwise_i16x8_u(w0));
+    s1 = i32x4.add(s1, i32x4.extadd_pairwise_i16x8_u(w1));
+    s2 = i32x4.add(s2, i32x4.extadd_pairwise_i16x8_u(w2));
+    s3 = i32x4.add(s3, i32x4.extadd_pairwise_i16x8_u(w3));
+    const a0 = i32x4.shuffle(w0, w1, 0, 4, 1, 5);
+    const a1 = i32x4.shuffle(w0, w1, 2, 6, 3, 7);
+    const a2 = i32x4.shuffle(w2, w3, 0, 4, 1, 5);
+    const a3 = i32x4.shuffle(w2, w3, 2, 6, 3, 7);
+    const o = out + (<usize>k << 3);
+    v128.store(o, i64x2.shuffle(a0, a2, 0, 2));
+    v128.store(o, i64x2.shuffle(a0, a2, 1, 3), 16);
+    v128.store(o, i64x2.shuffle(a1, a3, 0, 2), 32);
+    v128.store(o, i64x2.shuffle(a1, a3, 1, 3), 48);
+  }
+  // row sums: the same transpose turns four per-row vectors into one vector of four rows
+  const t0 = i32x4.shuffle(s0, s1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(s0, s1, 2, 6, 3, 7);
+  const t2 = i32x4.shuffle(s2, s3, 0, 4, 1, 5);
+  const t3 = i32x4.shuffle(s2, s3, 2, 6, 3, 7);
+  const sums = i32x4.add(i32x4.add(i64x2.shuffle(t0, t2, 0, 2), i64x2.shuffle(t0, t2, 1, 3)), i32x4.add(i64x2.shuffle(t1, t3, 0, 2), i64x2.shuffle(t1, t3, 1, 3)));
+  const rt = rowTerm + ((<usize>m0) << 2);
+  v128.store(rt, i32x4.sub(sums, i32x4.splat(K * za)));
+  for (let i = 0; i < 4; i++) {
+    const ri = row + <usize>i * r;
+    let sum = 0;
+    for (let kk = k; kk < K; kk += 2) {
+      const a0 = (<i32>load<u8>(ri + <usize>kk)) ^ xorMask;
+      const a1 = kk + 1 < K ? (<i32>load<u8>(ri + <usize>kk + 1)) ^ xorMask : 0;
+      sum += a0 + a1;
+      store<i32>(out + ((<usize>(kk >> 1) << 4) + (<usize>i << 2)), a0 | (a1 << 16));
+    }
+    store<i32>(rt + (<usize>i << 2), load<i32>(rt + (<usize>i << 2)) + sum);
+  }
+}
+
 export function qu8_gemm_pack_a_c2(
   src: usize, M: i32, K: i32, rs: i32, cs: i32, xorMask: i32, za: i32, mr: i32, dst: usize, rowTerm: usize,
 ): void {
   const K2 = (K + 1) >> 1;
+  if (cs == 1 && mr == 4 && K >= 8) {
+    let m = 0;
+    for (; m + 4 <= M; m += 4) packRowTileC2(src, m, K, rs, xorMask, za, dst + (<usize>((m >> 2) * K2 * 16)), rowTerm);
+    if (m >= M) return;
+    packGenericC2(src + <usize>m * <usize>rs, M - m, K, rs, cs, xorMask, za, mr, dst + (<usize>((m >> 2) * K2 * 16)), rowTerm + ((<usize>m) << 2));
+    return;
+  }
   if (rs == 1 && cs != 1 && mr == 4) {
     let m = 0;
     for (; m + 4 <= M; m += 4) packTransposedC2(src, m, K, cs, xorMask, za, dst + (<usize>((m >> 2) * K2 * 16)), rowTerm);
