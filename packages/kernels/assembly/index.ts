@@ -11,3 +11,4 @@ export * from './attention/index';
 export * from './lookup/index';
 export * from './conv/qx8-dwconv-nchw-8c-wasmsimd';
 export * from './conv/qu8-conv-rows-4x8c2';
+export * from './conv/qu8s8-dwconv-images';

@@ -263,20 +263,30 @@ export class QConvImpl implements QConv {
 
     if (this.dw) {
       const dw = this.dw;
-      const symbol = selectDwconvKernels()[this.output].symbol;
       const zx = signed ? this.za + 128 : this.za;
-      const T = this.ctx.pool && C * oHW * kH * kW >= PARALLEL_MIN_MACS ? Math.min(this.ctx.pool.size, C) : 1;
+      const pool = this.ctx.pool;
+      const work = r.N * C * oHW * kH * kW;
+      const T = pool && work >= PARALLEL_MIN_MACS ? pool.size : 1;
+      const geometry = [H, W, kH, kW, sH, sW, dH, dW, pT, pL, oH, oW, zx, signed ? 0x80 : 0, dw.w, dw.bias, dw.scale, dw.params];
+      if (T > 1 && r.N >= T) {
+        // a batch: whole images per thread, one round trip
+        const shares = [];
+        for (let t = 0; t < T; t++) {
+          shares.push([OUT_CODES[this.output], Math.floor((r.N * t) / T), Math.floor((r.N * (t + 1)) / T), C, r.x, ...geometry, dw.scratch[t], r.y]);
+        }
+        pool!.run('qu8s8_dwconv_images', shares);
+        return;
+      }
+      // fewer images than threads: channels split within each image
+      const symbol = selectDwconvKernels()[this.output].symbol;
+      const Tc = T > 1 ? Math.min(T, C) : 1;
       for (let n = 0; n < r.N; n++) {
         const x = r.x + n * C * H * W;
         const y = r.y + n * M * oHW * es;
         const shares = [];
-        for (let t = 0; t < T; t++) {
-          const c0 = Math.floor((C * t) / T);
-          const c1 = Math.floor((C * (t + 1)) / T);
-          shares.push([c0, c1, x, H, W, kH, kW, sH, sW, dH, dW, pT, pL, oH, oW, zx, signed ? 0x80 : 0, dw.w, dw.bias, dw.scale, dw.params, dw.scratch[t], y]);
-        }
-        if (T === 1) ex[symbol](...shares[0]);
-        else this.ctx.pool!.run(symbol, shares);
+        for (let t = 0; t < Tc; t++) shares.push([Math.floor((C * t) / Tc), Math.floor((C * (t + 1)) / Tc), x, ...geometry, dw.scratch[t], y]);
+        if (Tc === 1) ex[symbol](...shares[0]);
+        else pool!.run(symbol, shares);
       }
       return;
     }

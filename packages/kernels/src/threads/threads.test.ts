@@ -77,7 +77,7 @@ describe('threads build: worker pool on one shared WebAssembly.Memory', () => {
     }
   });
 
-  it('convolution rows split across threads in one round trip: batches 1, 2, 3, 5, 7, 9, pads, strides, groups, dilations', () => {
+  it('convolution rows (and depthwise images) split across threads in one round trip: batches 1, 2, 3, 5, 7, 9, pads, strides, groups, dilations', () => {
     type Pads = [number, number, number, number];
     type Pair = [number, number];
     const shapes = [
@@ -87,6 +87,9 @@ describe('threads build: worker pool on one shared WebAssembly.Memory', () => {
       { N: 5, C: 32, H: 8, W: 8, M: 48, k: [1, 1] as Pair }, // 1×1, whole images per thread
       { N: 7, C: 96, H: 2, W: 2, M: 128, k: [1, 1] as Pair }, // 1×1 plane smaller than the batch: images as rows
       { N: 9, C: 64, H: 1, W: 1, M: 512, k: [1, 1] as Pair }, // one pixel: the 9 images split 4 + 5
+      // depthwise batches: whole images per thread
+      { N: 5, C: 24, H: 20, W: 20, M: 24, k: [3, 3] as Pair, group: 24, pads: [1, 1, 1, 1] as Pads },
+      { N: 2, C: 64, H: 31, W: 29, M: 64, k: [3, 3] as Pair, group: 64, strides: [2, 2] as Pair, pads: [1, 0, 1, 2] as Pads },
     ];
     let seed = 2500;
     for (const s of shapes) {
