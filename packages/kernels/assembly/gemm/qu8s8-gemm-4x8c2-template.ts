@@ -8,7 +8,8 @@
 // Loop order: blocks of rows whose packed A fits in L2, then 8-column B panels (each stays in L1
 // while the block's tiles pass over it), then row tiles. WebAssembly has no prefetch, so the row
 // tiles of each panel also read one byte per cache line of the next panel: its first tile then
-// finds it in cache instead of waiting on L3 (+2–5 % measured at M = 64…128).
+// finds it in cache instead of waiting on L3 (+2–5 % measured at M = 64…128). The epilogue's column
+// terms are loaded once per panel (common/epilogue.ts storeRow8p: +3–5 % at K = 384, +15 % at K = 64).
 // W is the packed weight element: i16 (B pre-widened, kc = 2, esize = 2: the GEMM for M > 12) or
 // i8 (the GEMV packing, sign-extended in the loop by v128.load8x8_s: two more shuffle-port
 // operations per k-pair, but half the weight bytes). With few rows each weight panel serves one to

@@ -2,10 +2,10 @@
 // Chromium lowers to vpdpbusd (VNNI): 16 MACs and the accumulation in one instruction. The first
 // operand is the signed weights, the second the unsigned activations — only valid where the
 // numeric probe (src/engine/relaxed-probe.ts) confirmed unsigned treatment of the second operand.
-// A packed c4 with mr = 6, B packed as i8 k-quads × 8 columns (kc = 4, esize = 1). Blocking and the
-// next-panel touch as in the 4×8c2 template (+3–5 % in Chromium). The epilogue loads its column
-// terms per row here: hoisting them per panel as the 4×8c2 template does made Chromium's code
-// 8–9 % slower (12 accumulators leave no registers for the hoisted values).
+// A packed c4 with mr = 6, B packed as i8 k-quads × 8 columns (kc = 4, esize = 1). Blocking and
+// the next-panel touch as in the 4×8c2 template (0 to +5 % in Chromium, within its noise). The
+// epilogue loads its column terms per row here: hoisting them per panel as the 4×8c2 template does
+// made Chromium's code 8–9 % slower (12 accumulators leave no registers for the hoisted values).
 import { storeRow8 } from '../common/epilogue';
 import { touchLines } from '../common/memory';
 
