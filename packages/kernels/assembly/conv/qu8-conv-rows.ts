@@ -125,6 +125,19 @@ export function im2colRows(
               if (lo > 0) fillBytes(d, pad, lo);
               if (hi > lo) copyBytes(d + <usize>lo, row + <usize>(base + lo), hi - lo);
               if (n > hi) fillBytes(d + <usize>hi, pad, n - hi);
+            } else if (sW == 2) {
+              // outputs [lo, hi) read inside the row: 8 at a time from 16 bytes, even bytes kept
+              const base = iw0 + ow * 2;
+              const lo = min(n, max(0, (1 - base) >> 1));
+              const hi = max(lo, min(n, (W - base + 1) >> 1));
+              if (lo > 0) fillBytes(d, pad, lo);
+              let j = lo;
+              for (; j + 8 <= hi && base + 2 * j + 16 <= W; j += 8) {
+                const v = v128.load(row + <usize>(base + 2 * j));
+                v128.store64_lane(d + <usize>j, i8x16.shuffle(v, v, 0, 2, 4, 6, 8, 10, 12, 14, 0, 2, 4, 6, 8, 10, 12, 14), 0);
+              }
+              for (; j < hi; j++) store<u8>(d + <usize>j, load<u8>(row + <usize>(base + 2 * j)));
+              if (n > hi) fillBytes(d + <usize>hi, pad, n - hi);
             } else {
               for (let j = 0; j < n; j++) {
                 const iw = iw0 + (ow + j) * sW;

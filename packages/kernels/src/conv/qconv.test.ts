@@ -25,6 +25,9 @@ const CASES: [string, ConvShape, string][] = [
   ['1×1 groups 2, 1×3 plane, batch 5', { N: 5, C: 8, H: 1, W: 3, M: 6, k: [1, 1], group: 2 }, 'gemm-1x1'],
   ['3×3 deep K: two chunks per image, split inside an output row', { N: 2, C: 200, H: 7, W: 9, M: 10, k: [3, 3], pads: [1, 1, 1, 1] }, 'im2col-gemm'],
   ['3×3 stride 2 deep K: chunks split inside an output row', { N: 1, C: 160, H: 21, W: 15, M: 9, k: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, 'im2col-gemm'],
+  // width stride 2 on wide rows: im2col gathers 8 outputs from 16 bytes (pads on both sides, dilation)
+  ['3×3 stride 2 on wide rows', { N: 2, C: 3, H: 9, W: 70, M: 8, k: [3, 3], strides: [2, 2], pads: [1, 2, 1, 0] }, 'im2col-gemm'],
+  ['3×3 width stride 2, width dilation 3, wide rows', { N: 1, C: 2, H: 7, W: 53, M: 5, k: [3, 3], strides: [1, 2], dilations: [1, 3], pads: [0, 3, 1, 1] }, 'im2col-gemm'],
 ];
 
 let k: Kernels;
