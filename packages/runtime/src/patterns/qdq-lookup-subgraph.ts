@@ -23,14 +23,17 @@ const ELEMENTWISE: Readonly<Record<string, ReadonlySet<string>>> = {
   'ai.octet': new Set(['QLinearAdd', 'QLinearMul', 'QLinearSigmoid', 'QLinearLeakyRelu', 'QLinearLookupChain', 'QLinearLookupTable']),
 };
 
-function isScalarConstant(ix: GraphIndex, name: string): boolean {
-  const c = ix.initializer(name);
+/** Initializers only: one that is also a graph input is a default the caller may override. */
+type Constants = (name: string) => Tensor | undefined;
+
+function isScalarConstant(constant: Constants, name: string): boolean {
+  const c = constant(name);
   return c !== undefined && c.data.length === 1 && c.dims.length <= 1;
 }
 
 /** Columns of a rank-1 constant (a per-column bias or scale over the last axis), else 0. */
-function columnsOf(ix: GraphIndex, name: string): number {
-  const c = ix.initializer(name);
+function columnsOf(constant: Constants, name: string): number {
+  const c = constant(name);
   return c !== undefined && c.dims.length === 1 && c.data.length > 1 ? c.dims[0] : 0;
 }
 
@@ -38,7 +41,7 @@ function columnsOf(ix: GraphIndex, name: string): number {
  * The nodes reachable from x through element-wise ops whose other inputs are scalar constants or
  * rank-1 constants of one length N (per-column over the last axis: then one table per column).
  */
-function regionOf(ix: GraphIndex, x: string): { region: GraphNode[]; columns: number } {
+function regionOf(ix: GraphIndex, constant: Constants, x: string): { region: GraphNode[]; columns: number } {
   const live = new Set([x]);
   const region: GraphNode[] = [];
   const inRegion = new Set<GraphNode>();
@@ -52,8 +55,8 @@ function regionOf(ix: GraphIndex, x: string): { region: GraphNode[]; columns: nu
       const quantizer = n.opType === 'QuantizeLinear' || n.opType === 'DequantizeLinear';
       let cols = columns;
       const ok = n.inputs.every((i) => {
-        if (i === '' || live.has(i) || isScalarConstant(ix, i)) return true;
-        const c = columnsOf(ix, i);
+        if (i === '' || live.has(i) || isScalarConstant(constant, i)) return true;
+        const c = columnsOf(constant, i);
         // Q/DQ scales stay per-tensor (their axis attribute would index the evaluation's shape)
         if (c === 0 || quantizer || (cols !== 0 && cols !== c)) return false;
         cols = c;
@@ -111,7 +114,9 @@ function tableOf(v: Tensor): Tensor {
 }
 
 function fuseFrom(graph: RuntimeGraph, registry: OpRegistry, ix: GraphIndex, x: string, dtype: 'uint8' | 'int8'): boolean {
-  const { region, columns } = regionOf(ix, x);
+  const inputs = new Set(graph.inputs.map((i) => i.name));
+  const constant: Constants = (name) => (inputs.has(name) ? undefined : ix.initializer(name));
+  const { region, columns } = regionOf(ix, constant, x);
   if (region.length < 2) return false;
   const inRegion = new Set(region);
   const producedBy = new Map(region.map((n) => [n.outputs[0], n]));

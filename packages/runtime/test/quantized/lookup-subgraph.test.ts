@@ -122,6 +122,14 @@ describe('qdq-lookup-subgraph', () => {
     });
   }
 
+  it('does not bake a constant the caller may override (an initializer that is also a graph input)', () => {
+    const s = gelu('qop', 'uint8');
+    s.feeds.half = t('float32', [], [0.25]);
+    const compiled = compileGraph(buildGraph(s), { registry: defaultRegistry(), kernels });
+    expect(compiled.nodes.map((n) => n.node.opType)).toContain('Mul');
+    expect(bytes(runGraph(s, { kernels }))).toEqual(bytes(runGraph(s, { kernels, registry: unfusedRegistry() })));
+  });
+
   it('leaves a subgraph with a second varying input alone', () => {
     const s = gelu('qdq', 'uint8');
     s.feeds.w = t('float32', [4, 96], new Array(384).fill(0.25));
