@@ -122,6 +122,33 @@ describe('qdq-lookup-subgraph', () => {
     });
   }
 
+  it('per-column tables on an X whose last axis is 1 broadcast it to N columns, as the Add did', () => {
+    const r = rng(10);
+    const N = 7;
+    const s: GraphSpec = {
+      nodes: [
+        { op: 'DequantizeLinear', inputs: ['x', 'sx', 'zx'], outputs: ['v'] },
+        { op: 'Add', inputs: ['v', 'bias'], outputs: ['a'] },
+        { op: 'QuantizeLinear', inputs: ['a', 'sy', 'zy'], outputs: ['q'] },
+        { op: 'DequantizeLinear', inputs: ['q', 'sy', 'zy'], outputs: ['y'] },
+      ],
+      feeds: { x: t('uint8', [2, 3, 1], r.ints(6, 0, 255)) },
+      consts: {
+        sx: t('float32', [], [0.02]), zx: t('uint8', [], [131]), sy: t('float32', [], [0.027]), zy: t('uint8', [], [117]),
+        bias: t('float32', [N], r.floats(N, -1.5, 1.5)),
+      },
+      outputs: ['y'],
+      opset: 17,
+    };
+    const compiled = compileGraph(buildGraph(s), { registry: defaultRegistry(), kernels });
+    expect(compiled.nodes.map((n) => n.node.opType)).toEqual(['QLinearLookupTable', 'DequantizeLinear']);
+    const unfused = runGraph(s, { registry: unfusedRegistry() });
+    for (const fused of [runGraph(s), runGraph(s, { kernels })]) {
+      expect(fused.y.dims).toEqual([2, 3, N]);
+      expect(bytes(fused)).toEqual(bytes(unfused));
+    }
+  });
+
   it('does not bake a constant the caller may override (an initializer that is also a graph input)', () => {
     const s = gelu('qop', 'uint8');
     s.feeds.half = t('float32', [], [0.25]);

@@ -143,15 +143,26 @@ export const qLinearLookupTableConfig: OpConfig = {
     if (!t || (t.dtype !== 'uint8' && t.dtype !== 'int8') || t.data.length % 256 !== 0) return ctx.fail('Table must be a constant uint8/int8 tensor of 256 entries per column');
     const N = t.dims.length === 2 ? t.dims[0] : 1;
     const perColumn = t.dims.length === 2;
-    if (perColumn && x.dims[x.dims.length - 1] !== N) ctx.fail(`X's last axis is ${x.dims[x.dims.length - 1]}, the tables are for ${N} columns`);
+    const last = x.dims.length ? x.dims[x.dims.length - 1] : 1;
+    // X's last axis 1 (or a scalar X) broadcasts against the per-column constants, as it did in the
+    // subgraph the tables replace: Y gets N columns
+    const broadcast = perColumn && last === 1 && N !== 1;
+    if (perColumn && !broadcast && last !== N) ctx.fail(`X's last axis is ${last}, the tables are for ${N} columns`);
+    const yDims = broadcast ? [...x.dims.slice(0, -1), N] : x.dims;
     const table = new Uint8Array(t.data.buffer, t.data.byteOffset, 256 * N);
     const k = wasmKernels(ctx);
     const tablePtr = k ? ctx.constantPtr(1) : 0;
     return {
-      outputs: [{ dtype: t.dtype, dims: x.dims }],
+      outputs: [{ dtype: t.dtype, dims: yDims }],
       run(inputs, outputs) {
         const xi = inputs[0].data as Uint8Array;
         const yo = outputs[0].data;
+        if (broadcast) {
+          const xb = new Uint8Array(xi.buffer, xi.byteOffset, xi.length);
+          const yb = new Uint8Array(yo.buffer, yo.byteOffset, xi.length * N);
+          for (let r = 0; r < xb.length; r++) for (let j = 0; j < N; j++) yb[r * N + j] = table[j * 256 + xb[r]];
+          return;
+        }
         if (k && inWasm(k, xi, yo)) {
           if (perColumn) lutColumnsInto(k, xi.byteOffset, yo.byteOffset, xi.length / N, N, tablePtr);
           else lutInto(k, xi.byteOffset, yo.byteOffset, xi.length, tablePtr);
