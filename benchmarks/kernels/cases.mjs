@@ -14,11 +14,16 @@ export const CASES = [
 // weights packed for every path, as the runtime does).
 export const EXTRA_CASES = [
   { id: 'gemm-4096x384x1536', kind: 'gemm', M: 4096, K: 384, N: 1536 },
+  // weights of 4.7 MB packed as i16 (BERT-base FFN, 32 × 128 tokens): checks the weight blocking
+  { id: 'gemm-4096x768x3072', kind: 'gemm', M: 4096, K: 768, N: 3072 },
   { id: 'gemm-8x384x1536', kind: 'gemm', M: 8, K: 384, N: 1536, rows: 'both' },
   { id: 'gemm-16x384x1536', kind: 'gemm', M: 16, K: 384, N: 1536, rows: 'both' },
   { id: 'gemm-8x768x3072', kind: 'gemm', M: 8, K: 768, N: 3072, rows: 'both' },
   { id: 'gemm-16x768x3072', kind: 'gemm', M: 16, K: 768, N: 3072, rows: 'both' },
   { id: 'gemm-4x768x3072', kind: 'gemm', M: 4, K: 768, N: 3072, rows: 'both' },
+  { id: 'gemm-24x768x3072', kind: 'gemm', M: 24, K: 768, N: 3072, rows: 'both' },
+  { id: 'gemm-32x768x3072', kind: 'gemm', M: 32, K: 768, N: 3072, rows: 'both' },
+  { id: 'gemm-32x384x1536', kind: 'gemm', M: 32, K: 384, N: 1536, rows: 'both' },
 ];
 
 export function ops(c) {

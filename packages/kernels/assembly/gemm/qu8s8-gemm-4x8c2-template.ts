@@ -15,6 +15,8 @@
 // operations per k-pair, but half the weight bytes). With few rows each weight panel serves one to
 // three row tiles and, in a model, streams from L3, so the i8 form wins up to M = 12: weights evicted
 // from L2 before each run, +15–21 % at M = 4, +5 % at M = 8…12; −3 % when they stay in L2.
+// Weights whose i16 packing exceeds 2 MiB keep the i8 form up to M = 24 (src/configs/gemm-config.ts);
+// from 16 row tiles per panel on (64×1024×1024) the i16 form wins even then (−6 % for i8).
 // The per-epilogue kernel files instantiate this with their output type.
 import { storeRow8p, colTerm4, biasF32x4, requantLo, requantHi, requantBits } from '../common/epilogue';
 import { P_SCALE } from '../common/gemm-params';

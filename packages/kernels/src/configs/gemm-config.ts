@@ -26,6 +26,12 @@ export interface GemmConfig {
   /** Used when fewMaxM < M ≤ mediumMaxM: the GEMM tile on the small path's int8 packing. */
   readonly medium: GemmPath | null;
   readonly mediumMaxM: number;
+  /**
+   * mediumMaxM for a weight matrix whose i16 packing (the large path's) exceeds largeWeightBytes:
+   * such weights stream from L3 on every run, and halving their bytes pays for more rows.
+   */
+  readonly mediumMaxMLargeWeights: number;
+  readonly largeWeightBytes: number;
 }
 
 function path(op: 'gemm' | 'gemv', tile: string, relaxed: boolean, esize?: number): GemmPath {
@@ -48,23 +54,41 @@ export function selectDwconvKernels(): Readonly<Record<QOutputType, GemmKernelIn
 export function selectGemmConfig(variant: KernelVariant): GemmConfig {
   if (isRelaxedVariant(variant)) {
     // GEMM and GEMV share the int8 k-quad packing: weights are packed once for every M.
-    return { large: path('gemm', '6x8c4', true), small: path('gemv', '1x8c4', true), smallMaxM: 1, few: null, fewMaxM: 1, medium: null, mediumMaxM: 1 };
+    return { large: path('gemm', '6x8c4', true), small: path('gemv', '1x8c4', true), smallMaxM: 1, few: null, fewMaxM: 1, medium: null, mediumMaxM: 1, mediumMaxMLargeWeights: 1, largeWeightBytes: Infinity };
   }
-  // M ≤ 12 keeps the weights int8 (half the bytes streamed per row tile; see the 4×8c2 template)
+  // M ≤ 12 keeps the weights int8 (half the bytes streamed per row tile; see the 4×8c2 template).
+  // Above 2 MiB of i16 weights (the L2 of the x86 cores measured; weights come from L3) the int8
+  // tile wins up to M = 24 — paired, i16 ÷ int8 time, hot / L2 evicted before each run:
+  // 16×768×3072 0.99–1.05 / 1.04–1.09, 16×768×2048 1.04 / 1.05, 24×768×3072 0.98–1.03 / 1.01–1.10,
+  // 28×768×3072 1.01 / 1.02, 32×768×3072 0.98 / 1.01; at 2 MiB (1024×1024) 1.00–1.02 for M = 16…24,
+  // and 0.94 at 64×1024×1024 (so not a rule for every M: with 16+ row tiles per weight panel the
+  // two extra shuffles per k-pair cost more than the halved weight bytes save). Weights that fit
+  // in L2 keep the i16 path from M = 13 (16×384×1536: 0.96 / 1.00; 32×384×1536: 0.95 / 0.96).
   return {
     large: path('gemm', '4x8c2', false, 2),
     small: path('gemv', '1x8c2', false), smallMaxM: 1,
     few: path('gemv', '3x8c2', false), fewMaxM: 3,
     medium: path('gemm', '4x8c2', false, 1), mediumMaxM: 12,
+    mediumMaxMLargeWeights: 24, largeWeightBytes: 2 << 20,
   };
 }
 
+/** Bytes of a K×N weight matrix packed as i16 k-pairs in 8-column panels (the large path's layout). */
+export function i16PackedBytes(K: number, N: number): number {
+  return ((N + 7) & ~7) * (K + (K & 1)) * 2;
+}
+
+/** The medium path's row limit for a K×N weight matrix (fixed once the weights are packed). */
+export function mediumMaxMFor(cfg: GemmConfig, K: number, N: number): number {
+  return i16PackedBytes(K, N) > cfg.largeWeightBytes ? cfg.mediumMaxMLargeWeights : cfg.mediumMaxM;
+}
+
 /** The path a GEMM with M rows takes, among those whose weights were packed. */
-export function pathForRows(cfg: GemmConfig, M: number, packed: (p: GemmPath) => boolean): GemmPath {
+export function pathForRows(cfg: GemmConfig, M: number, packed: (p: GemmPath) => boolean, mediumMaxM = cfg.mediumMaxM): GemmPath {
   const order =
     M <= cfg.smallMaxM ? [cfg.small, cfg.few, cfg.medium, cfg.large]
     : M <= cfg.fewMaxM ? [cfg.few, cfg.medium, cfg.large, cfg.small]
-    : M <= cfg.mediumMaxM ? [cfg.medium, cfg.large, cfg.few, cfg.small]
+    : M <= mediumMaxM ? [cfg.medium, cfg.large, cfg.few, cfg.small]
     : [cfg.large, cfg.medium, cfg.few, cfg.small];
   for (const p of order) if (p && packed(p)) return p;
   throw new Error('internal: no packed weights for any GEMM path');

@@ -1,4 +1,4 @@
-import { pathForRows, type GemmPath } from '../configs/gemm-config.js';
+import { mediumMaxMFor, pathForRows, type GemmPath } from '../configs/gemm-config.js';
 import type { KernelContext } from './kernel-context.js';
 import { PARALLEL_MIN_MACS, PARALLEL_MIN_PACK } from './kernel-context.js';
 import type { QGemm, QGemmOptions, QGemmRunArgs, QOutputType, QEpilogue } from './gemm.js';
@@ -285,6 +285,8 @@ export class QGemmImpl implements QGemm {
   readonly output: QOutputType;
   private readonly cols: GemmColumns;
   private readonly act: PackedActivations;
+  /** Row limit of the int8-weight GEMM tile for these weights (larger for weights beyond L2). */
+  private readonly mediumMaxM: number;
 
   private disposed = false;
 
@@ -308,13 +310,19 @@ export class QGemmImpl implements QGemm {
       o.weightZeroPoint, o.activationSigned, o.activationZeroPoint, o, want,
     );
     this.act = new PackedActivations(ctx);
+    this.mediumMaxM = mediumMaxMFor(cfg, K, N);
+  }
+
+  /** Which packed path a run with M rows takes (tests pin the selection with it). */
+  pathFor(M: number): GemmPath {
+    return pathForRows(this.ctx.gemmConfig, M, (p) => this.cols.hasPacking(p), this.mediumMaxM);
   }
 
   run(r: QGemmRunArgs): void {
     if (this.disposed) throw new Error('QGemm used after dispose()');
     const { M } = r;
     checkInt('M', M, 1, 1 << 24);
-    const path = pathForRows(this.ctx.gemmConfig, M, (p) => this.cols.hasPacking(p));
+    const path = this.pathFor(M);
     if (r.activationZeroPoint !== undefined) this.cols.setActivationZeroPoint(r.activationZeroPoint);
     if (r.scale !== undefined) this.cols.setScale(r.scale);
     this.act.pack(path, r.a, M, this.K, r.aRowStride ?? this.K, r.aColStride ?? 1, this.o.activationSigned, this.cols.za);

@@ -1,7 +1,7 @@
 // Shared tester of the integer GEMM family: builds a random case, runs the kernel through the typed
 // API and the plain reference, and reports the first mismatch.
 import type { Kernels } from '../kernels.js';
-import type { QOutputType } from './gemm.js';
+import type { QGemm, QOutputType } from './gemm.js';
 import { referenceQGemm } from '../reference/qgemm.js';
 import { rng } from '../reference/random.js';
 
@@ -63,7 +63,8 @@ export function randomGemmCase(seed: number, shape: { M: number; K: number; N: n
   return c;
 }
 
-export function runGemmCase(k: Kernels, c: GemmCase, rows?: 'small' | 'large' | 'both') {
+/** Runs the case on a fresh QGemm; `inspect` sees that QGemm before it is disposed. */
+export function runGemmCase(k: Kernels, c: GemmCase, rows?: 'small' | 'large' | 'both', inspect?: (g: QGemm) => void) {
   let b = c.b;
   if (c.transposeB) {
     const t = new (c.b.constructor as Int8ArrayConstructor)(c.K * c.N);
@@ -76,6 +77,7 @@ export function runGemmCase(k: Kernels, c: GemmCase, rows?: 'small' | 'large' | 
     outputZeroPoint: c.zy, outputMin: c.outputMin, outputMax: c.outputMax, bias: c.bias, biasF32: c.biasF32, rows,
   });
   try {
+    inspect?.(g);
     return g.runArrays(c.M, c.a);
   } finally {
     g.dispose();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kernels } from '../kernels.js';
 import { loadKernels } from '../load-kernels.js';
 import { referenceQGemm } from '../reference/qgemm.js';
+import { QGemmImpl } from './qgemm-impl.js';
 import { describeMismatch, firstMismatch, randomGemmCase, referenceGemmCase, runGemmCase } from './qgemm-tester.js';
 
 const SHAPES_M = [1, 2, 3, 4, 5, 6, 7, 11, 13];
@@ -41,6 +42,21 @@ describe('integer GEMM (baseline SIMD128) against the TypeScript reference', () 
     for (const M of [1, 2, 3, 4, 5, 7, 8, 12, 13]) {
       const c = randomGemmCase(600 + M, { M, K: 45, N: 27 });
       const got = runGemmCase(k, c);
+      const want = referenceGemmCase(c);
+      const i = firstMismatch(got, want);
+      if (i >= 0) expect.fail(describeMismatch(c, got, want, i));
+    }
+  });
+
+  it('weights whose i16 packing exceeds largeWeightBytes keep the int8-weight GEMM up to M = 24 (others up to 12); both paths exact', () => {
+    const cfg = k.gemmConfig;
+    expect(cfg.largeWeightBytes).toBe(2 << 20);
+    expect(cfg.mediumMaxMLargeWeights).toBe(24);
+    // K = 768: N = 1376 packs to 2 113 536 bytes as i16 (above 2 MiB), N = 1360 to 2 088 960 (below)
+    const cases = [[1376, 13, 'c2i8'], [1376, 24, 'c2i8'], [1376, 25, 'c2i16'], [1360, 12, 'c2i8'], [1360, 13, 'c2i16']] as const;
+    for (const [N, M, packing] of cases) {
+      const c = randomGemmCase(900 + M + N, { M, K: 768, N });
+      const got = runGemmCase(k, c, 'both', (g) => expect((g as QGemmImpl).pathFor(M).packing, `${M}×768×${N}`).toBe(packing));
       const want = referenceGemmCase(c);
       const i = firstMismatch(got, want);
       if (i >= 0) expect.fail(describeMismatch(c, got, want, i));
