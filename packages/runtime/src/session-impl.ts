@@ -88,6 +88,9 @@ class SessionImpl implements Session {
   runSync(feeds: Feeds, options?: RunOptions): Record<string, TensorValue> {
     const compiled = this.compiled;
     if (!compiled) throw new SessionDisposedError();
+    // the pool's workers sleep between runs spaced more than ~2 ms apart: wake them now so their
+    // wake-up overlaps the feed checks and the first single-threaded ops
+    compiled.kernels?.pool?.wake?.();
     const feedTensors = this.checkFeeds(compiled.graph, feeds);
     let outputs: Tensor[];
     const plan = this.plan;

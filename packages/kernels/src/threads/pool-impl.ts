@@ -84,6 +84,12 @@ export class AtomicsThreadPool implements ThreadPool {
     if (Atomics.load(ctl, 1) !== 0) throw new Error(`thread pool: ${symbol} trapped in a worker`);
   }
 
+  wake(): void {
+    if (this.disposed) return;
+    // a notify with the slot's sequence unchanged: the worker wakes, sees no new job, spins again
+    for (let t = 1; t < this.size; t++) Atomics.notify(this.ctl, SLOT_WORDS * t);
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;

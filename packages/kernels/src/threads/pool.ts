@@ -13,6 +13,12 @@ export interface ThreadPool {
    * which cross as f32 (for kernels' f32 parameters).
    */
   run(symbol: string, args: readonly (readonly number[])[], f32Mask?: number): void;
+  /**
+   * Wakes workers that went to sleep (they sleep after ~2 ms without work) without giving them a
+   * job, so the next `run` does not wait for their wake-up; a no-op for spinning workers. Optional
+   * for pools a caller supplies.
+   */
+  wake?(): void;
   dispose(): Promise<void>;
 }
 

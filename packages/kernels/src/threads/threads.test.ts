@@ -46,6 +46,19 @@ describe('threads build: worker pool on one shared WebAssembly.Memory', () => {
     }
   });
 
+  it('wake() rouses sleeping workers without giving them a job: the next split run is still exact', async () => {
+    // workers fall asleep (Atomics.wait) after ~2 ms without work
+    await new Promise((r) => setTimeout(r, 50));
+    const pool = two.pool!;
+    pool.wake!();
+    pool.wake!(); // twice: a wake of a spinning worker is a no-op too
+    shares = [];
+    const c = randomGemmCase(1200, { M: 64, K: 130, N: 72 }, { output: 'u8' });
+    const got = runGemmCase(two, c);
+    expect(shares).toEqual([2]);
+    expect(firstMismatch(got, referenceGemmCase(c))).toBe(-1);
+  });
+
   it('large activations are packed in parallel too (row tiles split across threads)', () => {
     let seed = 1300;
     for (const output of ['u8', 'i32'] as const) {
