@@ -38,7 +38,6 @@ if (process.argv.includes('--ort-child')) {
   process.exit(0);
 }
 
-
 function print(title, totalMs, byOp, nodes) {
   console.log(`\n${title}: ${totalMs.toFixed(2)} ms per run (profiled)`);
   for (const [op, ms] of [...byOp].sort((a, b) => b[1] - a[1])) console.log(`  ${op.padEnd(28)} ${ms.toFixed(3).padStart(9)} ms  ${((100 * ms) / totalMs).toFixed(1).padStart(5)} %`);
@@ -49,7 +48,7 @@ function print(title, totalMs, byOp, nodes) {
 const kernels = await loadKernels(arg('--threads', '1') === '2' ? { threads: 2 } : { variant: 'simd' });
 const s = await createSession(bytes, { kernels });
 const octetFeeds = Object.fromEntries(f.map((t) => [t.name, t]));
-for (let i = 0; i < 3; i++) s.run(octetFeeds);
+for (let i = 0; i < WARM; i++) s.run(octetFeeds);
 s.startProfiling();
 let t0 = performance.now();
 for (let i = 0; i < runs; i++) s.run(octetFeeds);

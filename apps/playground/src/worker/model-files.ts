@@ -62,7 +62,12 @@ export function externalDataOf(modelName: string, model: ModelProto, sideFiles: 
   }
   const missing = [...users.keys()].filter((l) => !given.has(l));
   if (missing.length) {
-    const list = missing.map((l) => `'${l}' (tensor${users.get(l)!.length > 1 ? 's' : ''} ${users.get(l)!.slice(0, 3).map((n) => `'${n}'`).join(', ')}${users.get(l)!.length > 3 ? ', …' : ''})`).join(', ');
+    const list = missing
+      .map((l) => {
+        const names = users.get(l)!;
+        return `'${l}' (tensor${names.length > 1 ? 's' : ''} ${names.slice(0, 3).map((n) => `'${n}'`).join(', ')}${names.length > 3 ? ', …' : ''})`;
+      })
+      .join(', ');
     throw new MissingExternalDataError(
       missing,
       `${modelName} keeps weights in external data file${missing.length > 1 ? 's' : ''} ${list}, not dropped with it: drop the model together with its data file${missing.length > 1 ? 's' : ''} (or its whole folder)`,

@@ -34,6 +34,8 @@ interface Workload {
   name: string;
   kind: 'bundled' | 'user' | 'random';
   bytes: Uint8Array;
+  /** the graph's node count */
+  nodes: number;
   /** its external data, when the dropped model keeps tensors in side files */
   external?: ExternalData;
   calibration: CalibrationData;
@@ -63,15 +65,16 @@ async function loadModel(choice: ModelChoice) {
     } catch (e) {
       throw new Error(`${choice.name} is not an ONNX model: ${(e as Error).message}`);
     }
-    return { name: choice.name, bytes, external: externalDataOf(choice.name, proto, choice.sideFiles) };
+    return { name: choice.name, bytes, nodes: proto.graph?.node.length ?? 0, external: externalDataOf(choice.name, proto, choice.sideFiles) };
   }
   const model = BUNDLED_MODELS.find((m) => m.id === choice.id);
   if (!model) throw new Error(`no bundled model '${choice.id}'`);
-  return { name: `${model.id}.onnx`, bytes: await fetchBytes(`./models/${model.id}/model.onnx`), bundled: model };
+  const bytes = await fetchBytes(`./models/${model.id}/model.onnx`);
+  return { name: `${model.id}.onnx`, bytes, nodes: decodeModelProto(bytes).graph?.node.length ?? 0, bundled: model };
 }
 
 async function loadWorkload(choice: ModelChoice, data: UserData | undefined, open: Open): Promise<Workload> {
-  const { name, bytes, external, bundled } = await loadModel(choice);
+  const { name, bytes, nodes, external, bundled } = await loadModel(choice);
   const session = await open(bytes, external?.files);
   try {
     const inputs = session.inputMetadata;
@@ -85,6 +88,7 @@ async function loadWorkload(choice: ModelChoice, data: UserData | undefined, ope
         name,
         kind: 'user',
         bytes,
+        nodes,
         external,
         calibration: sliceFeeds(d.feeds, 0, USER_CALIBRATION_SAMPLES - (USER_CALIBRATION_SAMPLES % (d.fixedBatch ?? 1))),
         evalBatches: batchesOf(d.feeds, d.samples, d.fixedBatch ?? EVAL_BATCH),
@@ -95,7 +99,7 @@ async function loadWorkload(choice: ModelChoice, data: UserData | undefined, ope
     }
     if (!bundled) {
       // No labelled data comes with a dropped model: calibrate and compare on seeded random inputs.
-      return { name, kind: 'random', bytes, external, calibration: randomFeeds(inputs, RANDOM_SAMPLES, 1), evalBatches: randomFeeds(inputs, RANDOM_SAMPLES, 2), samples: RANDOM_SAMPLES };
+      return { name, kind: 'random', bytes, nodes, external, calibration: randomFeeds(inputs, RANDOM_SAMPLES, 1), evalBatches: randomFeeds(inputs, RANDOM_SAMPLES, 2), samples: RANDOM_SAMPLES };
     }
     const url = (file: string) => `./models/${bundled.id}/${file}`;
     const inputIds = Array.from({ length: bundled.inputs }, (_, k) => k);
@@ -113,6 +117,7 @@ async function loadWorkload(choice: ModelChoice, data: UserData | undefined, ope
       name,
       kind: 'bundled',
       bytes,
+      nodes,
       calibration: feedsOf(calib),
       evalBatches: batchesOf(feedsOf(test), samples, EVAL_BATCH),
       samples,
@@ -239,7 +244,7 @@ export async function runPlayground(choice: ModelChoice, settings: QuantizeSetti
     sizeBytes: { float: w.bytes.length + (w.external?.bytes ?? 0), quantized: int8.totalBytes },
     latencyMs: { float: lat.a, quantized: lat.b, runs: LATENCY_RUNS, batch: 1 },
     quantizedNodes: report.quantizedNodes.length,
-    nodes: decodeModelProto(w.bytes).graph?.node.length ?? 0,
+    nodes: w.nodes,
     quantizeSeconds,
     warnings,
     env,

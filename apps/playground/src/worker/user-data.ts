@@ -32,6 +32,12 @@ export interface LabelledData {
 type Supported = 'float32' | 'int64' | 'int32';
 const SUPPORTED: readonly string[] = ['float32', 'int64', 'int32'];
 
+/** The input's type, when labelled data can feed it. */
+function supportedType(input: ValueMetadata): Supported {
+  if (!SUPPORTED.includes(input.type)) throw new UserDataError(`input '${input.name}' is ${input.type}: labelled data can feed float32, int32 and int64 inputs only`);
+  return input.type as Supported;
+}
+
 const shapeText = (shape: readonly (number | string)[]) => `[${shape.join(', ')}]`;
 
 /** Parses and checks `files` against the model's `inputs`. */
@@ -94,8 +100,7 @@ function jsonTensor(value: unknown, input: ValueMetadata, where: string): Tensor
   } else {
     throw new UserDataError(`${where} must be a nested array or { "dims": [...], "data": [...] }`);
   }
-  if (!SUPPORTED.includes(input.type)) throw new UserDataError(`input '${input.name}' is ${input.type}: labelled data can feed float32, int32 and int64 inputs only`);
-  const type = input.type as Supported;
+  const type = supportedType(input);
   for (let i = 0; i < values.length; i++) {
     const x = values[i];
     if (typeof x !== 'number') throw new UserDataError(`${where}: value ${i} is ${JSON.stringify(x)}, not a number`);
@@ -146,7 +151,7 @@ function tensorFile(f: UserFile, input: ValueMetadata | undefined): { dims: numb
     throw e;
   }
   if (!input) return { dims: npy.dims, data: npy.data };
-  if (!SUPPORTED.includes(input.type)) throw new UserDataError(`input '${input.name}' is ${input.type}: labelled data can feed float32, int32 and int64 inputs only`);
+  supportedType(input);
   const isFloat = npy.descr.endsWith('f4') || npy.descr.endsWith('f8');
   if (input.type === 'float32') return { dims: npy.dims, data: npy.data instanceof Float32Array ? npy.data : Float32Array.from(npy.data as ArrayLike<number | bigint>, Number), type: 'float32' };
   if (isFloat) throw new UserDataError(`${f.name}: the data is ${npy.descr.endsWith('f4') ? 'float32' : 'float64'}, the model's input '${input.name}' is ${input.type} (save integers, e.g. a.astype(np.int64))`);
