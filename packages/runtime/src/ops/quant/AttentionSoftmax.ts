@@ -13,9 +13,10 @@ import {
   type KernelHost, type X8AttentionSoftmaxParams,
 } from '@octet/kernels';
 import type { OpConfig, OpContext, PreparedOp } from '../../op-registry.js';
-import { sizeOf, type TypedArray } from '../../tensor.js';
+import { sizeOf, type Tensor, type TypedArray } from '../../tensor.js';
+import { broadcastStrides } from '../../shape-utils.js';
 import { scalarParam } from './quant-params.js';
-import { inputPtr, outputPtr } from '../wasm-ptr.js';
+import { inputPtr, outputPtr, type PtrOf } from '../wasm-ptr.js';
 
 /** Rows of X (flattened to [rows, n]) that share one row of the mask, or 0 if the mask is not [d0..dk, 1.., n]-shaped. */
 export function maskGroupRows(xDims: readonly number[], maskDims: readonly number[]): number {
@@ -32,12 +33,7 @@ export function maskGroupRows(xDims: readonly number[], maskDims: readonly numbe
 /** `src` (dims `from`) broadcast to `to` (NumPy rules; `to` is the broadcast of both). */
 function expandTo(src: ArrayLike<number>, from: readonly number[], to: readonly number[]): Float32Array {
   const r = to.length;
-  const fd = [...new Array<number>(r - from.length).fill(1), ...from];
-  const strides = new Array<number>(r).fill(0);
-  for (let i = r - 1, s = 1; i >= 0; i--) {
-    strides[i] = fd[i] === 1 ? 0 : s;
-    s *= fd[i];
-  }
+  const strides = broadcastStrides(from, to);
   const out = new Float32Array(sizeOf(to));
   const idx = new Array<number>(r).fill(0);
   for (let o = 0; o < out.length; o++) {
@@ -50,6 +46,14 @@ function expandTo(src: ArrayLike<number>, from: readonly number[], to: readonly 
     }
   }
   return out;
+}
+
+/** The mask's address for the kernel: read in place (`mp`), materialised at `expanded`, or 0 for none. */
+function maskPtr(k: KernelHost, mask: Tensor | undefined, mp: PtrOf | undefined, expanded: number, outDims: readonly number[]): number {
+  if (mp) return mp(mask!);
+  if (!expanded) return 0;
+  k.heap.f32.set(expandTo(mask!.data as Float32Array, mask!.dims, outDims), expanded >> 2);
+  return expanded;
 }
 
 function paramsOf(ctx: OpContext, groupRows: number): AttentionSoftmaxParams {
@@ -109,12 +113,7 @@ export const attentionSoftmaxConfig: OpConfig = {
         run(inputs, outputs) {
           // the heap may have grown since prepare: write the parameters again (a few words)
           writeAttentionSoftmaxParams(k, params, p);
-          let m = 0;
-          if (mp) m = mp(inputs[mi]);
-          else if (expanded) {
-            k.heap.f32.set(expandTo(inputs[mi].data as Float32Array, inputs[mi].dims, outDims), expanded >> 2);
-            m = expanded;
-          }
+          const m = maskPtr(k, inputs[mi], mp, expanded, outDims);
           attentionSoftmaxInto(k, { x: xp(inputs[xi]), y: outputPtr(outputs[0]), rows, n, mask: m, params, tmp, threads }, outBytes);
         },
       };
@@ -154,12 +153,7 @@ function x8Kernel(
     outputs: [{ dtype: p.output.dtype, dims: outDims }],
     run(inputs, outputs) {
       writeX8AttentionSoftmaxParams(k, params, table, p);
-      let m = 0;
-      if (mp) m = mp(inputs[1]);
-      else if (expanded) {
-        k.heap.f32.set(expandTo(inputs[1].data as Float32Array, inputs[1].dims, outDims), expanded >> 2);
-        m = expanded;
-      }
+      const m = maskPtr(k, inputs[1], mp, expanded, outDims);
       x8AttentionSoftmaxInto(k, { x: xp(inputs[0]), y: outputPtr(outputs[0]), rows, n, mask: m, params, tmp, threads }, outBytes);
     },
   };
