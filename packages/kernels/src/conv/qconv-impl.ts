@@ -229,9 +229,8 @@ export class QConvImpl implements QConv {
   /** One scale for every output channel, written in place (a run allocates nothing). */
   private setScale(s: number): void {
     if (this.output !== 'i32' && !(s > 0 && Number.isFinite(s))) throw new KernelArgumentError(`conv scale must be finite and > 0, got ${s}`);
-    const f32 = this.ctx.heap.f32;
-    if (this.dw) f32.fill(s, this.dw.scale >> 2, (this.dw.scale >> 2) + this.o.C);
-    for (const g of this.groups) f32.fill(s, g.scale >> 2, (g.scale >> 2) + g.N);
+    if (this.dw) this.ctx.heap.f32.fill(s, this.dw.scale >> 2, (this.dw.scale >> 2) + this.o.C);
+    for (const g of this.groups) g.setScale(s);
   }
 
   private checkZa(za: number): void {

@@ -130,6 +130,12 @@ export class GemmColumns {
 
   /** Per-run scales (dynamic quantization): the given scale times nothing else. */
   setScale(scale: number | ArrayLike<number>): void {
+    if (typeof scale === 'number') {
+      // one scale: checked, then written in place (no per-run buffer; the pad columns stay 0)
+      const s0 = this.scale >> 2;
+      this.setScaleArray(this.ctx.heap.f32.subarray(s0, s0 + this.N), scale, this.epi.output);
+      return;
+    }
     const a = new Float32Array(this.Np);
     this.setScaleArray(a, scale, this.epi.output);
     this.ctx.heap.f32.set(a, this.scale >> 2);
