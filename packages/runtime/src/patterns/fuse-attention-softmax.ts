@@ -81,18 +81,20 @@ function requantizedProduct(graph: RuntimeGraph, ix: GraphIndex, scores: Scores,
 }
 
 function fuse(graph: RuntimeGraph, ix: GraphIndex, softmax: GraphNode): boolean {
-  let input = softmax.inputs[0];
+  const input = softmax.inputs[0];
   let mask = '';
   const nodes: GraphNode[] = [softmax];
   const add = ix.producer(input);
+  let scores: Scores;
   if (add && add.opType === 'Add' && add.domain === '' && add.inputs.length === 2 && add.inputs[0] !== add.inputs[1] && ix.soleConsumer(input) === softmax) {
     // the scores are the side with a scale or round-trip step (else the first input)
-    const side = scoresOf(ix, add.inputs[0]).nodes.length === 0 && scoresOf(ix, add.inputs[1]).nodes.length > 0 ? 1 : 0;
-    input = add.inputs[side];
+    const s0 = scoresOf(ix, add.inputs[0]);
+    const s1 = s0.nodes.length === 0 ? scoresOf(ix, add.inputs[1]) : undefined;
+    const side = s1 && s1.nodes.length > 0 ? 1 : 0;
+    scores = side === 1 ? s1! : s0;
     mask = add.inputs[1 - side];
     nodes.push(add);
-  }
-  const scores = scoresOf(ix, input);
+  } else scores = scoresOf(ix, input);
   nodes.push(...scores.nodes);
   const outQ = ix.soleQ(softmax.outputs[0]);
   const yq = outQ && outQ.perTensor && isInt8(outQ) && outQ.zeroPointName !== '' ? outQ : undefined;
