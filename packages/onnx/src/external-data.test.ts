@@ -13,11 +13,13 @@ import {
   externalDataFromMap,
   inlineExternalData,
   isExternal,
+  layoutExternalData,
   makeTensor,
   parseModel,
   serializeModel,
   tensorValues,
   tensorDims,
+  withInlineData,
 } from './index.js';
 import { loadModel, loadTensor, saveModel } from './node.js';
 import { ort, readBytes, runOrt, testData } from './test-helpers.js';
@@ -83,6 +85,34 @@ describe('external data', () => {
     expect(inlineExternalData(m)).toBeGreaterThan(10);
     expect(Buffer.from(serializeModel(m)).equals(Buffer.from(serializeModel(orig)))).toBe(true);
     expect(() => parseModel(readBytes(path), { externalData: externalDataFromMap({}) }).initializerValues(orig.graph.nodes.length ? [...orig.graph.initializers.keys()][0] : '')).toThrow(OnnxExternalDataError);
+  });
+
+  it('layoutExternalData (browser-safe) places payloads exactly as saveModel writes them', () => {
+    const src = loadModel(`${encoder}/model.onnx`);
+    const proto = src.toProto();
+    const before = encodeMessage(ModelProtoSchema, proto);
+    const path = join(dir, 'lay.onnx');
+    saveModel(src, path, { externalData: { location: 'lay.bin', threshold: 300, align: 128 } });
+    const writes: { offset: number; bytes: Uint8Array }[] = [];
+    const split = layoutExternalData(proto, { location: 'lay.bin', threshold: 300, align: 128 }, (bytes, offset) => writes.push({ bytes, offset }));
+    // the model file and the data file are byte-identical to the Node writer's
+    expect(Buffer.from(encodeMessage(ModelProtoSchema, split)).equals(readFileSync(path))).toBe(true);
+    const data = readFileSync(join(dir, 'lay.bin'));
+    expect(writes.length).toBeGreaterThan(5);
+    let end = 0;
+    for (const w of writes) {
+      expect(w.offset % 128).toBe(0);
+      expect(w.offset).toBeGreaterThanOrEqual(end);
+      expect(data.subarray(w.offset, w.offset + w.bytes.length).equals(Buffer.from(w.bytes))).toBe(true);
+      end = w.offset + w.bytes.length;
+    }
+    expect(data.length).toBe(end);
+    // the input is untouched, and inlining the split model through a reader restores it
+    expect(Buffer.from(encodeMessage(ModelProtoSchema, proto)).equals(Buffer.from(before))).toBe(true);
+    const back = withInlineData(split, externalDataFromMap({ 'lay.bin': new Uint8Array(data) }));
+    expect(Buffer.from(encodeMessage(ModelProtoSchema, back)).equals(Buffer.from(before))).toBe(true);
+    expect(() => withInlineData(split, undefined)).toThrow(OnnxExternalDataError);
+    expect(() => layoutExternalData(proto, { location: '../out.bin' }, () => {})).toThrow(OnnxExternalDataError);
   });
 
   it('offsets beyond 2 GiB (sparse data file) write and read back', () => {

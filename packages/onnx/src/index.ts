@@ -35,6 +35,7 @@ export {
   type MakeTensorOptions,
 } from './tensor-codec.js';
 export { checkExternalLocation, externalDataInfo, externalDataFromMap, inlineExternalData, type ExternalDataInfo } from './external-data.js';
+export { layoutExternalData, withInlineData, PROTO_LIMIT, type ExternalLayoutOptions } from './external-layout.js';
 export { parseModel, serializeModel, type ParseModelOptions } from './model-io.js';
 export { Model } from './ir/model.js';
 export { Graph } from './ir/graph.js';

@@ -2,7 +2,6 @@
 // quantized model as downloadable files: one self-contained .onnx while it fits protobuf's 2 GiB
 // limit, else the .onnx plus `<name>.data` (the layout @octet/onnx's saveModel writes in Node).
 import {
-  DataType,
   checkExternalLocation,
   encodeModelProto,
   encodedSize,
@@ -10,20 +9,15 @@ import {
   externalDataInfo,
   forEachModelTensor,
   isExternal,
-  mapModelTensors,
+  layoutExternalData,
   ModelProtoSchema,
-  tensorRawBytes,
+  PROTO_LIMIT,
+  withInlineData,
   type ExternalDataReader,
   type ModelProto,
-  type TensorProto,
 } from '@octet/onnx';
 import type { UserFile } from '../shared/protocol.js';
 
-/** protobuf's hard limit for one serialized message. */
-export const PROTO_LIMIT = 2 ** 31 - 1;
-/** Split layout: tensors of at least this many bytes go to the data file, at 64-byte aligned offsets (saveModel's defaults). */
-const EXTERNAL_THRESHOLD = 1024;
-const ALIGN = 64;
 
 /** The model names an external data file that was not dropped with it. */
 export class MissingExternalDataError extends Error {
@@ -89,42 +83,23 @@ export interface ModelFiles {
   totalBytes: number;
 }
 
-const withPayload = (t: TensorProto, bytes: Uint8Array): TensorProto => {
-  const c = { ...t, rawData: bytes as Uint8Array<ArrayBuffer>, externalData: [] };
-  delete (c as { dataLocation?: number }).dataLocation;
-  return c;
-};
-
 /**
  * `model` (tensors still in the dropped model's external data are read through `source`) as
  * `fileName`: one self-contained file up to `limit` bytes, else `fileName` + `fileName.data`.
  */
-export function modelFiles(model: ModelProto, source: ExternalDataReader | undefined, fileName: string, limit = PROTO_LIMIT): ModelFiles {
-  const read = (t: TensorProto) => tensorRawBytes(t, { external: source });
-  const whole = mapModelTensors(model, (t) => (isExternal(t) ? withPayload(t, read(t)) : t));
+export function modelFiles(model: ModelProto, source: ExternalDataReader | undefined, fileName: string, limit: number = PROTO_LIMIT): ModelFiles {
+  const whole = withInlineData(model, source);
   if (encodedSize(ModelProtoSchema, whole) <= limit) {
     const bytes = encodeModelProto(whole);
     return { files: [{ name: fileName, blob: new Blob([bytes as Uint8Array<ArrayBuffer>]) }], modelBytes: bytes, totalBytes: bytes.length };
   }
   const dataName = `${fileName}.data`;
   const parts: Uint8Array<ArrayBuffer>[] = [];
-  let pos = 0;
-  const split = mapModelTensors(model, (t) => {
-    if (t.dataType === DataType.STRING) return t;
-    const bytes = read(t);
-    if (bytes.length < EXTERNAL_THRESHOLD) return isExternal(t) ? withPayload(t, bytes) : t;
-    const offset = Math.ceil(pos / ALIGN) * ALIGN;
-    if (offset > pos) parts.push(new Uint8Array(offset - pos));
+  let end = 0;
+  const split = layoutExternalData(model, { location: dataName, source }, (bytes, offset) => {
+    if (offset > end) parts.push(new Uint8Array(offset - end));
     parts.push(bytes as Uint8Array<ArrayBuffer>);
-    pos = offset + bytes.length;
-    const c: TensorProto = { ...t, rawData: new Uint8Array(0), floatData: [], int32Data: [], int64Data: [], doubleData: [], uint64Data: [], dataLocation: 1 };
-    c.externalData = [
-      ['location', dataName],
-      ['offset', String(offset)],
-      ['length', String(bytes.length)],
-    ].map(([key, value]) => ({ $typeName: 'onnx.StringStringEntryProto' as const, key: key!, value: value! }));
-    delete (c as { rawData?: Uint8Array }).rawData;
-    return c;
+    end = offset + bytes.length;
   });
   const modelBytes = encodeModelProto(split);
   const data = new Blob(parts);

@@ -3,15 +3,12 @@
 // largest tensor and files over 2 GB are fine. Both files appear atomically (temp + rename).
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { create } from '@bufbuild/protobuf';
-import { ModelProtoSchema, StringStringEntryProtoSchema, type ModelProto, type TensorProto } from '../proto.js';
-import { DataType, rawByteLength } from '../dtypes.js';
-import { OnnxError, OnnxExternalDataError } from '../errors.js';
+import { ModelProtoSchema, type ModelProto } from '../proto.js';
+import { OnnxError } from '../errors.js';
 import { checkExternalLocation } from '../external-data.js';
+import { layoutExternalData, PROTO_LIMIT, withInlineData } from '../external-layout.js';
 import { encodeMessageTo, encodedSize } from '../proto-encoder.js';
-import { isExternal, tensorElementCount, tensorRawBytes, type ExternalDataReader } from '../tensor-codec.js';
-import { mapModelTensors } from '../tensor-walk.js';
-import { shallowClone } from '../ir/clone.js';
+import { type ExternalDataReader } from '../tensor-codec.js';
 import { Model } from '../ir/model.js';
 import { tempPathFor } from './atomic-write.js';
 
@@ -32,9 +29,6 @@ export interface SaveModelOptions {
   /** Encoder scratch size in bytes (default 1 MiB); exposed for tests of the chunking logic. */
   chunkSize?: number;
 }
-
-/** protobuf's hard limit for one serialized message. */
-const PROTO_LIMIT = 2 ** 31 - 1;
 
 class FileSink {
   fd: number;
@@ -73,21 +67,11 @@ export function saveModel(model: Model | ModelProto, path: string, opts: SaveMod
     let out: ModelProto;
     if (ext) {
       const location = checkExternalLocation(ext.location ?? `${basename(path)}.data`);
-      const threshold = ext.threshold ?? 1024;
-      const align = Math.max(1, ext.align ?? 64);
       const data = new FileSink(join(dirname(path), location));
       sinks.push(data);
-      out = mapModelTensors(proto, (t) => {
-        if (t.dataType === DataType.STRING) return t;
-        const size = rawByteLength(t.dataType, tensorElementCount(t));
-        if (size < threshold) return isExternal(t) ? inlined(t, source) : t;
-        const bytes = payload(t, source);
-        const offset = Math.ceil(data.pos / align) * align;
-        data.write(bytes, offset);
-        return externalized(t, location, offset, bytes.length);
-      });
+      out = layoutExternalData(proto, { location, threshold: ext.threshold, align: ext.align, source }, (bytes, offset) => data.write(bytes, offset));
     } else {
-      out = mapModelTensors(proto, (t) => (isExternal(t) ? inlined(t, source) : t));
+      out = withInlineData(proto, source);
     }
     const size = encodedSize(ModelProtoSchema, out);
     if (size > PROTO_LIMIT) {
@@ -103,36 +87,4 @@ export function saveModel(model: Model | ModelProto, path: string, opts: SaveMod
     for (const s of sinks) s.abort();
     throw e;
   }
-}
-
-function payload(t: TensorProto, source: ExternalDataReader | undefined): Uint8Array {
-  if (isExternal(t) && !source) throw new OnnxExternalDataError('tensor is in external data but no reader was given (pass { source })', t.name);
-  return tensorRawBytes(t, { external: source });
-}
-
-/** A copy of `t` holding its payload in raw_data. */
-function inlined(t: TensorProto, source: ExternalDataReader | undefined): TensorProto {
-  const c = shallowClone(t);
-  c.rawData = payload(t, source) as Uint8Array<ArrayBuffer>;
-  c.externalData = [];
-  delete (c as { dataLocation?: number }).dataLocation;
-  return c;
-}
-
-/** A copy of `t` pointing at external data, with every inline payload field cleared. */
-function externalized(t: TensorProto, location: string, offset: number, length: number): TensorProto {
-  const c = shallowClone(t);
-  delete (c as { rawData?: Uint8Array }).rawData;
-  c.floatData = [];
-  c.int32Data = [];
-  c.int64Data = [];
-  c.doubleData = [];
-  c.uint64Data = [];
-  c.dataLocation = 1;
-  c.externalData = [
-    create(StringStringEntryProtoSchema, { key: 'location', value: location }),
-    create(StringStringEntryProtoSchema, { key: 'offset', value: String(offset) }),
-    create(StringStringEntryProtoSchema, { key: 'length', value: String(length) }),
-  ];
-  return c;
 }
