@@ -1,6 +1,6 @@
 // Elementwise fp32 activations and unary math, y[i] = f(x[i]) (in place allowed: y == x).
 // `op` codes (mirrored by UnaryOp in src/elementwise): p0/p1 are the op's attributes.
-import { vexp, verf, vtanh, vsigmoid } from './f32-vmath-wasmsimd';
+import { vexp, verf, vgelu, vtanh, vsigmoid } from './f32-vmath-wasmsimd';
 
 export const UNARY_RELU: i32 = 0;
 export const UNARY_CLIP: i32 = 1; // min p0, max p1
@@ -28,7 +28,7 @@ export const UNARY_SILU: i32 = 14; // x·sigmoid(x)
     case UNARY_CLIP: return f32x4.min(f32x4.max(x, p0), p1);
     case UNARY_SIGMOID: return vsigmoid(x);
     case UNARY_TANH: return vtanh(x);
-    case UNARY_GELU: return f32x4.mul(f32x4.mul(half, x), f32x4.add(one, verf(f32x4.mul(x, f32x4.splat(0.7071067811865476)))));
+    case UNARY_GELU: return vgelu(x);
     case UNARY_HARDSIGMOID: return f32x4.max(zero, f32x4.min(one, f32x4.add(f32x4.mul(p0, x), p1)));
     case UNARY_HARDSWISH: return f32x4.mul(x, f32x4.max(zero, f32x4.min(one, f32x4.add(f32x4.mul(x, f32x4.splat(1.0 / 6.0)), half))));
     case UNARY_EXP: return vexp(x);

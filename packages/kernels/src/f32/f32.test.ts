@@ -4,7 +4,7 @@ import { loadKernels } from '../load-kernels.js';
 import { convOutputSize, referenceConv2d, referenceSgemm, type Conv2dShape, type SgemmCase } from '../reference/f32.js';
 import { rng } from '../reference/random.js';
 import { createConv2d } from './conv2d.js';
-import { createSgemm, matmulInto, packedBFloats } from './sgemm.js';
+import { createSgemm, matmulBatchInto, matmulInto, packedBFloats } from './sgemm.js';
 
 let k: Kernels;
 beforeAll(async () => {
@@ -71,6 +71,48 @@ describe('matmulInto (both operands in WASM memory, strided)', () => {
         for (let i = 0; i < M; i++) got.set(k.heap.f32.subarray((cp >> 2) + i * ldc, (cp >> 2) + i * ldc + N), i * N);
         k.heap.release(m);
         expectClose(got, want, K);
+      }
+    }
+  });
+});
+
+describe('matmulBatchInto in the attention layout (heads interleaved in [T, H·D] rows)', () => {
+  it('Q·Kᵀ and P·V per head through strides: transposed B packed 4 k at a time, K % 4 ≠ 0, partial panels', () => {
+    let seed = 900;
+    // [T, heads, D]: Q and K rows of one head are D values every heads·D; P is [heads, T, T]; the
+    // context is written back interleaved ([T, heads, D], ldc = heads·D) as a folded transpose does.
+    for (const [T, heads, D] of [[13, 3, 6], [16, 2, 8], [9, 2, 13], [21, 1, 4]]) {
+      const q = rand(seed++, T * heads * D);
+      const kk = rand(seed++, T * heads * D);
+      const v = rand(seed++, T * heads * D);
+      const p = rand(seed++, heads * T * T);
+      const head = (x: Float32Array, h: number) => {
+        const out = new Float32Array(T * D);
+        for (let t = 0; t < T; t++) out.set(x.subarray((t * heads + h) * D, (t * heads + h + 1) * D), t * D);
+        return out;
+      };
+      const m = k.heap.mark();
+      const [qp, kp, vp, pp] = [q, kk, v, p].map((x) => k.heap.put(x));
+      const sp = k.heap.alloc(heads * T * T * 4);
+      const op = k.heap.alloc(T * heads * D * 4);
+      const scratch = [k.heap.alloc(packedBFloats(Math.max(T, D), Math.max(T, D)) * 4)];
+      const hs = Array.from({ length: heads }, (_, h) => h);
+      matmulBatchInto(k, {
+        M: T, N: T, K: D, a: qp, lda: heads * D, b: kp, ldb: heads * D, transB: true, c: sp, ldc: T,
+        aOff: hs.map((h) => h * D), bOff: hs.map((h) => h * D), cOff: hs.map((h) => h * T * T), scratch,
+      });
+      matmulBatchInto(k, {
+        M: T, N: D, K: T, a: pp, lda: T, b: vp, ldb: heads * D, c: op, ldc: heads * D,
+        aOff: hs.map((h) => h * T * T), bOff: hs.map((h) => h * D), cOff: hs.map((h) => h * D), scratch,
+      });
+      const scores = k.heap.f32.slice(sp >> 2, (sp >> 2) + heads * T * T);
+      const ctx = k.heap.f32.slice(op >> 2, (op >> 2) + T * heads * D);
+      k.heap.release(m);
+      for (const h of hs) {
+        const qk = referenceSgemm({ M: T, N: T, K: D, a: head(q, h), b: head(kk, h), transB: true, bias: null, lo: -Infinity, hi: Infinity });
+        expectClose(scores.subarray(h * T * T, (h + 1) * T * T), qk, D);
+        const pv = referenceSgemm({ M: T, N: D, K: T, a: p.subarray(h * T * T, (h + 1) * T * T), b: head(v, h), transB: false, bias: null, lo: -Infinity, hi: Infinity });
+        expectClose(head(ctx, h), pv, T);
       }
     }
   });
