@@ -67,6 +67,19 @@ export interface QGemmRunArgs {
   /** Per-run activation quantization (dynamic path): overrides the zero point and/or scales. */
   readonly activationZeroPoint?: number;
   readonly scale?: number | ArrayLike<number>;
+  /**
+   * A is f32 (row-major, `aRowStride` in elements, `aColStride` 1), quantized to u8 while it is
+   * packed, with QuantizeLinear's numerics (round half to even of a / scale, plus zeroPoint,
+   * saturated): DynamicQuantizeLinear fused into the GEMM, bit-identical to quantizing first.
+   * Needs `activationSigned: false`; the activation zero point becomes `zeroPoint`.
+   */
+  readonly aQuantize?: { readonly scale: number; readonly zeroPoint: number };
+  /**
+   * Another QGemm of the same K whose latest run packed this same A (same pointer, rows, zero
+   * point and quantization): its packed A is used instead of packing again (Q, K and V projections
+   * of one input). When the packing would differ (another path for these weights) A is packed as usual.
+   */
+  readonly packedA?: QGemm;
 }
 
 /** A prepared integer matrix multiplication: weights packed once, run many times. */

@@ -186,6 +186,8 @@ export class PackedActivations {
   rowTerm = 0;
   private bytes = 0;
   private rows = 0;
+  /** What the buffers hold since the latest pack (another GEMM of the same A may reuse it). */
+  packed: { a: number; M: number; K: number; rs: number; path: GemmPath; signed: boolean; za: number; scale: number } | null = null;
 
   constructor(private readonly ctx: KernelContext) {}
 
@@ -209,14 +211,32 @@ export class PackedActivations {
   }
 
   pack(path: GemmPath, a: number, M: number, K: number, rs: number, cs: number, signed: boolean, za: number): void {
-    this.reserve(path, M, K);
-    const mt = Math.ceil(M / path.mr);
     const fn = path.kc === 2 ? 'qu8_gemm_pack_a_c2' : 'qu8_gemm_pack_a_c4';
     const xor = signed ? 0x80 : 0;
+    this.packed = null;
+    this.packTiles(path, M, K, fn, 0, (m0, rows, dst, rowTerm) => [a + m0 * rs, rows, K, rs, cs, xor, za, path.mr, dst, rowTerm]);
+    this.packed = cs === 1 ? { a, M, K, rs, path, signed, za, scale: NaN } : null;
+  }
+
+  /** f32 A quantized to u8 (QuantizeLinear numerics) as it is packed; rs in elements. */
+  quantizePack(path: GemmPath, a: number, M: number, K: number, rs: number, scale: number, zp: number): void {
+    this.packed = null;
+    // argument 4 (the scale) crosses to the workers as f32
+    this.packTiles(path, M, K, 'qu8_gemm_quantize_pack_a', 1 << 4, (m0, rows, dst, rowTerm) => [a + m0 * rs * 4, rows, K, rs, scale, zp, path.kc, path.mr, dst, rowTerm]);
+    this.packed = { a, M, K, rs, path, signed: false, za: zp, scale };
+  }
+
+  /** Runs a packing kernel over M rows, split by whole row tiles across the pool when it is worth it. */
+  private packTiles(
+    path: GemmPath, M: number, K: number, fn: string, f32Mask: number,
+    args: (m0: number, rows: number, dst: number, rowTerm: number) => number[],
+  ): void {
+    this.reserve(path, M, K);
+    const mt = Math.ceil(M / path.mr);
     const pool = this.ctx.pool;
     const T = pool && M * K >= PARALLEL_MIN_PACK && mt >= pool.size ? pool.size : 1;
     if (T === 1) {
-      this.ctx.exports[fn](a, M, K, rs, cs, xor, za, path.mr, this.ptr, this.rowTerm);
+      this.ctx.exports[fn](...args(0, M, this.ptr, this.rowTerm));
       return;
     }
     // whole row tiles per thread: only the last share can end in a padded tile
@@ -227,15 +247,25 @@ export class PackedActivations {
       const t1 = Math.floor((mt * (t + 1)) / T);
       const m0 = t0 * path.mr;
       const m1 = Math.min(M, t1 * path.mr);
-      shares.push([a + m0 * rs, m1 - m0, K, rs, cs, xor, za, path.mr, this.ptr + t0 * tileBytes, this.rowTerm + m0 * 4]);
+      shares.push(args(m0, m1 - m0, this.ptr + t0 * tileBytes, this.rowTerm + m0 * 4));
     }
-    pool!.run(fn, shares);
+    pool!.run(fn, shares, f32Mask);
+  }
+
+  /** True when the latest pack is A at `a` with these rows, depth, layout, zero point and quantization. */
+  holds(a: number, M: number, K: number, rs: number, path: GemmPath, signed: boolean, za: number, scale: number): boolean {
+    const p = this.packed;
+    return (
+      p !== null && p.a === a && p.M === M && p.K === K && p.rs === rs && p.signed === signed && p.za === za &&
+      p.path.kc === path.kc && p.path.mr === path.mr && (Number.isNaN(p.scale) ? Number.isNaN(scale) : p.scale === scale)
+    );
   }
 
   dispose(): void {
     this.ctx.heap.free(this.ptr);
     this.ctx.heap.free(this.rowTerm);
     this.ptr = this.rowTerm = this.bytes = this.rows = 0;
+    this.packed = null;
   }
 }
 
@@ -329,10 +359,23 @@ export class QGemmImpl implements QGemm {
     const { M } = r;
     checkInt('M', M, 1, 1 << 24);
     const path = this.pathFor(M);
-    if (r.activationZeroPoint !== undefined) this.cols.setActivationZeroPoint(r.activationZeroPoint);
+    const q = r.aQuantize;
+    if (q) {
+      if (this.o.activationSigned) throw new KernelArgumentError('aQuantize needs activationSigned: false (A is quantized to u8)');
+      if ((r.aColStride ?? 1) !== 1) throw new KernelArgumentError('aQuantize needs a row-major A (aColStride 1)');
+      if (!(q.scale > 0 && Number.isFinite(q.scale))) throw new KernelArgumentError(`aQuantize.scale must be finite and > 0, got ${q.scale}`);
+    }
+    const za = q ? q.zeroPoint : r.activationZeroPoint;
+    if (za !== undefined) this.cols.setActivationZeroPoint(za);
     if (r.scale !== undefined) this.cols.setScale(r.scale);
-    this.act.pack(path, r.a, M, this.K, r.aRowStride ?? this.K, r.aColStride ?? 1, this.o.activationSigned, this.cols.za);
-    dispatchGemm(this.ctx, path, this.output, M, this.N, this.K, this.act, this.cols, this.cols.packedFor(path), r.out, r.ldo ?? this.N, r.cso ?? 1);
+    const rs = r.aRowStride ?? this.K;
+    const scale = q ? Math.fround(q.scale) : NaN;
+    const shared = r.packedA instanceof QGemmImpl && r.packedA !== this && !r.packedA.disposed ? r.packedA.act : null;
+    let act = this.act;
+    if (shared && (r.aColStride ?? 1) === 1 && shared.holds(r.a, M, this.K, rs, path, q ? false : this.o.activationSigned, this.cols.za, scale)) act = shared;
+    else if (q) act.quantizePack(path, r.a, M, this.K, rs, scale, q.zeroPoint);
+    else act.pack(path, r.a, M, this.K, rs, r.aColStride ?? 1, this.o.activationSigned, this.cols.za);
+    dispatchGemm(this.ctx, path, this.output, M, this.N, this.K, act, this.cols, this.cols.packedFor(path), r.out, r.ldo ?? this.N, r.cso ?? 1);
   }
 
   reserve(maxM: number): void {
