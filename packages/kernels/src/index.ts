@@ -11,7 +11,9 @@ export { KernelArgumentError } from './gemm/qgemm-impl.js';
 export { KernelMemoryError } from './memory/kernel-memory-error.js';
 export { PARAMS_BYTES, writeParams } from './gemm/gemm-params.js';
 export type { QConv, QConvOptions, QConvRunArgs } from './conv/conv.js';
-export type { ThreadPool, ThreadPoolInit } from './threads/pool.js';
+export type { ThreadPool, ThreadPoolInit, ChunkOptions, ThreadPoolFailure } from './threads/pool.js';
+export { ThreadPoolError } from './threads/pool.js';
+export { runChunks, chunkCount } from './threads/split.js';
 export { createNodeThreadPool } from './threads/node-pool.js';
 export { createWebThreadPool } from './threads/web-pool.js';
 export { NODE_WORKER_SOURCE, WEB_WORKER_SOURCE } from './threads/worker-source.js';
@@ -22,7 +24,7 @@ export type { KernelHost } from './elementwise/host.js';
 export type { QuantType, QuantLayout, DequantInputType, QuantArray, QuantizeLinearArgs, DequantizeLinearArgs } from './quant/quant.js';
 export {
   QUANT_DTYPE, quantLayout, scaleCount, quantByteLength, packInt4, unpackInt4,
-  quantizeLinearInto, dequantizeLinearInto, dynamicQuantizeLinearInto, dynamicQuantizeParamsBytes, quantizeLinear, dequantizeLinear, dynamicQuantizeLinear,
+  quantizeLinearInto, dequantizeLinearInto, dynamicQuantizeLinearInto, dynamicQuantizeParamsInto, dynamicQuantizeParamsBytes, quantizeLinear, dequantizeLinear, dynamicQuantizeLinear,
 } from './quant/quant.js';
 export type { BroadcastPlan } from './elementwise/broadcast.js';
 export { planBroadcast, broadcastShape } from './elementwise/broadcast.js';

@@ -6,6 +6,8 @@ import { PARAMS_BYTES, outputRange, writeParams } from '../gemm/gemm-params.js';
 import { GemmColumns, KernelArgumentError, copyOut, elementSize } from '../gemm/qgemm-impl.js';
 import type { QConv, QConvOptions, QConvRunArgs } from './conv.js';
 import { ThreadScratch } from './thread-scratch.js';
+import { chunkCount, runChunks } from '../threads/split.js';
+import { splitRange } from '../elementwise/host.js';
 
 // Word offsets of the row-range kernel's descriptor (assembly/conv/qu8-conv-rows.ts).
 const [D_X, D_Y, D_C, D_H, D_W, D_KH, D_KW, D_SH, D_SW, D_DH, D_DW, D_PT, D_PL, D_OH, D_OW, D_M, D_GROUPS, D_GROUPS_PTR, D_MODE, D_INNER, D_CHUNK, D_PAD, D_XOR, D_ZA, D_OUT, D_PACK_OFF, D_ROWTERM_OFF, D_WORDS] =
@@ -14,16 +16,9 @@ const OUT_CODES = { u8: 0, s8: 1, f32: 2, i32: 3 } as const;
 /** Packed-A bytes per chunk of rows (im2col → pack → GEMM stay in L2). */
 const CHUNK_BYTES = 128 * 1024;
 const MAX_CHUNK_ROWS = 1024;
+/** A dynamic-split chunk of a convolution has at least this many multiply-adds (its fixed cost is ~1 µs). */
+const MIN_CHUNK_MACS = 1 << 17;
 const align16 = (n: number) => (n + 15) & ~15;
-
-/**
- * Start of share t of T over `rows` rows numbered outer·inner + inner: on an outer boundary when
- * there are at least T outer blocks (whole images to each thread), else anywhere.
- */
-function splitPoint(rows: number, inner: number, t: number, T: number): number {
-  const outer = rows / inner;
-  return outer >= T ? Math.floor((outer * t) / T) * inner : Math.floor((rows * t) / T);
-}
 
 function posInt(what: string, v: number, min = 1): void {
   if (!Number.isInteger(v) || v < min) throw new KernelArgumentError(`conv ${what} must be an integer ≥ ${min}, got ${v}`);
@@ -48,7 +43,8 @@ export class QConvImpl implements QConv {
   private chunk = 0;
   private rowsSymbol = '';
   private scratch: ThreadScratch | null = null;
-  private readonly shares: number[][] = [];
+  // the last run's dynamic-split chunks, reused while the batch stays the same
+  private rowChunks: { rows: number; inner: number; chunks: number[][] } | null = null;
   // depthwise state
   private dw: { w: number; bias: number; biasF32: number; scale: number; params: number; scratch: number[]; scratchBytes: number } | null = null;
   private za: number;
@@ -138,7 +134,6 @@ export class QConvImpl implements QConv {
     const rowTermBytes = tiles * path.mr * 4;
     const threads = ctx.pool?.size ?? 1;
     this.scratch = ThreadScratch.acquire(heap, threads, colBytes + packBytes + rowTermBytes);
-    for (let t = 0; t < threads; t++) this.shares.push([0, 0, 0, 0]);
     const g = this.groups.length;
     this.groupTable = heap.alloc(g * 16);
     for (let gi = 0; gi < g; gi++) {
@@ -265,27 +260,25 @@ export class QConvImpl implements QConv {
       const zx = signed ? this.za + 128 : this.za;
       const pool = this.ctx.pool;
       const work = r.N * C * oHW * kH * kW;
-      const T = pool && work >= PARALLEL_MIN_MACS ? pool.size : 1;
       const geometry = [H, W, kH, kW, sH, sW, dH, dW, pT, pL, oH, oW, zx, signed ? 0x80 : 0, dw.w, dw.bias, dw.scale, dw.params];
-      if (T > 1 && r.N >= T) {
-        // a batch: whole images per thread, one round trip
-        const shares = [];
-        for (let t = 0; t < T; t++) {
-          shares.push([OUT_CODES[this.output], Math.floor((r.N * t) / T), Math.floor((r.N * (t + 1)) / T), C, r.x, ...geometry, dw.scratch[t], r.y]);
+      const T = pool && work >= PARALLEL_MIN_MACS ? pool.size : 1;
+      const chunks = chunkCount(r.N >= T ? r.N : C, T, work, MIN_CHUNK_MACS);
+      const images = (n0: number, n1: number) => [OUT_CODES[this.output], n0, n1, C, r.x, ...geometry, dw.scratch[0], r.y];
+      if (chunks === 1) {
+        ex.qu8s8_dwconv_images(...images(0, r.N));
+      } else if (r.N >= T) {
+        // a batch: whole images per chunk
+        runChunks(pool!, 'qu8s8_dwconv_images', splitRange(r.N, chunks, 1).map(([n0, n1]) => images(n0, n1)), { threadArg: 23, threadValues: dw.scratch });
+      } else {
+        // fewer images than threads: channel ranges of every image
+        const perImage = Math.ceil(chunks / r.N);
+        const args = [];
+        for (let n = 0; n < r.N; n++) {
+          const x = r.x + n * C * H * W;
+          const y = r.y + n * M * oHW * es;
+          for (const [c0, c1] of splitRange(C, perImage, 1)) args.push([c0, c1, x, ...geometry, 0, y]);
         }
-        pool!.run('qu8s8_dwconv_images', shares);
-        return;
-      }
-      // fewer images than threads: channels split within each image
-      const symbol = selectDwconvKernels()[this.output].symbol;
-      const Tc = T > 1 ? Math.min(T, C) : 1;
-      for (let n = 0; n < r.N; n++) {
-        const x = r.x + n * C * H * W;
-        const y = r.y + n * M * oHW * es;
-        const shares = [];
-        for (let t = 0; t < Tc; t++) shares.push([Math.floor((C * t) / Tc), Math.floor((C * (t + 1)) / Tc), x, ...geometry, dw.scratch[t], y]);
-        if (Tc === 1) ex[symbol](...shares[0]);
-        else pool!.run(symbol, shares);
+        runChunks(pool!, selectDwconvKernels()[this.output].symbol, args, { threadArg: 21, threadValues: dw.scratch });
       }
       return;
     }
@@ -309,19 +302,26 @@ export class QConvImpl implements QConv {
     const macs = rows * M * (C / this.groups.length) * kH * kW;
     const T = pool && macs >= PARALLEL_MIN_MACS && rows >= 2 * path.mr ? pool.size : 1;
     const scratch = this.scratch!.ptrs;
-    if (T === 1) {
+    const chunks = chunkCount(Math.floor(rows / path.mr), T, macs, MIN_CHUNK_MACS);
+    if (chunks === 1) {
       ex[this.rowsSymbol](this.desc, 0, rows, scratch[0]);
       return;
     }
-    const shares = this.shares;
-    for (let t = 0; t < T; t++) {
-      const a = shares[t];
-      a[0] = this.desc;
-      a[1] = splitPoint(rows, inner, t, T);
-      a[2] = splitPoint(rows, inner, t + 1, T);
-      a[3] = scratch[t];
-    }
-    pool!.run(this.rowsSymbol, shares);
+    runChunks(pool!, this.rowsSymbol, this.rowChunksFor(rows, inner, chunks), { threadArg: 3, threadValues: scratch });
+  }
+
+  /**
+   * Row ranges of a dynamic split: whole outer blocks (images, or pixels for position-major rows)
+   * per chunk when there are enough of them, else whole GEMM tiles.
+   */
+  private rowChunksFor(rows: number, inner: number, chunks: number): number[][] {
+    const c = this.rowChunks;
+    if (c && c.rows === rows && c.inner === inner && c.chunks.length === chunks) return c.chunks;
+    const outer = rows / inner;
+    const ranges = outer >= chunks ? splitRange(outer, chunks, 1).map(([a, b]) => [a * inner, b * inner]) : splitRange(rows, chunks, this.ctx.gemmConfig.large.mr);
+    const args = ranges.map(([r0, r1]) => [this.desc, r0, r1, 0]);
+    this.rowChunks = { rows, inner, chunks: args };
+    return args;
   }
 
   reserve(): void {

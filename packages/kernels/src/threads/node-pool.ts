@@ -13,7 +13,7 @@ export async function createNodeThreadPool(init: ThreadPoolInit): Promise<Thread
   for (let slot = 1; slot < init.threads; slot++) {
     const w = new Worker(NODE_WORKER_SOURCE, {
       eval: true,
-      workerData: { module: init.module, memory: init.memory, control, slot, symbols: [...init.symbols] },
+      workerData: { module: init.module, memory: init.memory, control, slot, threads: init.threads, symbols: [...init.symbols] },
     });
     w.unref();
     workers.push(w);
@@ -32,5 +32,11 @@ export async function createNodeThreadPool(init: ThreadPoolInit): Promise<Thread
     throw e;
   }
   for (const w of workers) w.removeAllListeners();
-  return new AtomicsThreadPool(init, control, workers);
+  const pool = new AtomicsThreadPool(init, control, workers);
+  // a worker that exits or throws outside a kernel: the pool's next job fails with a ThreadPoolError
+  workers.forEach((w, i) => {
+    w.once('exit', () => pool.markExited(i + 1));
+    w.on('error', () => pool.markExited(i + 1));
+  });
+  return pool;
 }

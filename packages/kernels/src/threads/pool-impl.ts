@@ -1,5 +1,9 @@
-import type { ThreadPool, ThreadPoolInit } from './pool.js';
-import { MAX_ARGS, SLOT_WORDS, SPIN_LIMIT } from './worker-source.js';
+import type { ChunkOptions, ThreadPool, ThreadPoolInit } from './pool.js';
+import { ThreadPoolError } from './pool.js';
+import {
+  CTL_CHUNKS_DONE, CTL_CLAIM, CTL_DEAD, CTL_ERROR, CTL_HOLD, CTL_KILL, CTL_WORKER_SPIN, GEN_MASK, MAX_ARGS, MAX_CHUNKS, ROW_WORDS,
+  S_CHUNKS, S_CHUNKS_RUN, S_FN, S_GEN, S_THREAD_ARG, S_THREAD_VALUE, SLOT_WORDS, SPIN_LIMIT, WORKER_SPIN_LIMIT, chunkTableOffset,
+} from './worker-source.js';
 
 /** Handle on one started worker, whatever the platform. */
 export interface WorkerHandle {
@@ -7,16 +11,34 @@ export interface WorkerHandle {
 }
 
 const NO_PROGRESS_LIMIT_MS = 120_000;
+const NO_OPTIONS: ChunkOptions = {};
 
-/** The platform-independent half of a pool: the shared control block and the `run` protocol. */
+/**
+ * The platform-independent half of a pool: the shared control block and the job protocol
+ * (worker-source.ts). Every job, `run`'s shares included, is a set of chunks any thread may claim.
+ */
 export class AtomicsThreadPool implements ThreadPool {
   readonly size: number;
   private readonly ctl: Int32Array;
   private readonly ctlF: Float32Array;
   private readonly seq: number[];
+  private readonly table: number;
   private readonly index = new Map<string, number>();
   private readonly own: ((...a: number[]) => unknown)[];
+  private readonly chunksRun: number[];
+  private readonly args: number[][] = Array.from({ length: MAX_ARGS + 1 }, (_, n) => new Array<number>(n).fill(0));
+  private gen = 0;
   private disposed = false;
+  /** How long a job may make no progress before it fails (tests shorten it). */
+  noProgressLimitMs = NO_PROGRESS_LIMIT_MS;
+  /**
+   * The caller waiting for workers' last chunks spins this long at least (ms), and twice its own
+   * mean chunk time, then sleeps: a worker still busy after that was descheduled, and a spinning
+   * caller would keep it from the core it needs.
+   */
+  chunkWaitMinMs = 0.02;
+  /** Jobs, their time, waits past the spin deadline (a worker descheduled mid-chunk), jobs the caller ran alone. */
+  readonly stats = { jobs: 0, jobMs: 0, stalls: 0, stallMs: 0, solo: 0 };
 
   constructor(
     init: ThreadPoolInit,
@@ -27,6 +49,8 @@ export class AtomicsThreadPool implements ThreadPool {
     this.ctl = new Int32Array(control);
     this.ctlF = new Float32Array(control);
     this.seq = new Array(init.threads).fill(0);
+    this.chunksRun = new Array(init.threads).fill(0);
+    this.table = chunkTableOffset(init.threads);
     this.own = init.symbols.map((s, i) => {
       this.index.set(s, i);
       const f = init.instance.exports[s];
@@ -36,58 +60,124 @@ export class AtomicsThreadPool implements ThreadPool {
   }
 
   static controlBuffer(threads: number): SharedArrayBuffer {
-    return new SharedArrayBuffer(4 * SLOT_WORDS * (threads + 1));
+    const control = new SharedArrayBuffer(4 * (chunkTableOffset(threads) + MAX_CHUNKS * ROW_WORDS));
+    new Int32Array(control)[CTL_WORKER_SPIN] = WORKER_SPIN_LIMIT;
+    return control;
+  }
+
+  /** Busy-wait iterations of an idle worker before it sleeps in Atomics.wait. */
+  get workerSpin(): number {
+    return this.ctl[CTL_WORKER_SPIN];
+  }
+
+  set workerSpin(n: number) {
+    Atomics.store(this.ctl, CTL_WORKER_SPIN, n);
   }
 
   run(symbol: string, args: readonly (readonly number[])[], f32Mask = 0): void {
-    if (this.disposed) throw new Error('thread pool: used after dispose()');
+    if (args.length > this.size) throw new RangeError(`thread pool: ${args.length} shares for ${this.size} threads`);
+    this.runChunks(symbol, args, f32Mask ? { f32Mask } : NO_OPTIONS);
+  }
+
+  runChunks(symbol: string, chunks: readonly (readonly number[])[], options: ChunkOptions = NO_OPTIONS): void {
+    if (this.disposed) throw new ThreadPoolError('disposed', symbol, 'thread pool: used after dispose()');
     const fi = this.index.get(symbol);
     if (fi === undefined) throw new Error(`thread pool: ${symbol} was not registered with the pool`);
-    if (args.length > this.size) throw new RangeError(`thread pool: ${args.length} shares for ${this.size} threads`);
-    const ctl = this.ctl;
-    Atomics.store(ctl, 0, 0);
-    Atomics.store(ctl, 1, 0);
-    for (let t = 1; t < args.length; t++) {
-      const a = args[t];
+    this.checkAlive(symbol);
+    const n = chunks.length;
+    if (n === 0) return;
+    if (n > MAX_CHUNKS) throw new RangeError(`thread pool: ${n} chunks, at most ${MAX_CHUNKS}`);
+    const f32Mask = options.f32Mask ?? 0;
+    const threadArg = options.threadArg ?? -1;
+    const values = options.threadValues;
+    if (threadArg >= 0 && (!values || values.length < this.size)) throw new RangeError(`thread pool: threadArg needs ${this.size} thread values`);
+    const { ctl, ctlF } = this;
+    for (let c = 0; c < n; c++) {
+      const a = chunks[c];
       if (a.length > MAX_ARGS) throw new RangeError(`thread pool: ${a.length} arguments, at most ${MAX_ARGS}`);
-      const base = SLOT_WORDS * t;
-      ctl[base + 1] = fi;
-      ctl[base + 2] = a.length;
-      ctl[base + 3] = f32Mask;
+      const row = this.table + c * ROW_WORDS;
+      ctl[row] = a.length;
+      ctl[row + 1] = f32Mask;
       for (let i = 0; i < a.length; i++) {
-        if ((f32Mask >>> i) & 1) this.ctlF[base + 4 + i] = a[i];
-        else ctl[base + 4 + i] = a[i];
+        if ((f32Mask >>> i) & 1) ctlF[row + 2 + i] = a[i];
+        else ctl[row + 2 + i] = a[i];
       }
-      this.seq[t] = (this.seq[t] + 1) & 0x3fffffff;
-      Atomics.store(ctl, base, this.seq[t]);
-      Atomics.notify(ctl, base);
     }
-    this.own[fi](...args[0]);
-    const want = args.length - 1;
-    let done = Atomics.load(ctl, 0);
-    let spins = 0;
-    let last = done;
-    let since = Date.now();
-    while (done < want) {
-      if (++spins > SPIN_LIMIT) {
-        Atomics.wait(ctl, 0, done, 100);
-        spins = 0;
-        if (done !== last) {
-          last = done;
-          since = Date.now();
-        } else if (Date.now() - since > NO_PROGRESS_LIMIT_MS) {
-          throw new Error(`thread pool: no progress on ${symbol} for ${NO_PROGRESS_LIMIT_MS / 1000} s`);
-        }
+    Atomics.store(ctl, CTL_CHUNKS_DONE, 0);
+    Atomics.store(ctl, CTL_ERROR, 0);
+    this.gen = (this.gen + 1) & GEN_MASK;
+    const gen = this.gen;
+    Atomics.store(ctl, CTL_CLAIM, gen << 8);
+    const helpers = Math.min(this.size, n);
+    for (let t = 1; t < helpers; t++) this.publish(t, fi, n, gen, threadArg, threadArg >= 0 ? values![t] : 0);
+    // the caller claims chunks like any worker
+    const fn = this.own[fi];
+    let failure: unknown;
+    let run = 0;
+    const t0 = performance.now();
+    for (;;) {
+      const w = Atomics.load(ctl, CTL_CLAIM);
+      if ((w & 255) >= n) break;
+      if (Atomics.compareExchange(ctl, CTL_CLAIM, w, w + 1) !== w) continue;
+      const src = chunks[w & 255];
+      const a = this.args[src.length];
+      for (let i = 0; i < src.length; i++) a[i] = src[i];
+      if (threadArg >= 0 && threadArg < a.length) a[threadArg] = values![0];
+      try {
+        fn(...a);
+      } catch (e) {
+        failure ??= e;
       }
-      done = Atomics.load(ctl, 0);
+      run++;
+      Atomics.add(ctl, CTL_CHUNKS_DONE, 1);
     }
-    if (Atomics.load(ctl, 1) !== 0) throw new Error(`thread pool: ${symbol} trapped in a worker`);
+    const t1 = performance.now();
+    const deadline = t1 + Math.max(this.chunkWaitMinMs, run > 0 ? (2 * (t1 - t0)) / run : 0);
+    this.waitFor(n, symbol, deadline);
+    const t2 = performance.now();
+    const st = this.stats;
+    st.jobs++;
+    st.jobMs += t2 - t0;
+    if (t2 > deadline) {
+      st.stalls++;
+      st.stallMs += t2 - deadline;
+    }
+    if (run === n) st.solo++;
+    this.chunksRun[0] = run;
+    for (let t = 1; t < this.size; t++) this.chunksRun[t] = t < helpers ? ctl[SLOT_WORDS * t + S_CHUNKS_RUN] : 0;
+    if (failure !== undefined) throw new ThreadPoolError('trap', symbol, `thread pool: ${symbol} trapped on the calling thread`, { cause: failure });
+    if (Atomics.load(ctl, CTL_ERROR) !== 0) throw new ThreadPoolError('trap', symbol, `thread pool: ${symbol} trapped in a worker`);
+  }
+
+  /** Chunks each thread ran in the last job (index 0: the caller). */
+  lastChunksRun(): readonly number[] {
+    return [...this.chunksRun];
   }
 
   wake(): void {
     if (this.disposed) return;
     // a notify with the slot's sequence unchanged: the worker wakes, sees no new job, spins again
     for (let t = 1; t < this.size; t++) Atomics.notify(this.ctl, SLOT_WORDS * t);
+  }
+
+  /**
+   * Test hooks: a held worker takes its next job's description but claims nothing until released
+   * (a descheduled or sleeping worker); a killed worker exits at its next job.
+   */
+  hold(slot: number, on: boolean): void {
+    if (on) Atomics.or(this.ctl, CTL_HOLD, 1 << slot);
+    else Atomics.and(this.ctl, CTL_HOLD, ~(1 << slot));
+    Atomics.notify(this.ctl, CTL_HOLD);
+  }
+
+  kill(slot: number): void {
+    Atomics.or(this.ctl, CTL_KILL, 1 << slot);
+  }
+
+  /** Records that a worker exited (its platform's exit or error event). */
+  markExited(slot: number): void {
+    Atomics.or(this.ctl, CTL_DEAD, 1 << slot);
+    Atomics.notify(this.ctl, CTL_CHUNKS_DONE);
   }
 
   async dispose(): Promise<void> {
@@ -98,5 +188,54 @@ export class AtomicsThreadPool implements ThreadPool {
       Atomics.notify(this.ctl, SLOT_WORDS * t);
     }
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private checkAlive(symbol: string): void {
+    const dead = Atomics.load(this.ctl, CTL_DEAD);
+    if (dead === 0) return;
+    const slot = 31 - Math.clz32(dead & -dead);
+    throw new ThreadPoolError('worker-exited', symbol, `thread pool: worker ${slot} exited; dispose the kernels and load them again`);
+  }
+
+  /** Writes slot t as a seqlock (odd while written), then wakes its worker. */
+  private publish(t: number, fi: number, chunks: number, gen: number, threadArg: number, threadValue: number): void {
+    const ctl = this.ctl;
+    const base = SLOT_WORDS * t;
+    Atomics.store(ctl, base, this.seq[t] + 1);
+    ctl[base + S_FN] = fi;
+    ctl[base + S_CHUNKS] = chunks;
+    ctl[base + S_GEN] = gen;
+    ctl[base + S_THREAD_ARG] = threadArg;
+    ctl[base + S_THREAD_VALUE] = threadValue;
+    ctl[base + S_CHUNKS_RUN] = 0;
+    this.seq[t] = (this.seq[t] + 2) & 0x3ffffffe;
+    Atomics.store(ctl, base, this.seq[t]);
+    Atomics.notify(ctl, base);
+  }
+
+  /**
+   * Spins (SPIN_LIMIT iterations at most, and not past performance.now() = `spinUntil`), then
+   * sleeps, until all `want` chunks are done; fails on an exited worker or no progress.
+   */
+  private waitFor(want: number, symbol: string, spinUntil: number): void {
+    const ctl = this.ctl;
+    let done = Atomics.load(ctl, CTL_CHUNKS_DONE);
+    let spins = 0;
+    let last = done;
+    let since = Date.now();
+    while (done < want) {
+      if (++spins > SPIN_LIMIT || ((spins & 255) === 0 && performance.now() > spinUntil)) {
+        Atomics.wait(ctl, CTL_CHUNKS_DONE, done, 100);
+        spins = 0;
+        this.checkAlive(symbol);
+        if (done !== last) {
+          last = done;
+          since = Date.now();
+        } else if (Date.now() - since > this.noProgressLimitMs) {
+          throw new ThreadPoolError('no-progress', symbol, `thread pool: no progress on ${symbol} for ${this.noProgressLimitMs / 1000} s`);
+        }
+      }
+      done = Atomics.load(ctl, CTL_CHUNKS_DONE);
+    }
   }
 }

@@ -7,6 +7,8 @@ import { randomConvCase, referenceQConv, runConvCase } from '../conv/qconv-teste
 let one: Kernels;
 let two: Kernels;
 let shares: number[] = [];
+// chunk counts of the dynamic-split jobs since the last reset
+let chunked: number[] = [];
 beforeAll(async () => {
   one = await loadKernels({ variant: 'simd' });
   two = await loadKernels({ threads: 2 });
@@ -15,6 +17,11 @@ beforeAll(async () => {
   pool.run = (symbol, args) => {
     shares.push(args.length);
     run(symbol, args);
+  };
+  const runChunks = pool.runChunks!.bind(pool);
+  pool.runChunks = (symbol, chunks, options) => {
+    chunked.push(chunks.length);
+    runChunks(symbol, chunks, options);
   };
 });
 
@@ -82,15 +89,16 @@ describe('threads build: worker pool on one shared WebAssembly.Memory', () => {
     let seed = 1900;
     for (const s of shapes) {
       shares = [];
+      chunked = [];
       const c = randomConvCase(seed++, s, { output: 'u8', outputZeroPoint: 128 });
       const { got } = runConvCase(two, c);
-      expect(shares.length).toBeGreaterThan(0);
+      expect(shares.length + chunked.length).toBeGreaterThan(0);
       expect(firstMismatch(got, runConvCase(one, c).got)).toBe(-1);
       expect(firstMismatch(got, referenceQConv(c))).toBe(-1);
     }
   });
 
-  it('convolution rows (and depthwise images) split across threads in one round trip: batches 1, 2, 3, 5, 7, 9, pads, strides, groups, dilations', () => {
+  it('convolution rows (and depthwise images) split dynamically into chunks in one round trip: batches 1, 2, 3, 5, 7, 9, pads, strides, groups, dilations', () => {
     type Pads = [number, number, number, number];
     type Pair = [number, number];
     const shapes = [
@@ -108,9 +116,12 @@ describe('threads build: worker pool on one shared WebAssembly.Memory', () => {
     for (const s of shapes) {
       for (const output of ['u8', 's8', 'f32', 'i32'] as const) {
         shares = [];
+        chunked = [];
         const c = randomConvCase(seed++, s, { output });
         const { got } = runConvCase(two, c);
-        expect(shares, JSON.stringify(s)).toEqual([2]);
+        expect(shares, JSON.stringify(s)).toEqual([]);
+        expect(chunked.length, JSON.stringify(s)).toBe(1);
+        expect(chunked[0], JSON.stringify(s)).toBeGreaterThanOrEqual(2);
         expect(firstMismatch(got, runConvCase(one, c).got)).toBe(-1);
         expect(firstMismatch(got, referenceQConv(c))).toBe(-1);
       }

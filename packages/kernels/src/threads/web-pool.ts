@@ -20,7 +20,7 @@ export async function createWebThreadPool(init: ThreadPoolInit): Promise<ThreadP
           w.onerror = (e) => reject(new Error(`kernels worker failed: ${e.message}`));
         }),
       );
-      w.postMessage({ module: init.module, memory: init.memory, control, slot, symbols: [...init.symbols] });
+      w.postMessage({ module: init.module, memory: init.memory, control, slot, threads: init.threads, symbols: [...init.symbols] });
     }
     await Promise.all(ready);
   } catch (e) {
@@ -29,5 +29,13 @@ export async function createWebThreadPool(init: ThreadPoolInit): Promise<ThreadP
   } finally {
     URL.revokeObjectURL(url);
   }
-  return new AtomicsThreadPool(init, control, workers);
+  const pool = new AtomicsThreadPool(init, control, workers);
+  // a worker that throws outside a kernel: the pool's next job fails with a ThreadPoolError
+  workers.forEach((w, i) => {
+    w.onerror = (e) => {
+      e.preventDefault();
+      pool.markExited(i + 1);
+    };
+  });
+  return pool;
 }
