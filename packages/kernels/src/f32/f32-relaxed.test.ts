@@ -1,13 +1,15 @@
 // The relaxed-SIMD build's fp32 accumulations (relaxed_madd) checked in a Node child process
-// with relaxed SIMD enabled: SGEMM (4×8 and 1×8 tiles), MatMulNBits (M = 1 and M > 1) and the
-// depthwise convolution against float64 references. (In Chromium the build is selected by the
-// loader; relaxed_madd may be fused or not — both are within these bounds.)
+// with relaxed SIMD enabled: SGEMM (4×8 and 1×8 tiles), MatMulNBits (M = 1 and M > 1), the
+// depthwise convolution, the unary math (polynomials) and softmax against float64 references.
+// (In Chromium the build is selected by the loader; relaxed_madd may be fused or not — both are
+// within these bounds.)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { referenceSoftmax, referenceUnary, type UnaryOpName } from '../reference/elementwise.js';
 
 const WASM = fileURLToPath(new URL('../../build/octet-kernels-relaxed.wasm', import.meta.url));
 
@@ -67,22 +69,63 @@ for (const M of [1, 3]) {
   }
   out.dwconv = err;
 }
+// unary math (polynomial steps fused in this build) and softmax: inputs and outputs go back to the
+// test, which checks them against the float64 references
+out.unary = {};
+for (const [name, op, lo, hi] of [['exp', 7, -87, 88.5], ['erf', 8, -5, 5], ['tanh', 3, -10, 10], ['sigmoid', 2, -80, 30], ['gelu', 4, -8, 8], ['gelu_tanh', 13, -8, 8]]) {
+  const n = 1027;
+  const x = alloc(n * 4), y = alloc(n * 4);
+  const X = view(x, n);
+  for (let i = 0; i < n; i++) X[i] = lo + (hi - lo) * rnd();
+  e.f32_unary_wasmsimd(op, x, y, n, 0, 0);
+  out.unary[name] = { x: Array.from(X), y: Array.from(view(y, n)) };
+}
+{
+  const rows = 5, n = 37;
+  const x = alloc(rows * n * 4), y = alloc(rows * n * 4);
+  const X = view(x, rows * n);
+  for (let i = 0; i < rows * n; i++) X[i] = (rnd() * 2 - 1) * 30;
+  e.f32_softmax_wasmsimd(x, y, rows, n, 0);
+  out.softmax = { rows, n, x: Array.from(X), y: Array.from(view(y, rows * n)) };
+}
 process.stdout.write(JSON.stringify(out));
 `;
 
+interface ChildResult {
+  sgemm: number;
+  nbits1: number;
+  nbits3: number;
+  dwconv: number;
+  unary: Record<string, { x: number[]; y: number[] }>;
+  softmax: { rows: number; n: number; x: number[]; y: number[] };
+}
+
 describe('relaxed-SIMD build: fused fp32 accumulations', () => {
-  it('SGEMM, MatMulNBits and depthwise conv agree with float64 references', () => {
+  it('SGEMM, MatMulNBits, depthwise conv, unary math and softmax agree with float64 references', () => {
     expect(existsSync(WASM)).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'octet-relaxed-'));
     try {
       const script = join(dir, 'child.mjs');
       writeFileSync(script, CHILD);
-      const res = JSON.parse(execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', script, WASM], { encoding: 'utf8' })) as Record<string, number>;
-      expect(Object.keys(res).sort()).toEqual(['dwconv', 'nbits1', 'nbits3', 'sgemm']);
+      const res = JSON.parse(execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', script, WASM], { encoding: 'utf8', maxBuffer: 1 << 26 })) as ChildResult;
+      expect(Object.keys(res).sort()).toEqual(['dwconv', 'nbits1', 'nbits3', 'sgemm', 'softmax', 'unary']);
       expect(res.sgemm).toBeLessThan(1e-5);
       expect(res.nbits1).toBeLessThan(1e-4);
       expect(res.nbits3).toBeLessThan(1e-4);
       expect(res.dwconv).toBeLessThan(1e-5);
+      // the same bounds as the baseline build (src/elementwise/elementwise.test.ts): [bound, floor]
+      const bounds: Record<string, [number, number]> = {
+        exp: [3e-7, 0], erf: [5e-7, 0], tanh: [5e-7, 0], sigmoid: [5e-7, 0], gelu: [1e-6, 1], gelu_tanh: [1e-6, 1],
+      };
+      expect(Object.keys(res.unary).sort()).toEqual(Object.keys(bounds).sort());
+      for (const [op, { x, y }] of Object.entries(res.unary)) {
+        const [bound, floor] = bounds[op];
+        const worst = Math.max(...x.map((v, i) => Math.abs(y[i] - referenceUnary(op as UnaryOpName, v)) / Math.max(Math.abs(referenceUnary(op as UnaryOpName, v)), floor)));
+        expect(worst, op).toBeLessThanOrEqual(bound);
+      }
+      const sm = res.softmax;
+      const want = referenceSoftmax(sm.x, sm.rows, sm.n);
+      expect(Math.max(...sm.y.map((v, i) => Math.abs(v - want[i]) / Math.max(want[i], 1e-30)))).toBeLessThan(5e-6);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
