@@ -10,16 +10,29 @@ export const ATTENTION_SOFTMAX_PARAMS_BYTES = 64;
 
 const OUT_MODE = { float32: 0, uint8: 1, int8: 2 } as const;
 
+/** Writes `values` as f32 or i32 words at `ptr`; returns the address after them. */
+function putWords(k: KernelHost, ptr: number, type: 'f32' | 'i32', values: readonly number[]): number {
+  (type === 'f32' ? new Float32Array(k.heap.f32.buffer, ptr, values.length) : new Int32Array(k.heap.f32.buffer, ptr, values.length)).set(values);
+  return ptr + 4 * values.length;
+}
+
+/** The output's f32 words in both parameter blocks: scale, zero point, clamp (8-bit outputs). */
+function outputFloats(out: AttentionSoftmaxParams['output']): number[] {
+  const [ylo, yhi] = out.dtype === 'uint8' ? [0, 255] : [-128, 127];
+  return out.dtype === 'float32' ? [1, 0, ylo, yhi] : [out.scale, out.zeroPoint, ylo, yhi];
+}
+
+/** The i32 words both blocks end with: rows sharing a mask row, output mode. */
+function outputInts(out: AttentionSoftmaxParams['output'], maskGroupRows: number): number[] {
+  return [Math.max(1, maskGroupRows), OUT_MODE[out.dtype]];
+}
+
 /** Writes the kernel's parameter block at `ptr` (ATTENTION_SOFTMAX_PARAMS_BYTES bytes). */
 export function writeAttentionSoftmaxParams(k: KernelHost, ptr: number, p: AttentionSoftmaxParams): void {
-  const f = new Float32Array(k.heap.f32.buffer, ptr, 10);
   const rt = p.roundTrip;
   const [qlo, qhi] = rt ? (rt.dtype === 'uint8' ? [0, 255] : [-128, 127]) : [0, 0];
-  const out = p.output;
-  const [ylo, yhi] = out.dtype === 'uint8' ? [0, 255] : [-128, 127];
-  f.set([p.mul, p.div, rt?.scale ?? 1, rt?.zeroPoint ?? 0, qlo, qhi, out.dtype === 'float32' ? 1 : out.scale, out.dtype === 'float32' ? 0 : out.zeroPoint, ylo, yhi]);
-  const i = new Int32Array(k.heap.f32.buffer, ptr + 40, 3);
-  i.set([rt ? 1 : 0, Math.max(1, p.maskGroupRows), OUT_MODE[out.dtype]]);
+  const ints = putWords(k, ptr, 'f32', [p.mul, p.div, rt?.scale ?? 1, rt?.zeroPoint ?? 0, qlo, qhi, ...outputFloats(p.output)]);
+  putWords(k, ints, 'i32', [rt ? 1 : 0, ...outputInts(p.output, p.maskGroupRows)]);
 }
 
 export interface AttentionSoftmaxIntoArgs {
@@ -68,11 +81,9 @@ export const X8_ATTENTION_SOFTMAX_PARAMS_BYTES = 48;
 
 /** x8_attention_softmax's parameter block at `ptr`; `table` points at attentionExpTable(p.scale) in WASM memory. */
 export function writeX8AttentionSoftmaxParams(k: KernelHost, ptr: number, table: number, p: X8AttentionSoftmaxParams): void {
-  const out = p.output;
-  const [ylo, yhi] = out.dtype === 'uint8' ? [0, 255] : [-128, 127];
-  new Int32Array(k.heap.f32.buffer, ptr, 1)[0] = table;
-  new Float32Array(k.heap.f32.buffer, ptr + 4, 6).set([p.scale, p.zeroPoint, out.dtype === 'float32' ? 1 : out.scale, out.dtype === 'float32' ? 0 : out.zeroPoint, ylo, yhi]);
-  new Int32Array(k.heap.f32.buffer, ptr + 28, 2).set([Math.max(1, p.maskGroupRows), OUT_MODE[out.dtype]]);
+  const floats = putWords(k, ptr, 'i32', [table]);
+  const ints = putWords(k, floats, 'f32', [p.scale, p.zeroPoint, ...outputFloats(p.output)]);
+  putWords(k, ints, 'i32', outputInts(p.output, p.maskGroupRows));
 }
 
 /** From uint8 scores x; `tmp` holds 2·n f32 per pool thread (always needed). */

@@ -133,52 +133,88 @@ export function matmulInto(k: KernelHost, m: MatMulIntoArgs): void {
 /** Multiply-adds per product from which matmulBatchInto runs products side by side. */
 const PARALLEL_MIN_BATCH_PRODUCT = 1 << 17;
 
-export interface MatMulBatchIntoArgs extends Omit<MatMulIntoArgs, 'scratch'> {
+/** A batched MatMul's shape, strides and per-product offsets: everything but the base addresses. */
+export type MatMulBatchSpec = Omit<MatMulIntoArgs, 'scratch' | 'a' | 'b' | 'c'> & {
   /** Element offsets of each product's A, B and C (one entry per product). */
   readonly aOff: ArrayLike<number>;
   readonly bOff: ArrayLike<number>;
   readonly cOff: ArrayLike<number>;
   /** packedBFloats(K, N) · 4 bytes each; one per pool thread lets that many products run at once. */
   readonly scratch: readonly number[];
+};
+
+export interface MatMulBatchIntoArgs extends MatMulBatchSpec {
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+}
+
+export interface MatMulBatch {
+  /** All products, A, B and C at these byte addresses; allocates nothing. */
+  run(a: number, b: number, c: number): void;
 }
 
 /**
- * Batched MatMul of two activations (attention: batch × heads independent products). With the
- * threads build's pool, consecutive products run side by side, one per thread, each packing its B
- * into its own scratch; every product is computed exactly as matmulInto computes it alone.
+ * Batched MatMul of two activations (attention: batch × heads independent products), prepared once
+ * so that runs allocate nothing. With the threads build's pool, consecutive products run side by
+ * side, one per thread, each packing its B into its own scratch; every product is computed exactly
+ * as matmulInto computes it alone.
  */
-export function matmulBatchInto(k: KernelHost, m: MatMulBatchIntoArgs): void {
+export function createMatMulBatch(k: KernelHost, m: MatMulBatchSpec): MatMulBatch {
   const count = m.aOff.length;
   check(m.bOff.length === count && m.cOff.length === count, 'matmulBatchInto: aOff, bOff and cOff differ in length');
   check(m.scratch.length >= 1, 'matmulBatchInto: no scratch');
+  const { M, N, K } = m;
+  const aOff = Int32Array.from(m.aOff, (o) => o * 4);
+  const bOff = Int32Array.from(m.bOff, (o) => o * 4);
+  const cOff = Int32Array.from(m.cOff, (o) => o * 4);
   const pool = k.pool;
   const T = pool ? Math.min(pool.size, m.scratch.length, count) : 1;
   const transB = m.transB ? 1 : 0;
-  const ldb = m.ldb ?? (transB ? m.K : m.N);
+  const ldb = m.ldb ?? (transB ? K : N);
+  const lda = m.lda ?? K;
+  const ldc = m.ldc ?? N;
   const [lo, hi] = m.clamp ?? [-Infinity, Infinity];
   // a pool round per product pair: worth it only for products of some size (attention over long
   // sequences), not for short ones whose per-product time is near a round trip
-  if (!pool || T < 2 || m.M * m.N * m.K < PARALLEL_MIN_BATCH_PRODUCT) {
+  if (!pool || T < 2 || M * N * K < PARALLEL_MIN_BATCH_PRODUCT) {
     const packB = kernelFn(k, 'f32_gemm_pack_b');
     const gemm = kernelFn(k, 'f32_gemm_4x8_minmax_wasmsimd');
     const s = m.scratch[0];
-    for (let t = 0; t < count; t++) {
-      packB(m.b + m.bOff[t] * 4, ldb, m.K, m.N, transB, s);
-      gemm(m.M, m.N, m.K, m.a + m.aOff[t] * 4, m.lda ?? m.K, s, m.c + m.cOff[t] * 4, m.ldc ?? m.N, 0, 0, lo, hi);
-    }
-    return;
+    return {
+      run(a, b, c) {
+        for (let t = 0; t < count; t++) {
+          packB(b + bOff[t], ldb, K, N, transB, s);
+          gemm(M, N, K, a + aOff[t], lda, s, c + cOff[t], ldc, 0, 0, lo, hi);
+        }
+      },
+    };
   }
+  // argument rows filled in place per round (slot 0 of a pack row: B; slots 3 and 6 of a GEMM row:
+  // A and C); a round of c < T products passes the first c rows
   const [loBits, hiBits] = [lo, hi].map(f32Bits);
-  const pack: number[][] = [];
-  const gemm: number[][] = [];
-  for (let t0 = 0; t0 < count; t0 += T) {
-    pack.length = gemm.length = 0;
-    for (let t = t0; t < Math.min(count, t0 + T); t++) {
-      const s = m.scratch[t - t0];
-      pack.push([m.b + m.bOff[t] * 4, ldb, m.K, m.N, transB, s]);
-      gemm.push([m.M, m.N, m.K, m.a + m.aOff[t] * 4, m.lda ?? m.K, s, m.c + m.cOff[t] * 4, m.ldc ?? m.N, 0, 0, loBits, hiBits]);
-    }
-    pool.run('f32_gemm_pack_b', pack);
-    pool.run('f32_gemm_4x8_minmax_bits_wasmsimd', gemm);
-  }
+  const packRows = m.scratch.slice(0, T).map((s) => [0, ldb, K, N, transB, s]);
+  const gemmRows = m.scratch.slice(0, T).map((s) => [M, N, K, 0, lda, s, 0, ldc, 0, 0, loBits, hiBits]);
+  const views = new Map<number, [number[][], number[][]]>();
+  for (const c of new Set([T, count % T || T])) views.set(c, [packRows.slice(0, c), gemmRows.slice(0, c)]);
+  return {
+    run(a, b, c) {
+      for (let t0 = 0; t0 < count; t0 += T) {
+        const n = Math.min(T, count - t0);
+        for (let i = 0; i < n; i++) {
+          packRows[i][0] = b + bOff[t0 + i];
+          gemmRows[i][3] = a + aOff[t0 + i];
+          gemmRows[i][6] = c + cOff[t0 + i];
+        }
+        const [pack, gemm] = views.get(n)!;
+        pool.run('f32_gemm_pack_b', pack);
+        pool.run('f32_gemm_4x8_minmax_bits_wasmsimd', gemm);
+      }
+    },
+  };
+}
+
+/** One-off batched MatMul (tests, tools): createMatMulBatch(k, m).run(m.a, m.b, m.c). */
+export function matmulBatchInto(k: KernelHost, m: MatMulBatchIntoArgs): void {
+  createMatMulBatch(k, m).run(m.a, m.b, m.c);
 }

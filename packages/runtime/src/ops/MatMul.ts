@@ -2,7 +2,7 @@ import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig, OpContext, PreparedOp } from '../op-registry.js';
 import { sizeOf } from '../tensor.js';
 import { gemmTS } from './gemm-ts.js';
-import { createSgemm, matmulBatchInto, packedBFloats, type Sgemm } from '@octet/kernels';
+import { createMatMulBatch, createSgemm, packedBFloats, type Sgemm } from '@octet/kernels';
 import { inputPtr, outputPtr } from './wasm-ptr.js';
 import { matMulLayout, matMulPerms } from './matmul-layout.js';
 
@@ -78,14 +78,13 @@ function prepareMatMul(ctx: OpContext, bias?: Float32Array): PreparedOp {
     const packBytes = packedBFloats(k, n) * 4;
     const scratch = Array.from({ length: Math.max(1, Math.min(kern.pool?.size ?? 1, batches)) }, (_, t) =>
       ctx.scratchPtr(t === 0 ? 'packB' : `packB-t${t}`, packBytes));
-    const ldb = bTrans ? L.bcs : L.brs;
+    const batch = createMatMulBatch(kern, {
+      M: m, N: n, K: k, lda: L.ars, ldb: bTrans ? L.bcs : L.brs, transB: bTrans, ldc: L.ldo, aOff, bOff, cOff: yOff, scratch,
+    });
     return {
       outputs: [{ dtype: a.dtype, dims }],
       run(inputs, outputs) {
-        matmulBatchInto(kern, {
-          M: m, N: n, K: k, a: ap(inputs[0]), lda: L.ars, b: bp(inputs[1]), ldb, transB: bTrans,
-          c: cp(outputs[0]), ldc: L.ldo, aOff, bOff, cOff: yOff, scratch,
-        });
+        batch.run(ap(inputs[0]), bp(inputs[1]), cp(outputs[0]));
         if (bias) addBias(outputs[0].data as Float32Array);
       },
     };

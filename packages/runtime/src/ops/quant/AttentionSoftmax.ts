@@ -111,8 +111,8 @@ export const attentionSoftmaxConfig: OpConfig = {
       return {
         outputs: [{ dtype: outDtype, dims: outDims }],
         run(inputs, outputs) {
-          // the heap may have grown since prepare: write the parameters again (a few words)
-          writeAttentionSoftmaxParams(k, params, p);
+          // the parameter block is this node's scratch, written at prepare (memory growth keeps it;
+          // a new plan prepares again), so run() only passes its address
           const m = maskPtr(k, inputs[mi], mp, expanded, outDims);
           attentionSoftmaxInto(k, { x: xp(inputs[xi]), y: outputPtr(outputs[0]), rows, n, mask: m, params, tmp, threads }, outBytes);
         },
@@ -149,10 +149,10 @@ function x8Kernel(
   const mp = s.hasMask && group > 0 ? inputPtr(ctx, 1) : undefined;
   const expanded = s.hasMask && group === 0 ? ctx.scratchPtr('attention-softmax-mask', rows * n * 4) : 0;
   const outBytes = p.output.dtype === 'float32' ? 4 : 1;
+  writeX8AttentionSoftmaxParams(k, params, table, p);
   return {
     outputs: [{ dtype: p.output.dtype, dims: outDims }],
     run(inputs, outputs) {
-      writeX8AttentionSoftmaxParams(k, params, table, p);
       const m = maskPtr(k, inputs[1], mp, expanded, outDims);
       x8AttentionSoftmaxInto(k, { x: xp(inputs[0]), y: outputPtr(outputs[0]), rows, n, mask: m, params, tmp, threads }, outBytes);
     },

@@ -83,6 +83,8 @@ export function createActivationMatMul(ctx: OpContext, k: Kernels, s: Activation
   });
   type Region = ReturnType<typeof at>;
   const regions: Region[] = blocks.map((blk) => at(blk.ptr));
+  // one epilogue-parameter object, updated in place (run() allocates nothing)
+  const epilogue = { za: 0, biasI32: 0, scale: 0, zy: s.outputZeroPoint ?? 0, qmin, qmax, biasF32: 0 };
   /** Block i's region with this run's zero points, scale and epilogue parameters written. */
   const ready = (i: number, zaU: number, zb: number, scale: number): Region => {
     const heap = k.heap;
@@ -99,11 +101,21 @@ export function createActivationMatMul(ctx: OpContext, k: Kernels, s: Activation
       l.base = base;
     }
     const r = regions[i];
-    writeParams(heap, r.params, { za: zaU, biasI32: 0, scale: r.scp, zy: s.outputZeroPoint ?? 0, qmin, qmax, biasF32: 0 });
+    epilogue.za = zaU;
+    epilogue.scale = r.scp;
+    writeParams(heap, r.params, epilogue);
     return r;
   };
   const packBSymbol = fastPackB ? 'qs8_gemm_pack_b_c2i16__wasmsimd' : 'qs8_gemm_pack_w';
   const packASymbol = path.kc === 2 ? 'qu8_gemm_pack_a_c2' : 'qu8_gemm_pack_a_c4';
+  // The threaded path's argument rows (the kernels' argument lists; the slots marked 0 are set per
+  // round, in place): share i of a round is row i, and a round of c < T products passes the first
+  // c rows (views made here, once per round size), so run() allocates nothing.
+  const packARows = blocks.map(() => [0, M, K, s.a.rs, s.a.cs, xa, 0, path.mr, 0, 0]);
+  const packBRows = blocks.map(() => (fastPackB ? [0, K, N, s.b.rs, s.b.cs, xb, 0, 0] : [0, K, N, s.b.rs, s.b.cs, xb, path.kc, esize, 0, 0]));
+  const gemmRows = blocks.map(() => [0, M, 0, N, K, 0, 0, 0, 0, 0, 0, s.ldo, s.cso, 0]);
+  const roundViews = new Map<number, [number[][], number[][], number[][]]>();
+  for (const c of new Set([T, s.batches % T || T])) roundViews.set(c, [packARows.slice(0, c), packBRows.slice(0, c), gemmRows.slice(0, c)]);
   return {
     run(a, b, o, za, zb, scale = s.scale) {
       const zaU = s.a.signed ? za + 128 : za;
@@ -118,17 +130,35 @@ export function createActivationMatMul(ctx: OpContext, k: Kernels, s: Activation
         }
         return;
       }
-      const rs = blocks.map((_, i) => ready(i, zaU, zb, scale));
+      for (let i = 0; i < T; i++) ready(i, zaU, zb, scale);
       const pool = k.pool!;
       for (let t0 = 0; t0 < s.batches; t0 += T) {
-        const ids = Array.from({ length: Math.min(T, s.batches - t0) }, (_, i) => t0 + i);
-        pool.run(packASymbol, ids.map((t, i) => [a + s.a.off[t], M, K, s.a.rs, s.a.cs, xa, zaU, path.mr, rs[i].pa, rs[i].rowTerm]));
-        pool.run(packBSymbol, ids.map((t, i) => fastPackB
-          ? [b + s.b.off[t], K, N, s.b.rs, s.b.cs, xb, rs[i].pb, rs[i].colsum]
-          : [b + s.b.off[t], K, N, s.b.rs, s.b.cs, xb, path.kc, esize, rs[i].pb, rs[i].colsum]));
-        pool.run(path.kernels[s.output].symbol, ids.map((t, i) => [
-          0, M, 0, N, K, rs[i].pa, rs[i].rowTerm, rs[i].pb, rs[i].colsum, rs[i].zbp, o + s.outOff[t] * ob, s.ldo, s.cso, rs[i].params,
-        ]));
+        const count = Math.min(T, s.batches - t0);
+        for (let i = 0; i < count; i++) {
+          const t = t0 + i;
+          const r = regions[i];
+          const pa = packARows[i];
+          pa[0] = a + s.a.off[t];
+          pa[6] = zaU;
+          pa[8] = r.pa;
+          pa[9] = r.rowTerm;
+          const pb = packBRows[i];
+          pb[0] = b + s.b.off[t];
+          pb[pb.length - 2] = r.pb;
+          pb[pb.length - 1] = r.colsum;
+          const pg = gemmRows[i];
+          pg[5] = r.pa;
+          pg[6] = r.rowTerm;
+          pg[7] = r.pb;
+          pg[8] = r.colsum;
+          pg[9] = r.zbp;
+          pg[10] = o + s.outOff[t] * ob;
+          pg[13] = r.params;
+        }
+        const [aRows, bRows, gRows] = roundViews.get(count)!;
+        pool.run(packASymbol, aRows);
+        pool.run(packBSymbol, bRows);
+        pool.run(path.kernels[s.output].symbol, gRows);
       }
     },
   };
