@@ -2,6 +2,7 @@
 // SGEMM otherwise; bias and a clamp (ReLU / Clip) fused. 1-D convolutions are H = 1.
 import { check, checkDims, f32Out, kernelFn, PARALLEL_MIN_WORK, scoped, splitRange, type KernelHost } from '../elementwise/host.js';
 import { createSgemm, f32Bits, type Sgemm } from './sgemm.js';
+import { chunkCount, runChunks } from '../threads/split.js';
 
 export interface Conv2dOptions {
   readonly C: number;
@@ -89,6 +90,16 @@ export function createConv2d(k: KernelHost, o: Conv2dOptions): Conv2d {
       return;
     }
     const own = (t: number) => (t === 0 ? scratch : depthwise ? 0 : threadScratch[t - 1]);
+    if (threads === pool.size) {
+      // dynamic split: several chunks per thread (a late worker's are taken by the others), each
+      // run with the scratch of the thread that claims it (argument 22)
+      const chunks = chunkCount(N >= threads ? N : Math.ceil(o.OC / 4), threads, macs, PARALLEL_MIN_WORK / 4);
+      const list = N >= threads
+        ? splitRange(N, chunks, 1).map(([n0, n1]) => args(0, 0, o.OC, n0, n1))
+        : splitRange(o.OC, chunks, 4).map(([c0, c1]) => args(0, c0, c1));
+      runChunks(pool, 'f32_conv2d_wasmsimd', list, { threadArg: 22, threadValues: Array.from({ length: threads }, (_, t) => own(t)) });
+      return;
+    }
     // a batch: images to each thread (no im2col repeated per thread); one image: output-channel
     // ranges (multiples of 4, the GEMM tile); each thread with its own scratch
     const shares = N >= threads

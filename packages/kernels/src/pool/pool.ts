@@ -3,6 +3,7 @@
 // `…Into` functions take pointers into WASM memory; the others copy arrays in and out.
 import { check, checkDims, f32Out, kernelFn, scoped, splitRange, type KernelHost } from '../elementwise/host.js';
 import type { QPoolParams } from '../reference/pool.js';
+import { chunkCount, runChunks } from '../threads/split.js';
 
 export type { QPoolParams } from '../reference/pool.js';
 
@@ -90,16 +91,23 @@ export function qlinearAveragePool2dInto(
 
 /** Global pools are a load and an add per element: a round trip pays off only on large inputs. */
 const GLOBAL_POOL_MIN_ELEMENTS = 1 << 18;
+/** Elements of one chunk of a threaded global pool (chunks beyond 2 per thread absorb a late worker). */
+const GLOBAL_POOL_MIN_CHUNK = 1 << 16;
+
+/** Chunks of a global pool over `units` units of `elements` elements in all (1: the calling thread). */
+function globalPoolChunks(k: KernelHost, units: number, elements: number): number {
+  const pool = k.pool;
+  return pool && elements >= GLOBAL_POOL_MIN_ELEMENTS ? chunkCount(units, pool.size, elements, GLOBAL_POOL_MIN_CHUNK) : 1;
+}
 
 export function globalAveragePoolInto(k: KernelHost, x: number, y: number, nc: number, hw: number): void {
   const fn = kernelFn(k, 'f32_global_avgpool_wasmsimd');
-  const pool = k.pool;
-  const threads = pool && nc * hw >= GLOBAL_POOL_MIN_ELEMENTS ? Math.min(pool.size, nc) : 1;
-  if (threads < 2) {
+  const chunks = globalPoolChunks(k, nc, nc * hw);
+  if (chunks < 2) {
     fn(x, y, nc, hw);
     return;
   }
-  pool!.run('f32_global_avgpool_wasmsimd', splitRange(nc, threads, 1).map(([c0, c1]) => [x + c0 * hw * 4, y + c0 * 4, c1 - c0, hw]));
+  runChunks(k.pool!, 'f32_global_avgpool_wasmsimd', splitRange(nc, chunks, 1).map(([c0, c1]) => [x + c0 * hw * 4, y + c0 * 4, c1 - c0, hw]));
 }
 
 /**
@@ -113,19 +121,18 @@ export function qlinearGlobalAveragePoolInto(
   const scale = Math.fround(Math.fround(p.xScale) / Math.fround(Math.fround(p.yScale) * hw));
   check(scale >= 2 ** -32 && scale < 256, `QLinearGlobalAveragePool: x_scale / (y_scale · ${hw}) = ${scale} is out of range`);
   const fn = kernelFn(k, 'q8_global_avgpool_wasmsimd');
-  const pool = k.pool;
-  // whole images (channelsLast) or channel rows (NCHW) per thread
+  // whole images (channelsLast) or channel rows (NCHW) per chunk
   const units = channelsLast ? nc / c : nc;
   const unit = channelsLast ? c : 1;
-  const threads = pool && nc * hw >= GLOBAL_POOL_MIN_ELEMENTS ? Math.min(pool.size, units) : 1;
+  const chunks = globalPoolChunks(k, units, nc * hw);
   const args = ([u0, u1]: [number, number]) =>
     [p.signed ? 1 : 0, x + u0 * unit * hw, y + u0 * unit, (u1 - u0) * unit, hw, channelsLast ? 1 : 0, c, p.xScale, p.xZeroPoint, p.yScale, p.yZeroPoint];
-  if (threads < 2) {
+  if (chunks < 2) {
     fn(...args([0, units]));
     return;
   }
   // xScale and yScale (arguments 7 and 9) cross as f32
-  pool!.run('q8_global_avgpool_wasmsimd', splitRange(units, threads, 1).map(args), (1 << 7) | (1 << 9));
+  runChunks(k.pool!, 'q8_global_avgpool_wasmsimd', splitRange(units, chunks, 1).map(args), { f32Mask: (1 << 7) | (1 << 9) });
 }
 
 type PoolArray = Float32Array | Uint8Array | Int8Array;

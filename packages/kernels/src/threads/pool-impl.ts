@@ -76,10 +76,14 @@ export class AtomicsThreadPool implements ThreadPool {
 
   run(symbol: string, args: readonly (readonly number[])[], f32Mask = 0): void {
     if (args.length > this.size) throw new RangeError(`thread pool: ${args.length} shares for ${this.size} threads`);
-    this.runChunks(symbol, args, f32Mask ? { f32Mask } : NO_OPTIONS);
+    this.job(symbol, args, f32Mask ? { f32Mask } : NO_OPTIONS);
   }
 
   runChunks(symbol: string, chunks: readonly (readonly number[])[], options: ChunkOptions = NO_OPTIONS): void {
+    this.job(symbol, chunks, options);
+  }
+
+  private job(symbol: string, chunks: readonly (readonly number[])[], options: ChunkOptions): void {
     if (this.disposed) throw new ThreadPoolError('disposed', symbol, 'thread pool: used after dispose()');
     const fi = this.index.get(symbol);
     if (fi === undefined) throw new Error(`thread pool: ${symbol} was not registered with the pool`);
