@@ -24,7 +24,7 @@ export type { KernelHost } from './elementwise/host.js';
 export type { QuantType, QuantLayout, DequantInputType, QuantArray, QuantizeLinearArgs, DequantizeLinearArgs } from './quant/quant.js';
 export {
   QUANT_DTYPE, quantLayout, scaleCount, quantByteLength, packInt4, unpackInt4,
-  quantizeLinearInto, dequantizeLinearInto, dynamicQuantizeLinearInto, dynamicQuantizeParamsBytes, quantizeLinear, dequantizeLinear, dynamicQuantizeLinear,
+  quantizeLinearInto, dequantizeLinearInto, dynamicQuantizeLinearInto, dynamicQuantizeParamsInto, dynamicQuantizeParamsBytes, quantizeLinear, dequantizeLinear, dynamicQuantizeLinear,
 } from './quant/quant.js';
 export type { BroadcastPlan } from './elementwise/broadcast.js';
 export { planBroadcast, broadcastShape } from './elementwise/broadcast.js';

@@ -130,15 +130,33 @@ export function dynamicQuantizeParamsBytes(threads: number): number {
  * dynamicQuantizeParamsBytes(pool size) (`paramsBytes`) to scan the range and quantize on the pool.
  */
 export function dynamicQuantizeLinearInto(k: KernelHost, x: number, y: number, n: number, params: number, paramsBytes = 12): { scale: number; zeroPoint: number } {
-  const pool = k.pool;
-  if (pool && pool.size > 1 && n >= PARALLEL_MIN_ELEMENTS && paramsBytes >= dynamicQuantizeParamsBytes(pool.size)) {
-    const ranges = params + 16;
-    const shares = splitRange(n, pool.size, 16);
-    pool.run('f32_range_wasmsimd', shares.map(([i0, i1], t) => [x + i0 * 4, i1 - i0, ranges + 8 * t]));
-    kernelFn(k, 'f32_dynamic_quantize_params_u8_wasmsimd')(ranges, shares.length, params);
+  if (threadedRange(k, n, paramsBytes)) {
+    dynamicQuantizeParamsInto(k, x, n, params, paramsBytes);
     quantizeLinearInto(k, { x, y, scale: params, zeroPoint: params + 8, type: 'u8', layout: { outer: 1, axisDim: 1, inner: n, block: 0 } });
   } else {
     kernelFn(k, 'f32_dynamic_quantize_linear_u8_wasmsimd')(x, y, n, params);
+  }
+  return { scale: k.heap.f32[params >> 2], zeroPoint: k.heap.i32[(params >> 2) + 1] };
+}
+
+function threadedRange(k: KernelHost, n: number, paramsBytes: number): boolean {
+  const pool = k.pool;
+  return !!pool && pool.size > 1 && n >= PARALLEL_MIN_ELEMENTS && paramsBytes >= dynamicQuantizeParamsBytes(pool.size);
+}
+
+/**
+ * DynamicQuantizeLinear's scale and zero point of `n` f32 at x without quantizing (the quantization
+ * then happens in a GEMM's packing: QGemm `aQuantize`). `params` as for dynamicQuantizeLinearInto.
+ */
+export function dynamicQuantizeParamsInto(k: KernelHost, x: number, n: number, params: number, paramsBytes = 12): { scale: number; zeroPoint: number } {
+  if (threadedRange(k, n, paramsBytes)) {
+    const ranges = params + 16;
+    const shares = splitRange(n, k.pool!.size, 16);
+    k.pool!.run('f32_range_wasmsimd', shares.map(([i0, i1], t) => [x + i0 * 4, i1 - i0, ranges + 8 * t]));
+    kernelFn(k, 'f32_dynamic_quantize_params_u8_wasmsimd')(ranges, shares.length, params);
+  } else {
+    kernelFn(k, 'f32_range_wasmsimd')(x, n, params);
+    kernelFn(k, 'f32_dynamic_quantize_params_u8_wasmsimd')(params, 1, params);
   }
   return { scale: k.heap.f32[params >> 2], zeroPoint: k.heap.i32[(params >> 2) + 1] };
 }

@@ -7,7 +7,7 @@ import { loadKernels, type Kernels } from '@octet/kernels';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession } from '../../src/index.js';
 import { fixtureNames, taskMetric } from '../fixtures.js';
-import { compiledOps, graphOf, loadQuantizedFixture, matchRate, outputStep, runInSlices, VARIANTS } from './quantized-fixtures.js';
+import { compiledNodes, compiledOps, graphOf, loadQuantizedFixture, matchRate, outputStep, runInSlices, VARIANTS } from './quantized-fixtures.js';
 
 let kernels: Kernels;
 beforeAll(async () => {
@@ -83,15 +83,23 @@ describe('QDQ models compile onto integer ops', () => {
   }
 });
 
-describe('dynamic models fuse MatMulInteger → Cast → Mul into MatMulIntegerToFloat', () => {
+describe('dynamic models fuse MatMulInteger → Cast → Mul into MatMulIntegerToFloat, and DynamicQuantizeLinear with it into DynamicQuantizeMatMul', () => {
   for (const name of fixtureNames()) {
     it(name, () => {
       const f = loadQuantizedFixture(name, 'ort_dynamic');
       const before = graphOf(f.model).nodes.filter((n) => n.opType === 'MatMulInteger').length;
-      const ops = compiledOps(f.model);
+      const nodes = compiledNodes(f.model);
+      const ops = nodes.map((n) => `${n.domain}:${n.opType}`);
       expect(before).toBeGreaterThan(0);
-      expect(ops.filter((o) => o === 'MatMulInteger')).toEqual([]);
-      expect(ops.filter((o) => o === 'ai.octet:MatMulIntegerToFloat').length).toBe(before);
+      expect(ops.filter((o) => o === ':MatMulInteger')).toEqual([]);
+      // every matmul is still there, as a MatMulIntegerToFloat or one output of a DynamicQuantizeMatMul
+      const mmitf = ops.filter((o) => o === 'ai.octet:MatMulIntegerToFloat').length;
+      const dqmm = nodes.filter((n) => n.domain === 'ai.octet' && n.opType === 'DynamicQuantizeMatMul');
+      expect(mmitf + dqmm.reduce((s, n) => s + n.outputs.length, 0)).toBe(before);
+      // a DynamicQuantizeLinear is left only where something other than those matmuls reads it
+      for (const n of nodes.filter((x) => x.opType === 'DynamicQuantizeLinear')) {
+        expect(nodes.some((c) => c.opType !== 'MatMulIntegerToFloat' && c.inputs.some((i) => n.outputs.includes(i))), n.name).toBe(true);
+      }
     });
   }
 });

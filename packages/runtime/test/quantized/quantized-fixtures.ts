@@ -1,7 +1,7 @@
 // Loading the ORT-quantized fixture variants and judging outputs against ONNX Runtime's.
 import { readFileSync } from 'node:fs';
 import { compileGraph } from '../../src/compile.js';
-import { graphFromModel, type RuntimeGraph, type Session, type Tensor, type TensorValue } from '../../src/index.js';
+import { graphFromModel, type GraphNode, type RuntimeGraph, type Session, type Tensor, type TensorValue } from '../../src/index.js';
 import { decodeModel } from '../../src/model-from-onnx.js';
 import { defaultRegistry } from '../../src/register-all-ops.js';
 import { readTensorPb, testData } from '../helpers.js';
@@ -60,8 +60,11 @@ export function outputStep(graph: RuntimeGraph): number | undefined {
 
 /** Op types (domain-qualified when not ai.onnx) of the nodes left to run after compilation. */
 export function compiledOps(model: Uint8Array): string[] {
-  const compiled = compileGraph(graphOf(model), { registry: defaultRegistry() });
-  return compiled.nodes.map((s) => (s.node.domain ? `${s.node.domain}:${s.node.opType}` : s.node.opType));
+  return compiledNodes(model).map((n) => (n.domain ? `${n.domain}:${n.opType}` : n.opType));
+}
+
+export function compiledNodes(model: Uint8Array): GraphNode[] {
+  return compileGraph(graphOf(model), { registry: defaultRegistry() }).nodes.map((s) => s.node);
 }
 
 /** Fraction of elements with |out − ref| ≤ tol (plus a hair for float rounding of the step itself). */

@@ -43,6 +43,15 @@ export interface IntegerMatMul {
   readonly onKernels: boolean;
   /** out[m, n] for m < M from a[aOff + m·K + k]; out written at outOff. */
   run(M: number, a: Int8Array | Uint8Array, aOff: number, out: TypedArray, outOff: number, dyn?: DynamicActivation): void;
+  /**
+   * Kernel path only: f32 A in WASM memory at `aPtr` ([M, K] row-major), quantized to u8 with
+   * (`q`.scale, `q`.zeroPoint) inside the GEMM's packing — DynamicQuantizeLinear fused, same
+   * result as quantizing first. `shareWith`: a matmul of the same A that ran just before (its
+   * packed A is reused when the packing matches). Output `out` must be in WASM memory.
+   */
+  runQuantized?(M: number, aPtr: number, out: TypedArray, q: { scale: number; zeroPoint: number }, scale: Float32Array, shareWith?: IntegerMatMul): void;
+  /** The kernels' GEMM behind a kernel-path matmul. */
+  readonly gemm?: QGemm;
   /** Sizes scratch memory for M rows at prepare time (kernel path). */
   reserve(M: number): void;
   /** Frees the packed weights (kernel path). */
@@ -175,8 +184,22 @@ export function createIntegerMatMul(
       ...kernelQuantization(spec),
     });
     const outBytes = spec.output === 'f32' || spec.output === 'i32' ? 4 : 1;
+    const quantized = { M: 0, a: 0, out: 0, aQuantize: { scale: 1, zeroPoint: 0 }, scale: 1 as number | ArrayLike<number>, packedA: undefined as QGemm | undefined };
     return {
       onKernels: true,
+      gemm: g,
+      runQuantized(M, aPtr, out, q, scale, shareWith) {
+        if (out.buffer !== k.memory.buffer) throw new Error('internal: runQuantized needs its output in WASM memory');
+        // one reused argument object: the steady path allocates nothing
+        quantized.M = M;
+        quantized.a = aPtr;
+        quantized.out = out.byteOffset;
+        quantized.aQuantize.scale = q.scale;
+        quantized.aQuantize.zeroPoint = q.zeroPoint;
+        quantized.scale = scale.length === 1 ? scale[0] : scale;
+        quantized.packedA = shareWith?.gemm;
+        g.run(quantized);
+      },
       run(M, a, aOff, out, outOff, dyn) {
         // Tensors in the session's WASM arena are used in place; others go through the scratch
         // regions (sized by `reserve` at prepare time, so a run never grows the memory).

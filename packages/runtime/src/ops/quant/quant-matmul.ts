@@ -27,6 +27,8 @@ export interface QuantMatMulSpec {
   readonly aPerm?: readonly number[];
   readonly bPerm?: readonly number[];
   readonly yPerm?: readonly number[];
+  /** Key of the prepared matmul in the node's cache (nodes with several matmuls give each its own). */
+  readonly cacheKey?: string;
 }
 
 export interface PreparedQuantMatMul {
@@ -37,6 +39,8 @@ export interface PreparedQuantMatMul {
   readonly onKernels: boolean;
   /** a: the quantized A data; b: B's data (ignored when constant). */
   run(a: Int8Array | Uint8Array, b: TypedArray | undefined, out: TypedArray, dyn?: DynamicActivation): void;
+  /** Constant B on the kernels: the prepared matmul, whose `runQuantized` takes f32 A. */
+  readonly integer?: IntegerMatMul;
 }
 
 export function prepareQuantMatMul(ctx: OpContext, s: QuantMatMulSpec): PreparedQuantMatMul {
@@ -53,7 +57,7 @@ export function prepareQuantMatMul(ctx: OpContext, s: QuantMatMulSpec): Prepared
   if (s.bConst && bb.length === 0 && (s.bConst.dtype === 'int8' || s.bConst.dtype === 'uint8')) {
     const Mall = sizeOf(ab) * m;
     const k = wasmKernels(ctx);
-    const key = 'qmatmul';
+    const key = s.cacheKey ?? 'qmatmul';
     let mm = ctx.cache.get(key) as IntegerMatMul | undefined;
     if (!mm || mm.onKernels !== (k !== undefined)) {
       mm = createIntegerMatMul(
@@ -82,6 +86,7 @@ export function prepareQuantMatMul(ctx: OpContext, s: QuantMatMulSpec): Prepared
       K,
       N,
       onKernels: prepared.onKernels,
+      integer: prepared,
       run(a, _b, out, dyn) {
         prepared.run(Mall, a, 0, out, 0, dyn);
       },
