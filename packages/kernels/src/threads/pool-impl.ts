@@ -32,11 +32,11 @@ export class AtomicsThreadPool implements ThreadPool {
   /** How long a job may make no progress before it fails (tests shorten it). */
   noProgressLimitMs = NO_PROGRESS_LIMIT_MS;
   /**
-   * The caller waiting for workers' last chunks spins this long at least (ms), and twice its own
-   * mean chunk time, then sleeps: a worker still busy after that was descheduled, and a spinning
-   * caller would keep it from the core it needs.
+   * The caller waiting for workers' last chunks spins this long at least (ms), and three times its
+   * own mean chunk time, then sleeps: a worker still busy after that was descheduled, and a
+   * spinning caller would keep it from the core it needs.
    */
-  chunkWaitMinMs = 0.02;
+  chunkWaitMinMs = 0.05;
   /** Jobs, their time, waits past the spin deadline (a worker descheduled mid-chunk), jobs the caller ran alone. */
   readonly stats = { jobs: 0, jobMs: 0, stalls: 0, stallMs: 0, solo: 0 };
 
@@ -136,7 +136,7 @@ export class AtomicsThreadPool implements ThreadPool {
       Atomics.add(ctl, CTL_CHUNKS_DONE, 1);
     }
     const t1 = performance.now();
-    const deadline = t1 + Math.max(this.chunkWaitMinMs, run > 0 ? (2 * (t1 - t0)) / run : 0);
+    const deadline = t1 + Math.max(this.chunkWaitMinMs, run > 0 ? (3 * (t1 - t0)) / run : 0);
     this.waitFor(n, symbol, deadline);
     const t2 = performance.now();
     const st = this.stats;
