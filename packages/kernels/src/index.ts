@@ -47,7 +47,7 @@ export {
 export type { MatMulNBits, MatMulNBitsOptions } from './weight-only/matmul-nbits.js';
 export { createMatMulNBits } from './weight-only/matmul-nbits.js';
 export type { Sgemm, SgemmOptions, SgemmBias, MatMulIntoArgs, MatMulBatchIntoArgs, MatMulBatch, MatMulBatchSpec } from './f32/sgemm.js';
-export { createSgemm, packBInto, packedBFloats, matmulInto, matmulBatchInto, createMatMulBatch, f32Bits } from './f32/sgemm.js';
+export { createSgemm, packBInto, packedBFloats, matmulInto, matmulBatchInto, createMatMulBatch, matMulBatchTableBytes, f32Bits } from './f32/sgemm.js';
 export type { Conv2d, Conv2dOptions } from './f32/conv2d.js';
 export { createConv2d } from './f32/conv2d.js';
 export type { QuantType as ReferenceQuantType } from './reference/quant.js';

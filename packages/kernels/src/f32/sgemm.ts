@@ -130,17 +130,16 @@ export function matmulInto(k: KernelHost, m: MatMulIntoArgs): void {
   kernelFn(k, 'f32_gemm_4x8_minmax_wasmsimd')(m.M, m.N, m.K, m.a, m.lda ?? m.K, m.scratch, m.c, m.ldc ?? m.N, 0, 0, lo, hi);
 }
 
-/** Multiply-adds per product from which matmulBatchInto runs products side by side. */
-const PARALLEL_MIN_BATCH_PRODUCT = 1 << 17;
-
 /** A batched MatMul's shape, strides and per-product offsets: everything but the base addresses. */
 export type MatMulBatchSpec = Omit<MatMulIntoArgs, 'scratch' | 'a' | 'b' | 'c'> & {
   /** Element offsets of each product's A, B and C (one entry per product). */
   readonly aOff: ArrayLike<number>;
   readonly bOff: ArrayLike<number>;
   readonly cOff: ArrayLike<number>;
-  /** packedBFloats(K, N) · 4 bytes each; one per pool thread lets that many products run at once. */
+  /** packedBFloats(K, N) · 4 bytes each; one per pool thread lets that many threads share the products. */
   readonly scratch: readonly number[];
+  /** matMulBatchTableBytes(count) bytes for the offset table (default: allocated, freed by dispose()). */
+  readonly table?: number;
 };
 
 export interface MatMulBatchIntoArgs extends MatMulBatchSpec {
@@ -152,69 +151,68 @@ export interface MatMulBatchIntoArgs extends MatMulBatchSpec {
 export interface MatMulBatch {
   /** All products, A, B and C at these byte addresses; allocates nothing. */
   run(a: number, b: number, c: number): void;
+  dispose(): void;
+}
+
+/** Bytes of a batched MatMul's offset table: three i32 byte offsets per product. */
+export function matMulBatchTableBytes(count: number): number {
+  return count * 12;
 }
 
 /**
- * Batched MatMul of two activations (attention: batch × heads independent products), prepared once
- * so that runs allocate nothing. With the threads build's pool, consecutive products run side by
- * side, one per thread, each packing its B into its own scratch; every product is computed exactly
- * as matmulInto computes it alone.
+ * Batched MatMul of two activations (attention: batch × heads independent products), prepared once:
+ * the products' offsets go into a table in WASM memory and one call of f32_gemm_batch_wasmsimd runs
+ * them all (each packing its B, then the 4×8 GEMM); runs allocate nothing. With the threads
+ * build's pool and enough work, the threads take contiguous ranges of products in one round, each
+ * with its own scratch; every product is computed exactly as matmulInto computes it alone.
  */
 export function createMatMulBatch(k: KernelHost, m: MatMulBatchSpec): MatMulBatch {
   const count = m.aOff.length;
   check(m.bOff.length === count && m.cOff.length === count, 'matmulBatchInto: aOff, bOff and cOff differ in length');
   check(m.scratch.length >= 1, 'matmulBatchInto: no scratch');
   const { M, N, K } = m;
-  const aOff = Int32Array.from(m.aOff, (o) => o * 4);
-  const bOff = Int32Array.from(m.bOff, (o) => o * 4);
-  const cOff = Int32Array.from(m.cOff, (o) => o * 4);
+  const own = m.table === undefined;
+  const table = own ? k.heap.alloc(Math.max(16, matMulBatchTableBytes(count)), 16) : m.table!;
+  const words = new Int32Array(k.heap.f32.buffer, table, count * 3);
+  for (let t = 0; t < count; t++) words.set([m.aOff[t] * 4, m.bOff[t] * 4, m.cOff[t] * 4], t * 3);
   const pool = k.pool;
-  const T = pool ? Math.min(pool.size, m.scratch.length, count) : 1;
-  const transB = m.transB ? 1 : 0;
-  const ldb = m.ldb ?? (transB ? K : N);
-  const lda = m.lda ?? K;
-  const ldc = m.ldc ?? N;
-  const [lo, hi] = m.clamp ?? [-Infinity, Infinity];
-  // a pool round per product pair: worth it only for products of some size (attention over long
-  // sequences), not for short ones whose per-product time is near a round trip
-  if (!pool || T < 2 || M * N * K < PARALLEL_MIN_BATCH_PRODUCT) {
-    const packB = kernelFn(k, 'f32_gemm_pack_b');
-    const gemm = kernelFn(k, 'f32_gemm_4x8_minmax_wasmsimd');
-    const s = m.scratch[0];
-    return {
-      run(a, b, c) {
-        for (let t = 0; t < count; t++) {
-          packB(b + bOff[t], ldb, K, N, transB, s);
-          gemm(M, N, K, a + aOff[t], lda, s, c + cOff[t], ldc, 0, 0, lo, hi);
-        }
-      },
-    };
-  }
-  // argument rows filled in place per round (slot 0 of a pack row: B; slots 3 and 6 of a GEMM row:
-  // A and C); a round of c < T products passes the first c rows
-  const [loBits, hiBits] = [lo, hi].map(f32Bits);
-  const packRows = m.scratch.slice(0, T).map((s) => [0, ldb, K, N, transB, s]);
-  const gemmRows = m.scratch.slice(0, T).map((s) => [M, N, K, 0, lda, s, 0, ldc, 0, 0, loBits, hiBits]);
-  const views = new Map<number, [number[][], number[][]]>();
-  for (const c of new Set([T, count % T || T])) views.set(c, [packRows.slice(0, c), gemmRows.slice(0, c)]);
+  const T = pool && count * M * N * K >= PARALLEL_MIN_WORK ? Math.min(pool.size, m.scratch.length, count) : 1;
+  const [loBits, hiBits] = (m.clamp ?? [-Infinity, Infinity]).map(f32Bits);
+  // one argument row per share: slots 6, 8 and 11 (A, B, C) are set per run, in place
+  const rows = splitRange(count, T, 1).map(([t0, t1], i) => [
+    table, t0, t1, M, N, K, 0, m.lda ?? K, 0, m.ldb ?? (m.transB ? K : N), m.transB ? 1 : 0, 0, m.ldc ?? N, m.scratch[i], loBits, hiBits,
+  ]);
+  const fn = kernelFn(k, 'f32_gemm_batch_wasmsimd');
+  let live = true;
   return {
     run(a, b, c) {
-      for (let t0 = 0; t0 < count; t0 += T) {
-        const n = Math.min(T, count - t0);
-        for (let i = 0; i < n; i++) {
-          packRows[i][0] = b + bOff[t0 + i];
-          gemmRows[i][3] = a + aOff[t0 + i];
-          gemmRows[i][6] = c + cOff[t0 + i];
-        }
-        const [pack, gemm] = views.get(n)!;
-        pool.run('f32_gemm_pack_b', pack);
-        pool.run('f32_gemm_4x8_minmax_bits_wasmsimd', gemm);
+      check(live, 'matmulBatch: used after dispose()');
+      if (rows.length === 1) {
+        const r = rows[0];
+        fn(table, 0, count, M, N, K, a, r[7], b, r[9], r[10], c, r[12], r[13], loBits, hiBits);
+        return;
       }
+      for (const r of rows) {
+        r[6] = a;
+        r[8] = b;
+        r[11] = c;
+      }
+      pool!.run('f32_gemm_batch_wasmsimd', rows);
+    },
+    dispose() {
+      if (!live) return;
+      live = false;
+      if (own) k.heap.free(table);
     },
   };
 }
 
-/** One-off batched MatMul (tests, tools): createMatMulBatch(k, m).run(m.a, m.b, m.c). */
+/** One-off batched MatMul (tests, tools). */
 export function matmulBatchInto(k: KernelHost, m: MatMulBatchIntoArgs): void {
-  createMatMulBatch(k, m).run(m.a, m.b, m.c);
+  const batch = createMatMulBatch(k, m);
+  try {
+    batch.run(m.a, m.b, m.c);
+  } finally {
+    batch.dispose();
+  }
 }

@@ -2,7 +2,7 @@ import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig, OpContext, PreparedOp } from '../op-registry.js';
 import { sizeOf } from '../tensor.js';
 import { gemmTS } from './gemm-ts.js';
-import { createMatMulBatch, createSgemm, packedBFloats, type Sgemm } from '@octet/kernels';
+import { createMatMulBatch, createSgemm, matMulBatchTableBytes, packedBFloats, type Sgemm } from '@octet/kernels';
 import { inputPtr, outputPtr } from './wasm-ptr.js';
 import { matMulLayout, matMulPerms } from './matmul-layout.js';
 
@@ -73,13 +73,15 @@ function prepareMatMul(ctx: OpContext, bias?: Float32Array): PreparedOp {
       };
     }
     const bp = inputPtr(ctx, 1);
-    // Both operands are activations (attention scores): each product packs its B, then the 4×8
-    // kernel; with a pool, one product per thread (each with its own packing scratch).
+    // Both operands are activations (attention scores): one kernel call runs every product (each
+    // packs its B, then the 4×8 kernel); with a pool, the threads share the products (each with its
+    // own packing scratch). The offset table and scratch are this node's, so runs allocate nothing.
     const packBytes = packedBFloats(k, n) * 4;
     const scratch = Array.from({ length: Math.max(1, Math.min(kern.pool?.size ?? 1, batches)) }, (_, t) =>
       ctx.scratchPtr(t === 0 ? 'packB' : `packB-t${t}`, packBytes));
     const batch = createMatMulBatch(kern, {
       M: m, N: n, K: k, lda: L.ars, ldb: bTrans ? L.bcs : L.brs, transB: bTrans, ldc: L.ldo, aOff, bOff, cOff: yOff, scratch,
+      table: ctx.scratchPtr('batch-offsets', matMulBatchTableBytes(batches)),
     });
     return {
       outputs: [{ dtype: a.dtype, dims }],
