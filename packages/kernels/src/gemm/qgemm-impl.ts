@@ -136,10 +136,13 @@ export class GemmColumns {
       this.setScaleArray(this.ctx.heap.f32.subarray(s0, s0 + this.N), scale, this.epi.output);
       return;
     }
-    const a = new Float32Array(this.Np);
+    // checked into a staging array first (a bad value leaves the scales as they were), reused across runs
+    const a = (this.scaleStage ??= new Float32Array(this.Np));
     this.setScaleArray(a, scale, this.epi.output);
     this.ctx.heap.f32.set(a, this.scale >> 2);
   }
+
+  private scaleStage: Float32Array | undefined;
 
   private setScaleArray(dst: Float32Array, scale: number | ArrayLike<number>, out: QOutputType): void {
     if (typeof scale === 'number') {

@@ -7,7 +7,7 @@ import { loadKernels } from '../load-kernels.js';
 import { dynamicQuantizeLinear, quantizeLinear } from '../quant/quant.js';
 import { referenceDynamicQuantizeLinear, referenceQuantizeLinear } from '../reference/quant.js';
 import { rng } from '../reference/random.js';
-import type { QGemm, QOutputType } from './gemm.js';
+import type { QGemm, QGemmOptions, QOutputType } from './gemm.js';
 import { QGemmImpl } from './qgemm-impl.js';
 
 let k: Kernels;
@@ -82,6 +82,7 @@ describe('qu8_gemm_quantize_pack_a: f32 quantized straight into the packed A', (
 interface Gemms {
   fused: QGemm;
   plain: QGemm;
+  opts: QGemmOptions;
 }
 
 function gemmPair(kk: Kernels, seed: number, K: number, N: number, output: QOutputType): Gemms {
@@ -89,8 +90,8 @@ function gemmPair(kk: Kernels, seed: number, K: number, N: number, output: QOutp
   const w = new Int8Array(K * N);
   for (let i = 0; i < w.length; i++) w[i] = r.int(-128, 127);
   const zb = r.int(0, 1) ? 0 : Array.from({ length: N }, () => r.int(-3, 3));
-  const opts = { K, N, weights: w, weightZeroPoint: zb, activationSigned: false, activationZeroPoint: 0, output, scale: 0.0007, outputZeroPoint: output === 'u8' ? 128 : 0 };
-  return { fused: kk.createQGemm(opts), plain: kk.createQGemm(opts) };
+  const opts: QGemmOptions = { K, N, weights: w, weightZeroPoint: zb, activationSigned: false, activationZeroPoint: 0, output, scale: 0.0007, outputZeroPoint: output === 'u8' ? 128 : 0 };
+  return { fused: kk.createQGemm(opts), plain: kk.createQGemm(opts), opts };
 }
 
 /** Runs `g` on f32 x quantized in the packing, and `plain` on x quantized first; returns both outputs. */
@@ -261,4 +262,33 @@ describe('u8 rounding by the magic-number trick, s8 by nearest: exact on values 
       }
     });
   }
+});
+
+describe('QGemm per-run per-column scales', () => {
+  it('each run uses its own scales (the staging array is reused, the result is not stale)', () => {
+    const M = 5;
+    const K = 24;
+    const N = 12;
+    const x = activations(71, M * K, 0.02);
+    const q = dynamicQuantizeLinear(k, x);
+    const g = gemmPair(k, 72, K, N, 'f32');
+    const heap = k.heap;
+    const px = heap.put(x);
+    const o1 = heap.alloc(M * N * 4);
+    const o2 = heap.alloc(M * N * 4);
+    try {
+      for (const base of [0.001, 0.004, 0.002]) {
+        const scales = Array.from({ length: N }, (_, n) => base * (1 + n / 7));
+        const fresh = k.createQGemm({ ...g.opts, scale: scales });
+        g.fused.run({ M, a: px, out: o1, aQuantize: q, scale: scales });
+        fresh.run({ M, a: px, out: o2, aQuantize: q });
+        expect(heap.u8.subarray(o1, o1 + M * N * 4).every((v, i) => v === heap.u8[o2 + i]), `scales from ${base}`).toBe(true);
+        fresh.dispose();
+      }
+    } finally {
+      for (const p of [px, o1, o2]) heap.free(p);
+      g.fused.dispose();
+      g.plain.dispose();
+    }
+  });
 });
