@@ -18,8 +18,8 @@
 import { fmadd } from '../f32/f32-fmadd';
 
 const K = memory.data<f32>([
-  // 0..3: 1/2, 1, 1/√2 (Gelu), erf clamp low
-  0.5, 1.0, 0.7071067811865476, -4.0,
+  // 0..3: 1/2, 1, (spare), erf clamp low
+  0.5, 1.0, 0, -4.0,
   // 4..10: erf clamp high, numerator x·P(x²)
   4.0, -2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05, -7.34990630326855e-04, -2.95459980854025e-03,
   // 11..16: erf numerator (last), denominator Q(x²)
@@ -29,10 +29,15 @@ const K = memory.data<f32>([
   // 19..30: tanh P(x²) (7), Q(x²) (4), |x| below which tanh(x) = x
   -2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-08, 1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03,
   1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03, 4.89352518554385e-03, 0.0004,
+  // 31..44: Gelu — the erf rational at x/√2 with 1/2^i and 1/(2√2) folded in: clamp ±4√2, P (7), Q (5)
+  -5.656854249492381, 5.656854249492381,
+  -1.5059950899190544e-12, 3.0611993495632817e-10, -4.6426510635910745e-08, -2.5157562504318776e-06, -6.49646099191159e-05, -0.0005223043845035136, -0.00569080701097846,
+  -9.103794695874967e-07, -2.6671756131690927e-05, -0.0004207067540846765, -0.0036866646260023117, -0.014264739118516445,
 ]);
-const K_HALF: i32 = 0, K_ONE: i32 = 1, K_RSQRT2: i32 = 2;
+const K_HALF: i32 = 0, K_ONE: i32 = 1;
 const K_ERF_LO: i32 = 3, K_ERF_HI: i32 = 4, K_ERF_P: i32 = 5, K_ERF_Q: i32 = 12;
 const K_TANH_LO: i32 = 17, K_TANH_HI: i32 = 18, K_TANH_P: i32 = 19, K_TANH_Q: i32 = 26, K_TANH_TINY: i32 = 30;
+const K_GELU_LO: i32 = 31, K_GELU_HI: i32 = 32, K_GELU_P: i32 = 33, K_GELU_Q: i32 = 40;
 
 /** Constant i of the table, splat to four lanes. */
 // @ts-ignore: decorator
@@ -58,6 +63,16 @@ const K_TANH_LO: i32 = 17, K_TANH_HI: i32 = 18, K_TANH_P: i32 = 19, K_TANH_Q: i3
   p = muladd(p, t, vconst(c + 4));
   p = muladd(p, t, vconst(c + 5));
   return muladd(p, t, vconst(c + 6));
+}
+
+/** The same with five coefficients (the erf denominators). */
+// @ts-ignore: decorator
+@inline function horner5(t: v128, c: i32): v128 {
+  let p = vconst(c);
+  p = muladd(p, t, vconst(c + 1));
+  p = muladd(p, t, vconst(c + 2));
+  p = muladd(p, t, vconst(c + 3));
+  return muladd(p, t, vconst(c + 4));
 }
 
 /** e^(x − n·ln2) for the integer-valued n (Cody–Waite): the mantissa factor of e^x. `short`
@@ -130,11 +145,7 @@ const K_TANH_LO: i32 = 17, K_TANH_HI: i32 = 18, K_TANH_P: i32 = 19, K_TANH_Q: i3
   const x2 = f32x4.mul(x, x);
   let p = horner7(x2, K_ERF_P);
   p = f32x4.mul(p, x);
-  let q = vconst(K_ERF_Q);
-  q = muladd(q, x2, vconst(K_ERF_Q + 1));
-  q = muladd(q, x2, vconst(K_ERF_Q + 2));
-  q = muladd(q, x2, vconst(K_ERF_Q + 3));
-  q = muladd(q, x2, vconst(K_ERF_Q + 4));
+  const q = horner5(x2, K_ERF_Q);
   return f32x4.div(p, q);
 }
 
@@ -160,10 +171,15 @@ const K_TANH_LO: i32 = 17, K_TANH_HI: i32 = 18, K_TANH_P: i32 = 19, K_TANH_Q: i3
   return f32x4.div(one, f32x4.add(one, vexp(f32x4.neg(x))));
 }
 
-/** 0.5·x·(1 + erf(x/√2)) */
+/** 0.5·x·(1 + erf(x/√2)) = x/2 + x·(erf(x/√2)/2), the erf rational evaluated at x with the
+ *  scalings folded into its coefficients (two operations fewer than through verf). */
 // @ts-ignore: decorator
 @inline export function vgelu(x: v128): v128 {
-  return f32x4.mul(f32x4.mul(vconst(K_HALF), x), f32x4.add(vconst(K_ONE), verf(f32x4.mul(x, vconst(K_RSQRT2)))));
+  const xc = f32x4.pmin(f32x4.pmax(x, vconst(K_GELU_LO)), vconst(K_GELU_HI));
+  const t = f32x4.mul(xc, xc);
+  const p = f32x4.mul(horner7(t, K_GELU_P), xc);
+  const q = horner5(t, K_GELU_Q);
+  return muladd(x, f32x4.div(p, q), f32x4.mul(x, vconst(K_HALF)));
 }
 
 /** Horizontal sum in a fixed lane order ((l0 + l1) + (l2 + l3)), mirrored by the TS reference. */
