@@ -56,6 +56,33 @@ describe(`${NAME} with 2 threads`, () => {
     });
   }
 
+  it('with the worker held (a descheduled or sleeping worker), every threaded op runs on the caller: the same bytes', async () => {
+    const pool = two.pool as unknown as { hold(slot: number, on: boolean): void; lastChunksRun(): readonly number[] };
+    for (const variant of ['ort_qdq', 'ort_qop'] as const) {
+      const f = loadQuantizedFixture(NAME, variant);
+      const s1 = await createSession(f.model, { kernels: one });
+      const s2 = await createSession(f.model, { kernels: two });
+      try {
+        const feeds = firstSamples(f.inputs, f.inputNames, 32);
+        const o1 = (await s1.run(feeds))[s1.outputNames[0]].data as Float32Array;
+        pool.hold(1, true);
+        let held: Float32Array;
+        try {
+          held = (await s2.run(feeds))[s2.outputNames[0]].data as Float32Array;
+          expect(pool.lastChunksRun()[1]).toBe(0);
+        } finally {
+          pool.hold(1, false);
+        }
+        expect(Array.from(held)).toEqual(Array.from(o1));
+        const o2 = (await s2.run(feeds))[s2.outputNames[0]].data as Float32Array;
+        expect(Array.from(o2)).toEqual(Array.from(o1));
+      } finally {
+        s1.dispose();
+        s2.dispose();
+      }
+    }
+  });
+
   it('fp32: equals one thread bit for bit (batches of 32 and 5)', async () => {
     const f = loadFixture(NAME);
     const s1 = await createSession(f.model, { kernels: one });

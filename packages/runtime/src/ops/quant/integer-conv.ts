@@ -2,7 +2,7 @@
 // QLinearConv, ConvInteger and the fused QDQ Conv. WASM conv kernels (1×1, im2col, depthwise)
 // when loaded, else a direct TypeScript loop with the same numerics.
 
-import type { Kernels, QConv, QGemm, QOutputType } from '@octet/kernels';
+import { chunkCount, runChunks, type Kernels, type QConv, type QGemm, type QOutputType } from '@octet/kernels';
 import type { OpContext } from '../../op-registry.js';
 import type { TypedArray } from '../../tensor.js';
 import { convGeometry } from '../conv-geometry.js';
@@ -264,11 +264,13 @@ function pointwiseAcrossBatch(
 
 /** Work (multiply-adds) below which a depthwise conv runs on the calling thread only. */
 const PARALLEL_MIN_MACS = 1 << 16;
+/** Work of one chunk of a threaded depthwise conv (images per chunk; a late worker's are taken by the other threads). */
+const MIN_CHUNK_MACS = 1 << 15;
 
 /**
  * A depthwise convolution on narrow planes (oW < 8), requantized to 8 bits, dequantized or int32: the channels-last
  * kernel vectorises over channels (every lane useful) and skips the taps that fall in the padding.
- * Threads split the batch.
+ * Threads split the batch: ranges of images, several per thread, claimed dynamically.
  */
 function depthwiseChannelsLast(
   ctx: OpContext, k: Kernels, spec: IntegerConvSpec,
@@ -313,14 +315,17 @@ function depthwiseChannelsLast(
   const fn = k.exports[symbol];
   if (typeof fn !== 'function') ctx.fail(`the loaded kernels lack ${symbol} (rebuild @octet/kernels)`);
   const pool = k.pool;
-  const threads = pool && N > 1 && N * C * oH * oW * taps >= PARALLEL_MIN_MACS ? Math.min(pool.size, N) : 1;
+  const macs = N * C * oH * oW * taps;
+  const threads = pool && N > 1 && macs >= PARALLEL_MIN_MACS ? pool.size : 1;
+  const chunks = chunkCount(N, threads, macs, MIN_CHUNK_MACS);
   const scratchBytes = H * W * Cp * 2 + 32;
   const scratch = Array.from({ length: threads }, (_, t) => ctx.scratchPtr(`dw8c-scratch-${t}`, scratchBytes));
   const io = ioPointers(ctx, k, N * C * H * W, N * C * oH * oW * elementBytes(output));
-  // one argument list per thread (images [n0, n1)), made once; a run only sets x, zx and y
-  const shares = Array.from({ length: threads }, (_, t) => [
-    Math.floor((N * t) / threads), Math.floor((N * (t + 1)) / threads), 0, C, H, W, kH, kW, d.sH, d.sW, d.dH, d.dW, d.pT, d.pL, oH, oW, 0,
-    signed ? 0x80 : 0, w16, bias, scale, zy, qmin, qmax, scratch[t], 0,
+  // one argument list per chunk (images [n0, n1)), made once; a run only sets x, zx and y; the
+  // scratch (argument 24) is the running thread's
+  const shares = Array.from({ length: chunks }, (_, i) => [
+    Math.floor((N * i) / chunks), Math.floor((N * (i + 1)) / chunks), 0, C, H, W, kH, kW, d.sH, d.sW, d.dH, d.dW, d.pT, d.pL, oH, oW, 0,
+    signed ? 0x80 : 0, w16, bias, scale, zy, qmin, qmax, scratch[0], 0,
   ]);
   return {
     outDims: d.outDims,
@@ -335,8 +340,8 @@ function depthwiseChannelsLast(
         a[16] = zx;
         a[25] = yp;
       }
-      if (threads === 1) fn(...shares[0]);
-      else pool!.run(symbol, shares);
+      if (chunks === 1) fn(...shares[0]);
+      else runChunks(pool!, symbol, shares, { threadArg: 24, threadValues: scratch });
       io.done(y, N * C * oH * oW);
     },
   };
