@@ -8,13 +8,13 @@
 // exists. Elsewhere (TypeScript path, B not constant) it is quantized into a workspace first.
 
 import type { OpConfig, OpContext } from '../../op-registry.js';
-import { sizeOf } from '../../tensor.js';
+import { sizeOf, type Tensor } from '../../tensor.js';
 import { dynamicQuantParams, quantizeU8, type DynamicParams } from './DynamicQuantizeLinear.js';
 import type { DynamicActivation, IntegerMatMul } from './integer-matmul.js';
 import { combineScales, floatBias } from './MatMulIntegerToFloat.js';
 import { numbersOf, perChannel } from './quant-params.js';
 import { prepareQuantMatMul, type PreparedQuantMatMul } from './quant-matmul.js';
-import { dynamicQuantizeLinearInto, dynamicQuantizeParamsBytes, dynamicQuantizeParamsInto } from '@octet/kernels';
+import { dynamicQuantizeLinearInto, dynamicQuantizeParamsBytes, dynamicQuantizeParamsInto, type Kernels } from '@octet/kernels';
 import { inWasm, scratchOf, wasmKernels } from './wasm-bridge.js';
 
 /** Inputs per matmul after A: B, b_scale, b_zero_point, bias. */
@@ -53,6 +53,11 @@ function prepareGroup(ctx: OpContext, g: number, aDims: readonly number[]): Grou
   return { mm, sb, scale, dyn: { activationZeroPoint: 0, scale }, fused };
 }
 
+function outputsInWasm(k: Kernels, outputs: readonly Tensor[]): boolean {
+  for (let i = 0; i < outputs.length; i++) if (!inWasm(k, outputs[i].data)) return false;
+  return true;
+}
+
 export const dynamicQuantizeMatMulConfig: OpConfig = {
   opType: 'DynamicQuantizeMatMul',
   domain: 'com.microsoft',
@@ -85,7 +90,7 @@ export const dynamicQuantizeMatMulConfig: OpConfig = {
       outputs: groups.map((g) => ({ dtype: 'float32' as const, dims: g.mm.outDims })),
       run(inputs, outputs) {
         const x = inputs[0].data as Float32Array;
-        if (k && aS && inWasm(k, x) && allFused && outputs.every((o) => inWasm(k, o.data))) {
+        if (k && aS && inWasm(k, x) && allFused && outputsInWasm(k, outputs)) {
           const r = dynamicQuantizeParamsInto(k, x.byteOffset, n, aS.ptr, paramsBytes);
           p.scale = r.scale;
           p.zeroPoint = r.zeroPoint;
