@@ -133,6 +133,34 @@ describe('thread pool dynamic split (runChunks)', () => {
     expect(job.wrongBytes(1)).toBe(0);
   });
 
+  it('a worker stuck in a chunk (descheduled for good) fails the job with a ThreadPoolError after the no-progress limit, and the pool stays failed', async () => {
+    const k = await loadKernels({ threads: 2 });
+    const p = k.pool as AtomicsThreadPool;
+    try {
+      p.noProgressLimitMs = 200;
+      p.stall(1, true);
+      const job = incrementJob(k, MAX_CHUNKS * 4096, MAX_CHUNKS);
+      // the first job whose chunk the worker claims cannot finish (a job it is late for can)
+      let err: unknown;
+      for (let r = 0; r < 200 && !err; r++) {
+        try {
+          p.runChunks('x8_lut__scalar', job.args, job.options);
+        } catch (e) {
+          err = e;
+        }
+      }
+      expect(err).toBeInstanceOf(ThreadPoolError);
+      expect((err as ThreadPoolError).reason).toBe('no-progress');
+      // that chunk may still run whenever the worker resumes: the pool refuses further jobs
+      for (const attempt of [() => p.runChunks('x8_lut__scalar', job.args, job.options), () => p.run('x8_lut__scalar', [job.args[0]])]) {
+        expect(attempt).toThrow(ThreadPoolError);
+      }
+    } finally {
+      p.stall(1, false);
+      await k.dispose();
+    }
+  });
+
   it('a worker that exited fails the next jobs with a ThreadPoolError naming it, static or dynamic, instead of hanging', async () => {
     const k = await loadKernels({ threads: 2 });
     try {

@@ -29,6 +29,8 @@ export class AtomicsThreadPool implements ThreadPool {
   private readonly args: number[][] = Array.from({ length: MAX_ARGS + 1 }, (_, n) => new Array<number>(n).fill(0));
   private gen = 0;
   private disposed = false;
+  /** Set when a job gave up on a worker still running a chunk: that chunk may finish any time later. */
+  private stuck = '';
   /** How long a job may make no progress before it fails (tests shorten it). */
   noProgressLimitMs = NO_PROGRESS_LIMIT_MS;
   /**
@@ -169,8 +171,17 @@ export class AtomicsThreadPool implements ThreadPool {
    * (a descheduled or sleeping worker); a killed worker exits at its next job.
    */
   hold(slot: number, on: boolean): void {
-    if (on) Atomics.or(this.ctl, CTL_HOLD, 1 << slot);
-    else Atomics.and(this.ctl, CTL_HOLD, ~(1 << slot));
+    this.hook(1 << slot, on);
+  }
+
+  /** Test hook: the worker stops after claiming its next chunk until released (descheduled mid-chunk). */
+  stall(slot: number, on: boolean): void {
+    this.hook(1 << (slot + 16), on);
+  }
+
+  private hook(bits: number, on: boolean): void {
+    if (on) Atomics.or(this.ctl, CTL_HOLD, bits);
+    else Atomics.and(this.ctl, CTL_HOLD, ~bits);
     Atomics.notify(this.ctl, CTL_HOLD);
   }
 
@@ -195,6 +206,7 @@ export class AtomicsThreadPool implements ThreadPool {
   }
 
   private checkAlive(symbol: string): void {
+    if (this.stuck) throw new ThreadPoolError('no-progress', symbol, `${this.stuck} (a worker may still run its chunk); dispose the kernels and load them again`);
     const dead = Atomics.load(this.ctl, CTL_DEAD);
     if (dead === 0) return;
     const slot = 31 - Math.clz32(dead & -dead);
@@ -236,7 +248,8 @@ export class AtomicsThreadPool implements ThreadPool {
           last = done;
           since = Date.now();
         } else if (Date.now() - since > this.noProgressLimitMs) {
-          throw new ThreadPoolError('no-progress', symbol, `thread pool: no progress on ${symbol} for ${this.noProgressLimitMs / 1000} s`);
+          this.stuck = `thread pool: no progress on ${symbol} for ${this.noProgressLimitMs / 1000} s`;
+          throw new ThreadPoolError('no-progress', symbol, `${this.stuck}; dispose the kernels and load them again`);
         }
       }
       done = Atomics.load(ctl, CTL_CHUNKS_DONE);

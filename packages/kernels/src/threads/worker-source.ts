@@ -3,7 +3,8 @@
 // Protocol over an Int32Array on a SharedArrayBuffer (all indices in i32 words):
 //   header (words 0–7): CTL_ERROR a kernel threw, CTL_CLAIM the job's claim word
 //   (generation << 8 | next chunk), CTL_CHUNKS_DONE finished chunks, CTL_DEAD bit per exited worker,
-//   CTL_HOLD / CTL_KILL test hooks (bit per worker), CTL_WORKER_SPIN idle spin iterations;
+//   CTL_HOLD / CTL_KILL test hooks (bit per worker: held before claiming; bit << 16: stalled after
+//   claiming a chunk), CTL_WORKER_SPIN idle spin iterations;
 //   slot s at SLOT·s: [seq, fnIndex, chunks, generation, threadArg, threadValue, chunksRun]; the
 //   caller writes a slot as a seqlock (seq odd while it writes, then the next even value), so a
 //   worker that reads a slot while it is rewritten reads it again; seq < 0 asks the worker to exit.
@@ -90,6 +91,7 @@ try {
       const w = Atomics.load(ctl, ${CTL_CLAIM});
       if (w >>> 8 !== gen || (w & 255) >= chunks) break;
       if (Atomics.compareExchange(ctl, ${CTL_CLAIM}, w, w + 1) !== w) continue;
+      for (let h = Atomics.load(ctl, ${CTL_HOLD}); h & (bit << 16); h = Atomics.load(ctl, ${CTL_HOLD})) Atomics.wait(ctl, ${CTL_HOLD}, h, 1000);
       // a won claim of this generation: the job is unfinished, so its table is intact
       const row = table + (w & 255) * ${ROW_WORDS};
       const argc = ctl[row];
