@@ -270,8 +270,9 @@ export class QConvImpl implements QConv {
         // a batch: whole images per chunk
         runChunks(pool!, 'qu8s8_dwconv_images', splitRange(r.N, chunks, 1).map(([n0, n1]) => images(n0, n1)), { threadArg: 23, threadValues: dw.scratch });
       } else {
-        // fewer images than threads: channel ranges of every image
-        const perImage = Math.ceil(chunks / r.N);
+        // fewer images than threads: channel ranges of every image (rounded down: N · perImage
+        // stays within the chunk count, hence MAX_CHUNKS)
+        const perImage = Math.max(1, Math.floor(chunks / r.N));
         const args = [];
         for (let n = 0; n < r.N; n++) {
           const x = r.x + n * C * H * W;

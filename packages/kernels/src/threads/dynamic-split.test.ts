@@ -65,14 +65,18 @@ describe('thread pool dynamic split (runChunks)', () => {
   it('runs every chunk exactly once with the running thread’s argument, job after job', () => {
     const job = incrementJob(two, 128 * 41, MAX_CHUNKS);
     let workerChunks = 0;
-    for (let r = 1; r <= 300; r++) {
+    let r = 0;
+    // at least 300 jobs, and on until the worker took part (a descheduled worker may miss many
+    // short jobs on a busy machine; the bound only stops a worker that never runs at all)
+    while (++r <= 300 || (workerChunks === 0 && r <= 100_000)) {
       pool.runChunks('x8_lut__scalar', job.args, job.options);
       const ran = pool.lastChunksRun();
       expect(ran.reduce((a, b) => a + b, 0)).toBe(MAX_CHUNKS);
       workerChunks += ran[1];
-      if (r % 50 === 0 || r === 300) expect(job.wrongBytes(r)).toBe(0);
+      if (r % 50 === 0) expect(job.wrongBytes(r)).toBe(0);
     }
-    // both threads took part (the worker spins between the jobs; 300 jobs of 128 chunks each)
+    expect(job.wrongBytes(r - 1)).toBe(0);
+    // both threads took part, so the worker's per-thread argument was checked too
     expect(workerChunks).toBeGreaterThan(0);
   });
 
@@ -142,7 +146,7 @@ describe('thread pool dynamic split (runChunks)', () => {
       const job = incrementJob(k, MAX_CHUNKS * 4096, MAX_CHUNKS);
       // the first job whose chunk the worker claims cannot finish (a job it is late for can)
       let err: unknown;
-      for (let r = 0; r < 200 && !err; r++) {
+      for (let r = 0; r < 10_000 && !err; r++) {
         try {
           p.runChunks('x8_lut__scalar', job.args, job.options);
         } catch (e) {

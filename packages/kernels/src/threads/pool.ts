@@ -8,8 +8,10 @@ export interface ThreadPool {
   /** Threads including the caller. */
   readonly size: number;
   /**
-   * Static split: calls exports[symbol](...args[i]) on thread i (0 = the caller) for
-   * i < args.length ≤ size, and waits for every share. Arguments cross as int32, except those
+   * One share per thread: calls exports[symbol](...args[i]) once for every i < args.length ≤ size,
+   * and waits for every share. A share is not tied to thread i: threads may take each other's
+   * shares (the caller runs a late worker's), so give each share its own scratch, never one keyed
+   * by the thread. Arguments cross as int32, except those
    * whose bit is set in `f32Mask` (bit i = argument i), which cross as f32 (for kernels' f32
    * parameters).
    */
@@ -25,7 +27,7 @@ export interface ThreadPool {
    */
   runChunks?(symbol: string, chunks: readonly (readonly number[])[], options?: ChunkOptions): void;
   /**
-   * Wakes workers that went to sleep (they sleep after ~2 ms without work) without giving them a
+   * Wakes workers that went to sleep (they sleep after ~0.5 ms without work) without giving them a
    * job, so the next `run` does not wait for their wake-up; a no-op for spinning workers. Optional
    * for pools a caller supplies.
    */

@@ -67,6 +67,8 @@ const ctlF = new Float32Array(init.control);
 const base = ${SLOT_WORDS} * init.slot;
 const bit = 1 << init.slot;
 const table = ${SLOT_WORDS} * (init.threads + 1);
+// one reused argument array per argument count: no allocation per chunk
+const argv = Array.from({ length: ${MAX_ARGS} + 1 }, (_, n) => new Array(n).fill(0));
 let seen = 0;
 try {
   for (;;) {
@@ -96,9 +98,9 @@ try {
       const row = table + (w & 255) * ${ROW_WORDS};
       const argc = ctl[row];
       const f32Mask = ctl[row + 1];
-      const a = new Array(argc);
+      const a = argv[argc];
       for (let i = 0; i < argc; i++) a[i] = (f32Mask >>> i) & 1 ? ctlF[row + 2 + i] : ctl[row + 2 + i];
-      if (threadArg >= 0) a[threadArg] = threadValue;
+      if (threadArg >= 0 && threadArg < argc) a[threadArg] = threadValue;
       try { fn(...a); } catch (e) { Atomics.store(ctl, ${CTL_ERROR}, 1); }
       ctl[base + ${S_CHUNKS_RUN}] = ++run;
       if (Atomics.add(ctl, ${CTL_CHUNKS_DONE}, 1) + 1 === chunks) Atomics.notify(ctl, ${CTL_CHUNKS_DONE});
