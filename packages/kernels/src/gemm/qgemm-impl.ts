@@ -324,6 +324,8 @@ export class QGemmImpl implements QGemm {
   readonly output: QOutputType;
   private readonly cols: GemmColumns;
   private readonly act: PackedActivations;
+  /** The packed A the latest run multiplied (`act`, or another GEMM's through `packedA`). */
+  private lastAct: PackedActivations;
   /** Row limit of the int8-weight GEMM tile for these weights (larger for weights beyond L2). */
   private readonly mediumMaxM: number;
 
@@ -349,6 +351,7 @@ export class QGemmImpl implements QGemm {
       o.weightZeroPoint, o.activationSigned, o.activationZeroPoint, o, want,
     );
     this.act = new PackedActivations(ctx);
+    this.lastAct = this.act;
     this.mediumMaxM = mediumMaxMFor(cfg, K, N);
   }
 
@@ -373,11 +376,13 @@ export class QGemmImpl implements QGemm {
     if (r.scale !== undefined) this.cols.setScale(r.scale);
     const rs = r.aRowStride ?? this.K;
     const scale = q ? Math.fround(q.scale) : NaN;
-    const shared = r.packedA instanceof QGemmImpl && r.packedA !== this && !r.packedA.disposed ? r.packedA.act : null;
+    // the packing the other GEMM's latest run used (its own, or one it shared in turn: V after K after Q)
+    const shared = r.packedA instanceof QGemmImpl && r.packedA !== this && !r.packedA.disposed ? r.packedA.lastAct : null;
     let act = this.act;
     if (shared && (r.aColStride ?? 1) === 1 && shared.holds(r.a, M, this.K, rs, path, q ? false : this.o.activationSigned, this.cols.za, scale)) act = shared;
     else if (q) act.quantizePack(path, r.a, M, this.K, rs, scale, q.zeroPoint);
     else act.pack(path, r.a, M, this.K, rs, r.aColStride ?? 1, this.o.activationSigned, this.cols.za);
+    this.lastAct = act;
     dispatchGemm(this.ctx, path, this.output, M, this.N, this.K, act, this.cols, this.cols.packedFor(path), r.out, r.ldo ?? this.N, r.cso ?? 1);
   }
 

@@ -176,6 +176,35 @@ describe('QGemm packedA: one packed A shared between GEMMs of the same input', (
     }
   });
 
+  it('follows a chain: the third GEMM reuses the packing the second one shared from the first (Q, K, V)', () => {
+    const M = 40;
+    const K = 96;
+    const x = activations(57, M * K, 0.02);
+    const q = gemmPair(k, 58, K, 24, 'f32');
+    const kk = gemmPair(k, 59, K, 32, 'f32');
+    const v = gemmPair(k, 60, K, 56, 'f32');
+    const heap = k.heap;
+    const dq = dynamicQuantizeLinear(k, x);
+    const px = heap.put(x);
+    const pq = heap.put(dq.y);
+    const o = heap.alloc(M * 56 * 4);
+    const o1 = heap.alloc(M * 56 * 4);
+    q.fused.run({ M, a: px, out: o, aQuantize: dq, scale: dq.scale * 0.01 });
+    kk.fused.run({ M, a: px, out: o, aQuantize: dq, scale: dq.scale * 0.01, packedA: q.fused });
+    v.fused.run({ M, a: px, out: o, aQuantize: dq, scale: dq.scale * 0.01, packedA: kk.fused });
+    v.plain.run({ M, a: pq, out: o1, activationZeroPoint: dq.zeroPoint, scale: dq.scale * 0.01 });
+    const got = heap.u8.slice(o, o + M * 56 * 4);
+    const want = heap.u8.slice(o1, o1 + M * 56 * 4);
+    for (const p of [px, pq, o, o1]) heap.free(p);
+    expect(got.every((val, i) => val === want[i])).toBe(true);
+    // neither K nor V packed A of its own
+    for (const g of [kk, v]) expect((g.fused as unknown as { act: { packed: unknown } }).act.packed).toBeNull();
+    for (const g of [q, kk, v]) {
+      g.fused.dispose();
+      g.plain.dispose();
+    }
+  });
+
   it('packs A itself when the other GEMM packed something else (other rows, other path, other input)', () => {
     const K = 64;
     const x = activations(61, 20 * K, 0.02);
