@@ -232,7 +232,9 @@ describe('QGemm packedA: one packed A shared between GEMMs of the same input', (
     })();
     expect(got.every((v, i) => v === want[i])).toBe(true);
     expect(got2.every((v, i) => v === want2[i])).toBe(true);
-    expect((other.fused as unknown as { act: { packed: unknown } }).act.packed).not.toBeNull();
+    // its latest run multiplied its own packing, not `small`'s (its own was packed already by runBoth above)
+    const own = other.fused as unknown as { act: unknown; lastAct: unknown };
+    expect(own.lastAct).toBe(own.act);
     expect((small.fused as QGemmImpl).pathFor(3).mr).not.toBe((other.fused as QGemmImpl).pathFor(20).mr);
     for (const g of [small, other]) {
       g.fused.dispose();
