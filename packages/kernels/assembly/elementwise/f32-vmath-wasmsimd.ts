@@ -5,6 +5,8 @@
 //   vexpNonPositive (softmax): ≤ 4e-7 on [-87.3, 0], 0 below.
 //   verf:  ≤ 5e-7 on [-4, 4]; ±1 beyond (erfc(4) < 2e-8 is below half an ulp of 1).
 //   vtanh: ≤ 5e-7 everywhere.
+//   vgelu: ≤ 1e-6 absolute where |Gelu| < 1, relative above (dense grid: 9.8e-7 near x = −5.13,
+//          where 1 + erf cancels; 9.6e-7 fused); 0 below −5.25, x·(1 − 8e-8) above 4√2.
 //
 // Erf, Tanh and Gelu read their coefficients from a table in linear memory (v128.load32_splat,
 // one load each) rather than v128.const: V8 (Node 20) rematerialises a v128.const at every use with
@@ -18,8 +20,8 @@
 import { fmadd } from '../f32/f32-fmadd';
 
 const K = memory.data<f32>([
-  // 0..3: 1/2, 1, (spare), erf clamp low
-  0.5, 1.0, 0, -4.0,
+  // 0..3: 1/2, 1, x below which Gelu is 0, erf clamp low
+  0.5, 1.0, -5.25, -4.0,
   // 4..10: erf clamp high, numerator x·P(x²)
   4.0, -2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05, -7.34990630326855e-04, -2.95459980854025e-03,
   // 11..16: erf numerator (last), denominator Q(x²)
@@ -34,7 +36,7 @@ const K = memory.data<f32>([
   -1.5059950899190544e-12, 3.0611993495632817e-10, -4.6426510635910745e-08, -2.5157562504318776e-06, -6.49646099191159e-05, -0.0005223043845035136, -0.00569080701097846,
   -9.103794695874967e-07, -2.6671756131690927e-05, -0.0004207067540846765, -0.0036866646260023117, -0.014264739118516445,
 ]);
-const K_HALF: i32 = 0, K_ONE: i32 = 1;
+const K_HALF: i32 = 0, K_ONE: i32 = 1, K_GELU_ZERO: i32 = 2;
 const K_ERF_LO: i32 = 3, K_ERF_HI: i32 = 4, K_ERF_P: i32 = 5, K_ERF_Q: i32 = 12;
 const K_TANH_LO: i32 = 17, K_TANH_HI: i32 = 18, K_TANH_P: i32 = 19, K_TANH_Q: i32 = 26, K_TANH_TINY: i32 = 30;
 const K_GELU_LO: i32 = 31, K_GELU_HI: i32 = 32, K_GELU_P: i32 = 33, K_GELU_Q: i32 = 40;
@@ -197,7 +199,11 @@ const K_GELU_LO: i32 = 31, K_GELU_HI: i32 = 32, K_GELU_P: i32 = 33, K_GELU_Q: i3
     // Q = d0·t⁴ + … + d4 = (d3·t + d4) + t²·(d1·t + d2) + t⁴·d0
     q = muladd(t4, vconst(d), muladd(t2, muladd(vconst(d + 1), t, vconst(d + 2)), muladd(vconst(d + 3), t, vconst(d + 4))));
   }
-  return muladd(x, f32x4.div(p, q), f32x4.mul(x, vconst(K_HALF)));
+  // 0 below −5.25 (|Gelu| < 4e-7 there): x·(erf(x/√2)/2 + 1/2) is all rounding residue of the
+  // rational from there on (1.02e-6 near −5.30, 1.06e-6 near −5.63 fused), and below the clamp
+  // it would grow with |x| (Gelu(−1e30) came out 7.6e22). NaN stays NaN.
+  const y = muladd(x, f32x4.div(p, q), f32x4.mul(x, vconst(K_HALF)));
+  return v128.andnot(y, f32x4.lt(x, vconst(K_GELU_ZERO)));
 }
 
 /** Horizontal sum in a fixed lane order ((l0 + l1) + (l2 + l3)), mirrored by the TS reference. */

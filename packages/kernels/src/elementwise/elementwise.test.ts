@@ -37,7 +37,8 @@ describe('fp32 unary kernels against float64 references', () => {
     ['tanh', -10, 10, 5e-7, 0],
     ['sigmoid', -80, 30, 5e-7, 0],
     ['silu', -30, 30, 6e-7, 0],
-    // gelu's 1 + erf(x/√2) cancels for x ≪ 0: the bound there is absolute (floor 1)
+    // gelu's 1 + erf(x/√2) cancels for x ≪ 0: the bound there is absolute (floor 1); its worst
+    // case, near x = −5.1, is checked on a dense grid below
     ['gelu', -8, 8, 1e-6, 1],
     ['gelu_tanh', -8, 8, 1e-6, 1],
     ['relu', -3, 3, 0, 1e-30],
@@ -72,6 +73,21 @@ describe('fp32 unary kernels against float64 references', () => {
     expect(got[5]).toBeNaN();
     expect(got[6]).toBe(0);
     expect(got[7]).toBe(Infinity);
+  });
+
+  it('gelu on a dense grid over the cancellation region [−6, −4.5] (absolute error)', () => {
+    const n = 1 << 18;
+    const x = Float32Array.from({ length: n }, (_, i) => -6 + (1.5 * i) / (n - 1));
+    const got = unary(k, 'gelu', x);
+    expect(maxError(got, Array.from(x, (v) => referenceUnary('gelu', v, 0, 0)), 1)).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('gelu is 0 far below 0 (not x times the erf rational\'s residue), x far above, NaN stays NaN', () => {
+    const got = unary(k, 'gelu', Float32Array.from([-5.3, -100, -1e30, -Infinity, 100, 1e30, Infinity, NaN]));
+    expect(Array.from(got.subarray(0, 4)).map(Math.abs)).toEqual([0, 0, 0, 0]);
+    for (const i of [4, 5]) expect(Math.abs(got[i] / Math.fround([100, 1e30][i - 4]) - 1)).toBeLessThan(2e-7);
+    expect(got[6]).toBe(Infinity);
+    expect(got[7]).toBeNaN();
   });
 
   it('erf saturates to ±1 and tanh to ±1 far out', () => {

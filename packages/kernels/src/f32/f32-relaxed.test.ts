@@ -81,6 +81,16 @@ for (const [name, op, lo, hi] of [['exp', 7, -87, 88.5], ['erf', 8, -5, 5], ['ta
   out.unary[name] = { x: Array.from(X), y: Array.from(view(y, n)) };
 }
 {
+  // Gelu's worst errors sit where 1 + erf cancels: a dense grid over [−6, −4.5]
+  const n = 1 << 15;
+  const x = alloc(n * 4), y = alloc(n * 4);
+  const X = view(x, n);
+  for (let i = 0; i < n; i++) X[i] = -6 + (1.5 * i) / (n - 1);
+  e.f32_unary_wasmsimd(4, x, y, n, 0, 0);
+  out.unary.gelu.x.push(...X);
+  out.unary.gelu.y.push(...view(y, n));
+}
+{
   const rows = 5, n = 37;
   const x = alloc(rows * n * 4), y = alloc(rows * n * 4);
   const X = view(x, rows * n);
