@@ -2,7 +2,7 @@
 export type { EngineCapabilities, KernelVariant } from './engine/capabilities.js';
 export { detectCapabilities } from './engine/capabilities-impl.js';
 export type { Kernels, KernelExports, KernelCapabilities, LoadKernelsOptions, WasmSource } from './kernels.js';
-export { loadKernels, KernelLoadError, wasmFileName } from './load-kernels.js';
+export { loadKernels, KernelLoadError, wasmFileName, MAX_THREADS } from './load-kernels.js';
 export type { WasmHeap } from './memory/heap.js';
 export type { GemmConfig, GemmPath, WeightPacking } from './configs/gemm-config.js';
 export { selectGemmConfig } from './configs/gemm-config.js';

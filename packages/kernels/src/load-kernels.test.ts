@@ -33,5 +33,6 @@ describe('loadKernels', () => {
   it('refuses an explicit relaxed variant the engine cannot validate, and bad thread counts', async () => {
     if (!detectCapabilities().relaxedSimd) await expect(loadKernels({ variant: 'relaxed' })).rejects.toThrow(/does not validate/);
     await expect(loadKernels({ threads: 0 })).rejects.toThrow(/threads must be an integer/);
+    await expect(loadKernels({ threads: 33 })).rejects.toThrow(/threads must be an integer from 1 to 32, got 33/);
   });
 });

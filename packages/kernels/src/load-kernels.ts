@@ -71,6 +71,9 @@ const abort = () => {
   throw new Error('kernels: abort');
 };
 
+/** Most threads one kernel instance runs on. */
+export const MAX_THREADS = 32;
+
 /**
  * Loads the kernel module best suited to this engine (see README "Loading"). Async; call once and
  * share the result.
@@ -79,7 +82,8 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Ker
   const caps = detectCapabilities();
   if (!caps.simd) throw new KernelLoadError('this WebAssembly engine has no SIMD128 support');
   const threads = options.threads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1) throw new KernelLoadError(`threads must be an integer ≥ 1, got ${threads}`);
+  // The pool's per-worker flags are bits of one 32-bit word, and a job has at most 128 chunks (4 per thread).
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new KernelLoadError(`threads must be an integer from 1 to ${MAX_THREADS}, got ${threads}`);
   let variant: KernelVariant;
   const requested = options.variant ?? 'auto';
   // auto mode tries a relaxed build unless the caller supplied sources without one
