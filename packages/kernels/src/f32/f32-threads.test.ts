@@ -163,6 +163,27 @@ describe('fp32 SGEMM and MatMulNBits split across the threads build\'s pool', ()
   });
 });
 
+describe('fp32 Conv2d split plan reuse', () => {
+  it('one conv run on changing shapes (same heap positions) matches one thread every time', () => {
+    const opts = { C: 8, OC: 16, kernel: [3, 3] as [number, number], pads: [1, 1, 1, 1] as [number, number, number, number], weights: rand(91, 16 * 8 * 9), bias: rand(92, 16) };
+    const c2 = createConv2d(two, opts);
+    const c1 = createConv2d(one, opts);
+    // batches split by image, one image split by channels, then back: each shape needs its own chunk list
+    for (const [N, H, W] of [[3, 16, 15], [1, 20, 21], [3, 16, 15], [4, 10, 10], [2, 16, 15]]) {
+      const x = rand(93 + N + H, N * 8 * H * W);
+      calls.length = 0;
+      const got2 = c2.run(x, [N, 8, H, W]).data;
+      expect(calls.some((c) => c.symbol === 'f32_conv2d_wasmsimd' && c.shares >= 2)).toBe(true);
+      const got1 = c1.run(x, [N, 8, H, W]).data;
+      expect(got2.length).toBe(got1.length);
+      const bad = got1.findIndex((v, i) => !Object.is(v, got2[i]));
+      if (bad >= 0) expect.fail(`[${N}, 8, ${H}, ${W}]: element ${bad}: 1 thread ${got1[bad]}, 2 threads ${got2[bad]}`);
+    }
+    c1.dispose();
+    c2.dispose();
+  });
+});
+
 describe('fp32 softmax, layer norm and unary ops split across the threads build\'s pool', () => {
   it('softmax and layer norm by rows, unary and binary by ranges (whole-number parameters): identical to one thread', async () => {
     const { softmax, unary } = await import('../elementwise/elementwise.js');
