@@ -80,7 +80,10 @@ export const dynamicQuantizeMatMulConfig: OpConfig = {
     aS?.ensure((allFused ? 0 : n + 16) + paramsBytes);
     const aq = ctx.workspace('a-u8', 'uint8', n) as Uint8Array;
     const p: DynamicParams = { scale: 1, zeroPoint: 0 };
-    const setScales = () => {
+    // this run's A parameters, then every matmul's a·b scales and activation zero point
+    const setParams = (r: DynamicParams) => {
+      p.scale = r.scale;
+      p.zeroPoint = r.zeroPoint;
       for (const g of groups) {
         combineScales(p.scale, g.sb, g.scale);
         g.dyn.activationZeroPoint = p.zeroPoint;
@@ -91,10 +94,7 @@ export const dynamicQuantizeMatMulConfig: OpConfig = {
       run(inputs, outputs) {
         const x = inputs[0].data as Float32Array;
         if (k && aS && inWasm(k, x) && allFused && outputsInWasm(k, outputs)) {
-          const r = dynamicQuantizeParamsInto(k, x.byteOffset, n, aS.ptr, paramsBytes);
-          p.scale = r.scale;
-          p.zeroPoint = r.zeroPoint;
-          setScales();
+          setParams(dynamicQuantizeParamsInto(k, x.byteOffset, n, aS.ptr, paramsBytes));
           let prev: IntegerMatMul | undefined;
           for (let i = 0; i < groups.length; i++) {
             const g = groups[i];
@@ -109,21 +109,17 @@ export const dynamicQuantizeMatMulConfig: OpConfig = {
           const u8At = allFused ? 0 : aS.ptr;
           if (allFused) {
             // outputs outside WASM memory (not in a session's arena): quantize into the workspace
-            const r = dynamicQuantizeParamsInto(k, x.byteOffset, n, paramsAt, paramsBytes);
-            p.scale = r.scale;
-            p.zeroPoint = r.zeroPoint;
+            setParams(dynamicQuantizeParamsInto(k, x.byteOffset, n, paramsAt, paramsBytes));
             quantizeU8(x, n, p, aq);
           } else {
-            const r = dynamicQuantizeLinearInto(k, x.byteOffset, u8At, n, paramsAt, paramsBytes);
-            p.scale = r.scale;
-            p.zeroPoint = r.zeroPoint;
+            setParams(dynamicQuantizeLinearInto(k, x.byteOffset, u8At, n, paramsAt, paramsBytes));
             q = k.heap.u8.subarray(u8At, u8At + n);
           }
         } else {
           dynamicQuantParams(x, n, p);
+          setParams(p);
           quantizeU8(x, n, p, aq);
         }
-        setScales();
         for (let i = 0; i < groups.length; i++) groups[i].mm.run(q, inputs[1 + i * GROUP_INPUTS].data, outputs[i].data, groups[i].dyn);
       },
     };
