@@ -13,7 +13,8 @@ export { PARAMS_BYTES, writeParams } from './gemm/gemm-params.js';
 export type { QConv, QConvOptions, QConvRunArgs } from './conv/conv.js';
 export type { ThreadPool, ThreadPoolInit, ChunkOptions, ThreadPoolFailure } from './threads/pool.js';
 export { ThreadPoolError } from './threads/pool.js';
-export { runChunks, chunkCount } from './threads/split.js';
+export { runChunks, chunkCount, KeyedPlan, runPlan, elementwiseChunks } from './threads/split.js';
+export type { ChunkPlan } from './threads/split.js';
 export { createNodeThreadPool } from './threads/node-pool.js';
 export { createWebThreadPool } from './threads/web-pool.js';
 export { NODE_WORKER_SOURCE, WEB_WORKER_SOURCE } from './threads/worker-source.js';
@@ -21,9 +22,9 @@ export { referenceQGemm, referenceAccumulators, referenceEpilogue } from './refe
 export type { ReferenceQGemm } from './reference/qgemm.js';
 export { roundHalfEven, requantize, dequantize } from './reference/requantize.js';
 export type { KernelHost } from './elementwise/host.js';
-export type { QuantType, QuantLayout, DequantInputType, QuantArray, QuantizeLinearArgs, DequantizeLinearArgs } from './quant/quant.js';
+export type { QuantType, QuantLayout, DequantInputType, QuantArray, QuantizeLinearArgs, DequantizeLinearArgs, DynamicQuantParams } from './quant/quant.js';
 export {
-  QUANT_DTYPE, quantLayout, scaleCount, quantByteLength, packInt4, unpackInt4,
+  QUANT_DTYPE, QuantizeState, quantLayout, scaleCount, quantByteLength, packInt4, unpackInt4,
   quantizeLinearInto, dequantizeLinearInto, dynamicQuantizeLinearInto, dynamicQuantizeParamsInto, dynamicQuantizeParamsBytes, quantizeLinear, dequantizeLinear, dynamicQuantizeLinear,
 } from './quant/quant.js';
 export type { BroadcastPlan } from './elementwise/broadcast.js';

@@ -6,7 +6,7 @@ import { PARAMS_BYTES, outputRange, writeParams } from '../gemm/gemm-params.js';
 import { GemmColumns, KernelArgumentError, copyOut, elementSize } from '../gemm/qgemm-impl.js';
 import type { QConv, QConvOptions, QConvRunArgs } from './conv.js';
 import { ThreadScratch } from './thread-scratch.js';
-import { chunkCount, runChunks } from '../threads/split.js';
+import { chunkCount, KeyedPlan, runPlan, type ChunkPlan } from '../threads/split.js';
 import { splitRange } from '../elementwise/host.js';
 
 // Word offsets of the row-range kernel's descriptor (assembly/conv/qu8-conv-rows.ts).
@@ -19,6 +19,9 @@ const MAX_CHUNK_ROWS = 1024;
 /** A dynamic-split chunk of a convolution has at least this many multiply-adds (its fixed cost is ~1 µs). */
 const MIN_CHUNK_MACS = 1 << 17;
 const align16 = (n: number) => (n + 15) & ~15;
+// defaults of the optional geometry, shared (a run allocates nothing)
+const ONES = [1, 1] as const;
+const NO_PADS = [0, 0, 0, 0] as const;
 
 function posInt(what: string, v: number, min = 1): void {
   if (!Number.isInteger(v) || v < min) throw new KernelArgumentError(`conv ${what} must be an integer ≥ ${min}, got ${v}`);
@@ -43,8 +46,8 @@ export class QConvImpl implements QConv {
   private chunk = 0;
   private rowsSymbol = '';
   private scratch: ThreadScratch | null = null;
-  // the last run's dynamic-split chunks, reused while the batch stays the same
-  private rowChunks: { rows: number; inner: number; chunks: number; args: number[][] } | null = null;
+  // the last run's dynamic split, reused while the call repeats (no chunk list per run)
+  private readonly split = new KeyedPlan<ChunkPlan>();
   // depthwise state
   private dw: { w: number; bias: number; biasF32: number; scale: number; params: number; scratch: number[]; scratchBytes: number } | null = null;
   private za: number;
@@ -246,12 +249,11 @@ export class QConvImpl implements QConv {
     if (r.scale !== undefined) this.setScale(r.scale);
     const { C, H, W, M } = this.o;
     const [kH, kW] = this.o.kernelShape;
-    const [sH, sW] = this.o.strides ?? [1, 1];
-    const [dH, dW] = this.o.dilations ?? [1, 1];
-    const [pT, pL] = this.o.pads ?? [0, 0, 0, 0];
+    const [sH, sW] = this.o.strides ?? ONES;
+    const [dH, dW] = this.o.dilations ?? ONES;
+    const [pT, pL] = this.o.pads ?? NO_PADS;
     const { oH, oW } = this;
     const oHW = oH * oW;
-    const es = elementSize(this.output);
     const signed = this.o.activationSigned;
     const ex = this.ctx.exports;
 
@@ -260,27 +262,14 @@ export class QConvImpl implements QConv {
       const zx = signed ? this.za + 128 : this.za;
       const pool = this.ctx.pool;
       const work = r.N * C * oHW * kH * kW;
-      const geometry = [H, W, kH, kW, sH, sW, dH, dW, pT, pL, oH, oW, zx, signed ? 0x80 : 0, dw.w, dw.bias, dw.scale, dw.params];
       const T = pool && work >= PARALLEL_MIN_MACS ? pool.size : 1;
       const chunks = chunkCount(r.N >= T ? r.N : C, T, work, MIN_CHUNK_MACS);
-      const images = (n0: number, n1: number) => [OUT_CODES[this.output], n0, n1, C, r.x, ...geometry, dw.scratch[0], r.y];
       if (chunks === 1) {
-        ex.qu8s8_dwconv_images(...images(0, r.N));
-      } else if (r.N >= T) {
-        // a batch: whole images per chunk
-        runChunks(pool!, 'qu8s8_dwconv_images', splitRange(r.N, chunks, 1).map(([n0, n1]) => images(n0, n1)), { threadArg: 23, threadValues: dw.scratch });
-      } else {
-        // fewer images than threads: channel ranges of every image (rounded down: N · perImage
-        // stays within the chunk count, hence MAX_CHUNKS)
-        const perImage = Math.max(1, Math.floor(chunks / r.N));
-        const args = [];
-        for (let n = 0; n < r.N; n++) {
-          const x = r.x + n * C * H * W;
-          const y = r.y + n * M * oHW * es;
-          for (const [c0, c1] of splitRange(C, perImage, 1)) args.push([c0, c1, x, ...geometry, 0, y]);
-        }
-        runChunks(pool!, selectDwconvKernels()[this.output].symbol, args, { threadArg: 21, threadValues: dw.scratch });
+        ex.qu8s8_dwconv_images(OUT_CODES[this.output], 0, r.N, C, r.x, H, W, kH, kW, sH, sW, dH, dW, pT, pL, oH, oW, zx, signed ? 0x80 : 0, dw.w, dw.bias, dw.scale, dw.params, dw.scratch[0], r.y);
+        return;
       }
+      const plan = this.split.begin().key(r.N).key(r.x).key(r.y).key(zx).key(chunks).get() ?? this.split.set(this.depthwiseSplit(r, zx, chunks, T));
+      runPlan(pool!, plan);
       return;
     }
 
@@ -308,7 +297,37 @@ export class QConvImpl implements QConv {
       ex[this.rowsSymbol](this.desc, 0, rows, scratch[0]);
       return;
     }
-    runChunks(pool!, this.rowsSymbol, this.rowChunksFor(rows, inner, chunks), { threadArg: 3, threadValues: scratch });
+    const split = this.split.begin().key(rows).key(inner).key(chunks);
+    for (let t = 0; t < scratch.length; t++) split.key(scratch[t]);
+    runPlan(pool!, split.get() ?? split.set(this.rowSplit(rows, inner, chunks, scratch)));
+  }
+
+  /**
+   * Depthwise chunks: whole images per chunk for a batch of at least T images, else channel ranges
+   * of every image (rounded down: N · perImage stays within the chunk count, hence MAX_CHUNKS).
+   */
+  private depthwiseSplit(r: QConvRunArgs, zx: number, chunks: number, T: number): ChunkPlan {
+    const dw = this.dw!;
+    const { C, H, W, M } = this.o;
+    const [kH, kW] = this.o.kernelShape;
+    const [sH, sW] = this.o.strides ?? ONES;
+    const [dH, dW] = this.o.dilations ?? ONES;
+    const [pT, pL] = this.o.pads ?? NO_PADS;
+    const geometry = [H, W, kH, kW, sH, sW, dH, dW, pT, pL, this.oH, this.oW, zx, this.o.activationSigned ? 0x80 : 0, dw.w, dw.bias, dw.scale, dw.params];
+    if (r.N >= T) {
+      const chunkArgs = splitRange(r.N, chunks, 1).map(([n0, n1]) => [OUT_CODES[this.output], n0, n1, C, r.x, ...geometry, 0, r.y]);
+      return { symbol: 'qu8s8_dwconv_images', chunks: chunkArgs, options: { threadArg: 23, threadValues: dw.scratch } };
+    }
+    const perImage = Math.max(1, Math.floor(chunks / r.N));
+    const oHW = this.oH * this.oW;
+    const es = elementSize(this.output);
+    const chunkArgs = [];
+    for (let n = 0; n < r.N; n++) {
+      const x = r.x + n * C * H * W;
+      const y = r.y + n * M * oHW * es;
+      for (const [c0, c1] of splitRange(C, perImage, 1)) chunkArgs.push([c0, c1, x, ...geometry, 0, y]);
+    }
+    return { symbol: selectDwconvKernels()[this.output].symbol, chunks: chunkArgs, options: { threadArg: 21, threadValues: dw.scratch } };
   }
 
   /**
@@ -317,14 +336,10 @@ export class QConvImpl implements QConv {
    * whole pixels have two threads writing bytes of the same output lines; cutting each pixel's
    * images by thread instead measured no faster on 4×4 and 2×2 planes.)
    */
-  private rowChunksFor(rows: number, inner: number, chunks: number): number[][] {
-    const c = this.rowChunks;
-    if (c && c.rows === rows && c.inner === inner && c.chunks === chunks) return c.args;
+  private rowSplit(rows: number, inner: number, chunks: number, scratch: readonly number[]): ChunkPlan {
     const outer = rows / inner;
     const ranges = outer >= chunks ? splitRange(outer, chunks, 1).map(([a, b]) => [a * inner, b * inner]) : splitRange(rows, chunks, this.ctx.gemmConfig.large.mr);
-    const args = ranges.map(([r0, r1]) => [this.desc, r0, r1, 0]);
-    this.rowChunks = { rows, inner, chunks, args };
-    return args;
+    return { symbol: this.rowsSymbol, chunks: ranges.map(([r0, r1]) => [this.desc, r0, r1, 0]), options: { threadArg: 3, threadValues: [...scratch] } };
   }
 
   reserve(): void {

@@ -5,6 +5,7 @@ import type { BinaryOpName, QLinearParams, UnaryOpName } from '../reference/elem
 import { forEachOuter, planBroadcast, type BroadcastPlan } from './broadcast.js';
 import { check, f32Out, kernelFn, PARALLEL_MIN_ELEMENTS, scoped, splitRange, type KernelHost } from './host.js';
 import { f32Bits } from '../f32/sgemm.js';
+import { elementwiseChunks, KeyedPlan, runPlan, type ChunkPlan } from '../threads/split.js';
 
 export type { BinaryOpName, QLinearParams, UnaryOpName } from '../reference/elementwise.js';
 
@@ -20,13 +21,20 @@ export const BINARY_OP: Readonly<Record<BinaryOpName, number>> = { add: 0, sub: 
 /**
  * y = op(x) over n f32 (y may equal x). p0/p1: clip min/max, hardsigmoid alpha/beta, leakyrelu alpha.
  * exp/erf/tanh/sigmoid/gelu use polynomial approximations, ≤ 5e-7 relative error (README).
+ * `split`: the call site's cached thread split (a steady-state call then allocates nothing).
  */
-export function unaryInto(k: KernelHost, op: UnaryOpName, x: number, y: number, n: number, p0 = 0, p1 = 0): void {
+export function unaryInto(k: KernelHost, op: UnaryOpName, x: number, y: number, n: number, p0 = 0, p1 = 0, split = new KeyedPlan<ChunkPlan>()): void {
   const pool = k.pool;
   // The pool passes integer arguments only: threads when the parameters are whole numbers (the
   // defaults, ReLU6's clip bounds), which reach the kernel's f32 parameters unchanged.
-  if (pool && pool.size > 1 && n >= PARALLEL_MIN_ELEMENTS && isSmallInt(p0) && isSmallInt(p1)) {
-    pool.run('f32_unary_wasmsimd', splitRange(n, pool.size, 4).map(([i0, i1]) => [UNARY_OP[op], x + i0 * 4, y + i0 * 4, i1 - i0, p0, p1]));
+  const chunks = elementwiseChunks(pool, n, 4, 8);
+  if (chunks > 1 && isSmallInt(p0) && isSmallInt(p1)) {
+    const code = UNARY_OP[op];
+    runPlan(pool!, split.begin().key(code).key(x).key(y).key(n).key(p0).key(p1).key(chunks).get() ?? split.set({
+      symbol: 'f32_unary_wasmsimd',
+      chunks: splitRange(n, chunks, 4).map(([i0, i1]) => [code, x + i0 * 4, y + i0 * 4, i1 - i0, p0, p1]),
+      options: {},
+    }));
     return;
   }
   kernelFn(k, 'f32_unary_wasmsimd')(UNARY_OP[op], x, y, n, p0, p1);
@@ -55,18 +63,26 @@ function broadcastShares(plan: BroadcastPlan, threads: number, innerAlign: numbe
   }));
 }
 
-/** y = a ∘ b with NumPy broadcasting described by `plan` (planBroadcast(aShape, bShape)). */
-export function binaryInto(k: KernelHost, op: BinaryOpName, a: number, b: number, y: number, plan: BroadcastPlan): void {
+/**
+ * y = a ∘ b with NumPy broadcasting described by `plan` (planBroadcast(aShape, bShape)).
+ * `split`: the call site's cached thread split (a steady-state call then allocates nothing).
+ */
+export function binaryInto(k: KernelHost, op: BinaryOpName, a: number, b: number, y: number, plan: BroadcastPlan, split = new KeyedPlan<ChunkPlan>()): void {
   const fn = kernelFn(k, 'f32_binary_wasmsimd');
   const [d0, d1, d2, d3] = plan.dims;
   const [a0, a1, a2, a3] = plan.aStrides;
   const [b0, b1, b2, b3] = plan.bStrides;
   const pool = k.pool;
-  const total = d0 * d1 * d2 * d3;
-  if (pool && pool.size > 1 && plan.outer.length === 0 && total >= PARALLEL_MIN_ELEMENTS) {
-    pool.run('f32_binary_wasmsimd', broadcastShares(plan, pool.size, 4).map((s) => [
-      BINARY_OP[op], a + s.a * 4, b + s.b * 4, y + s.y * 4, ...s.dims, a0, a1, a2, a3, b0, b1, b2, b3,
-    ]));
+  const chunks = plan.outer.length === 0 ? elementwiseChunks(pool, d0 * d1 * d2 * d3, 4, 12) : 1;
+  if (chunks > 1) {
+    const code = BINARY_OP[op];
+    split.begin().key(code).key(a).key(b).key(y).key(chunks).key(d0).key(d1).key(d2).key(d3);
+    split.key(a0).key(a1).key(a2).key(a3).key(b0).key(b1).key(b2).key(b3);
+    runPlan(pool!, split.get() ?? split.set({
+      symbol: 'f32_binary_wasmsimd',
+      chunks: broadcastShares(plan, chunks, 4).map((s) => [code, a + s.a * 4, b + s.b * 4, y + s.y * 4, ...s.dims, a0, a1, a2, a3, b0, b1, b2, b3]),
+      options: {},
+    }));
     return;
   }
   forEachOuter(plan, (ao, bo, yo) => fn(BINARY_OP[op], a + ao * 4, b + bo * 4, y + yo * 4, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3));

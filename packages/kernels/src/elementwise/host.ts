@@ -9,11 +9,9 @@ export type KernelHost = Pick<Kernels, 'exports' | 'heap'> & { readonly pool?: T
 /** Work below this many multiply-adds stays on the calling thread. */
 export const PARALLEL_MIN_WORK = 1 << 18;
 
-/**
- * Elementwise / row-wise ops (unary, binary, softmax, layer norm) with at least this many elements
- * split across the pool: a pool round trip costs a few microseconds once workers spin between ops.
- */
-export const PARALLEL_MIN_ELEMENTS = 1 << 15;
+// Elementwise / row-wise ops (unary, binary, softmax, layer norm) with at least this many elements
+// split across the pool (the threads policy lives in threads/split.ts).
+export { PARALLEL_MIN_ELEMENTS } from '../threads/split.js';
 
 /**
  * Splits [0, n) into up to `threads` contiguous shares whose starts are multiples of `align`

@@ -2,7 +2,7 @@
 // SGEMM otherwise; bias and a clamp (ReLU / Clip) fused. 1-D convolutions are H = 1.
 import { check, checkDims, f32Out, kernelFn, PARALLEL_MIN_WORK, scoped, splitRange, type KernelHost } from '../elementwise/host.js';
 import { createSgemm, f32Bits, type Sgemm } from './sgemm.js';
-import { chunkCount, runChunks } from '../threads/split.js';
+import { chunkCount, KeyedPlan, runPlan, type ChunkPlan } from '../threads/split.js';
 
 export interface Conv2dOptions {
   readonly C: number;
@@ -41,21 +41,6 @@ export interface Conv2d {
 
 const NO_SCRATCH: readonly number[] = [];
 
-/** A chunk list and its options, valid for the call whose arguments it was built from. */
-class SplitPlan {
-  constructor(
-    private readonly key: number[],
-    readonly chunks: number[][],
-    readonly options: { threadArg: number; threadValues: number[] },
-  ) {}
-  matches(x: number, y: number, N: number, H: number, W: number, scratch: number, threadScratch: readonly number[]): boolean {
-    const k = this.key;
-    if (k.length !== 6 + threadScratch.length || k[0] !== x || k[1] !== y || k[2] !== N || k[3] !== H || k[4] !== W || k[5] !== scratch) return false;
-    for (let i = 0; i < threadScratch.length; i++) if (k[6 + i] !== threadScratch[i]) return false;
-    return true;
-  }
-}
-
 export function createConv2d(k: KernelHost, o: Conv2dOptions): Conv2d {
   const group = o.group ?? 1;
   const [kh, kw] = o.kernel;
@@ -82,53 +67,61 @@ export function createConv2d(k: KernelHost, o: Conv2dOptions): Conv2d {
   const outHW = (H: number, W: number): [number, number] => {
     const oh = Math.floor((H + pt + pb - (dh * (kh - 1) + 1)) / sh) + 1;
     const ow = Math.floor((W + pl + pr - (dw * (kw - 1) + 1)) / sw) + 1;
-    check(oh >= 1 && ow >= 1, `conv2d: empty output for a ${H} × ${W} input`);
+    if (oh < 1 || ow < 1) check(false, `conv2d: empty output for a ${H} × ${W} input`);
     return [oh, ow];
   };
   const scratchBytes = (H: number, W: number) => {
     const [oh, ow] = outHW(H, W);
     return scratchFn(o.C, group, kh, kw, oh, ow);
   };
+  const depthwise = o.C / group === 1 && group > 1;
+  /**
+   * Argument rows of a threaded call: images to each chunk for a batch (no im2col repeated per
+   * thread), output-channel ranges (multiples of 4, the GEMM tile) for fewer images than threads;
+   * `own(t)` is the scratch of row t (of the thread claiming it, argument 22, when `dynamic`).
+   */
+  const shares = (x: number, y: number, N: number, H: number, W: number, parts: number, threads: number, dynamic: boolean, scratch: number, threadScratch: readonly number[]) => {
+    const [oh, ow] = outHW(H, W);
+    const own = (t: number) => (dynamic ? 0 : t === 0 ? scratch : depthwise ? 0 : threadScratch[t - 1]);
+    const args = (s: number, oc0: number, oc1: number, n0 = 0, n1 = N) =>
+      [x + n0 * o.C * H * W * 4, wp, bp, y + n0 * o.OC * oh * ow * 4, n1 - n0, o.C, H, W, o.OC, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw, group, lo, hi, s, oc0, oc1];
+    return N >= threads
+      ? splitRange(N, parts, 1).map(([n0, n1], t) => args(own(t), 0, o.OC, n0, n1))
+      : splitRange(o.OC, parts, 4).map(([c0, c1], t) => args(own(t), c0, c1));
+  };
   // the last dynamic split, reused while the call repeats (the runtime gives a node the same
   // buffers every run), so a steady-state run builds no chunk list
-  let split: SplitPlan | null = null;
+  const split = new KeyedPlan<ChunkPlan>();
   const runInto = (x: number, y: number, N: number, H: number, W: number, scratch: number, threadScratch: readonly number[] = NO_SCRATCH) => {
     check(live, 'conv2d: used after dispose()');
-    const [oh, ow] = outHW(H, W);
     if (rowsGemm && H * W === 1) {
       rowsGemm.runInto(x, y, N);
       return;
     }
-    const args = (s: number, oc0: number, oc1: number, n0 = 0, n1 = N) =>
-      [x + n0 * o.C * H * W * 4, wp, bp, y + n0 * o.OC * oh * ow * 4, n1 - n0, o.C, H, W, o.OC, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw, group, lo, hi, s, oc0, oc1];
+    const [oh, ow] = outHW(H, W);
     const pool = k.pool;
-    const depthwise = o.C / group === 1 && group > 1;
     const macs = N * o.OC * oh * ow * (o.C / group) * kh * kw;
     const threads = pool ? Math.min(pool.size, 1 + (depthwise ? pool.size : threadScratch.length)) : 1;
     if (!pool || threads < 2 || macs < PARALLEL_MIN_WORK || o.OC < 8) {
-      conv(...args(scratch, 0, o.OC));
+      conv(x, wp, bp, y, N, o.C, H, W, o.OC, oh, ow, kh, kw, sh, sw, pt, pl, dh, dw, group, lo, hi, scratch, 0, o.OC);
       return;
     }
-    const own = (t: number) => (t === 0 ? scratch : depthwise ? 0 : threadScratch[t - 1]);
-    if (threads === pool.size) {
-      // dynamic split: several chunks per thread (a late worker's are taken by the others), each
-      // run with the scratch of the thread that claims it (argument 22)
-      if (!split || !split.matches(x, y, N, H, W, scratch, threadScratch)) {
-        const chunks = chunkCount(N >= threads ? N : Math.ceil(o.OC / 4), threads, macs, PARALLEL_MIN_WORK / 4);
-        const list = N >= threads
-          ? splitRange(N, chunks, 1).map(([n0, n1]) => args(0, 0, o.OC, n0, n1))
-          : splitRange(o.OC, chunks, 4).map(([c0, c1]) => args(0, c0, c1));
-        split = new SplitPlan([x, y, N, H, W, scratch, ...threadScratch], list, { threadArg: 22, threadValues: Array.from({ length: threads }, (_, t) => own(t)) });
-      }
-      runChunks(pool, 'f32_conv2d_wasmsimd', split.chunks, split.options);
+    if (threads < pool.size) {
+      // fewer scratch regions than threads: one share per thread, each with its own scratch
+      pool.run('f32_conv2d_wasmsimd', shares(x, y, N, H, W, threads, threads, false, scratch, threadScratch));
       return;
     }
-    // a batch: images to each thread (no im2col repeated per thread); one image: output-channel
-    // ranges (multiples of 4, the GEMM tile); each thread with its own scratch
-    const shares = N >= threads
-      ? splitRange(N, threads, 1).map(([n0, n1], t) => args(own(t), 0, o.OC, n0, n1))
-      : splitRange(o.OC, threads, 4).map(([c0, c1], t) => args(own(t), c0, c1));
-    pool.run('f32_conv2d_wasmsimd', shares);
+    // dynamic split: several chunks per thread (a late worker's are taken by the others), each
+    // run with the scratch of the thread that claims it (argument 22)
+    split.begin().key(x).key(y).key(N).key(H).key(W).key(scratch);
+    for (let t = 0; t < threadScratch.length; t++) split.key(threadScratch[t]);
+    let plan = split.get();
+    if (!plan) {
+      const chunks = chunkCount(N >= threads ? N : Math.ceil(o.OC / 4), threads, macs, PARALLEL_MIN_WORK / 4);
+      const threadValues = [scratch, ...(depthwise ? new Array<number>(threads - 1).fill(0) : threadScratch.slice(0, threads - 1))];
+      plan = split.set({ symbol: 'f32_conv2d_wasmsimd', chunks: shares(x, y, N, H, W, chunks, threads, true, scratch, threadScratch), options: { threadArg: 22, threadValues } });
+    }
+    runPlan(pool, plan);
   };
   return {
     outputShape: (N, H, W) => [N, o.OC, ...outHW(H, W)],

@@ -197,7 +197,7 @@ describe('fp32 softmax, layer norm and unary ops split across the threads build\
     for (const [op, p0, p1] of [['erf', 0, 0], ['clip', 0, 6], ['sigmoid', 0, 0]] as const) {
       calls.length = 0;
       const u2 = unary(two, op, x, p0, p1);
-      expect(calls.some((c) => c.symbol === 'f32_unary_wasmsimd' && c.shares === 2)).toBe(true);
+      expect(calls.some((c) => c.symbol === 'f32_unary_wasmsimd' && c.shares >= 2)).toBe(true);
       expect(Array.from(u2)).toEqual(Array.from(unary(one, op, x, p0, p1)));
     }
     const { layerNorm } = await import('../elementwise/elementwise.js');
@@ -213,7 +213,7 @@ describe('fp32 softmax, layer norm and unary ops split across the threads build\
       const b = rand(95, bShape.reduce((p, d) => p * d, 1));
       calls.length = 0;
       const y2 = binary(two, 'mul', a, aShape, b, bShape);
-      expect(calls.some((c) => c.symbol === 'f32_binary_wasmsimd' && c.shares === 2)).toBe(true);
+      expect(calls.some((c) => c.symbol === 'f32_binary_wasmsimd' && c.shares >= 2)).toBe(true);
       expect(y2.data.length).toBe(a.length * (bShape[1] === 2 ? 2 : 1));
       expect(Array.from(y2.data)).toEqual(Array.from(binary(one, 'mul', a, aShape, b, bShape).data));
     }
@@ -250,14 +250,14 @@ describe('fp32 softmax, layer norm and unary ops split across the threads build\
     }
     // per-tensor QuantizeLinear / DequantizeLinear by ranges (a length that leaves a tail)
     const { quantizeLinear, dequantizeLinear, quantLayout } = await import('../quant/quant.js');
-    const xq = rand(97, 40_003, -3, 3);
+    const xq = rand(97, 240_003, -3, 3);
     const layout = quantLayout([xq.length], null);
     for (const [type, zp] of [['u8', new Uint8Array([131])], ['s8', new Int8Array([-7])], ['u16', new Uint16Array([30_000])], ['s16', new Int16Array([-9])]] as const) {
       const scale = new Float32Array([type.endsWith('16') ? 1e-4 : 0.0237]);
       calls.length = 0;
       const q2 = quantizeLinear(two, xq, scale, zp, type, layout);
       const d2 = dequantizeLinear(two, q2, scale, zp, type, layout);
-      expect(calls.filter((c) => c.symbol.includes('quantize_linear') && c.shares === 2)).toHaveLength(2);
+      expect(calls.filter((c) => c.symbol.includes('quantize_linear') && c.shares >= 2)).toHaveLength(2);
       const q1 = quantizeLinear(one, xq, scale, zp, type, layout);
       expect(Array.from(q2)).toEqual(Array.from(q1));
       expect(Array.from(d2)).toEqual(Array.from(dequantizeLinear(one, q1, scale, zp, type, layout)));

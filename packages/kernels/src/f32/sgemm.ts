@@ -168,8 +168,8 @@ export function matMulBatchTableBytes(count: number): number {
  */
 export function createMatMulBatch(k: KernelHost, m: MatMulBatchSpec): MatMulBatch {
   const count = m.aOff.length;
-  check(m.bOff.length === count && m.cOff.length === count, 'matmulBatchInto: aOff, bOff and cOff differ in length');
-  check(m.scratch.length >= 1, 'matmulBatchInto: no scratch');
+  check(m.bOff.length === count && m.cOff.length === count, 'createMatMulBatch: aOff, bOff and cOff differ in length');
+  check(m.scratch.length >= 1, 'createMatMulBatch: no scratch');
   const { M, N, K } = m;
   const own = m.table === undefined;
   const table = own ? k.heap.alloc(Math.max(16, matMulBatchTableBytes(count)), 16) : m.table!;

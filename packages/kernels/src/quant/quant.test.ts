@@ -211,14 +211,14 @@ describe('DynamicQuantizeLinear against the TypeScript reference', () => {
   it('split across two threads (range scan and quantization), the same bytes', async () => {
     const two = await loadKernels({ threads: 2 });
     const symbols: string[] = [];
-    const run = two.pool!.run.bind(two.pool!);
-    two.pool!.run = (symbol, args, f32Mask) => {
+    const runChunks = two.pool!.runChunks!.bind(two.pool!);
+    two.pool!.runChunks = (symbol, chunks, options) => {
       symbols.push(symbol);
-      run(symbol, args, f32Mask);
+      runChunks(symbol, chunks, options);
     };
     try {
       const r = rng(8);
-      for (const n of [1 << 15, (1 << 16) + 13]) {
+      for (const n of [1 << 18, (1 << 18) + 13]) {
         const x = Float32Array.from({ length: n }, () => (r.float() - 0.4) * 7);
         const got = dynamicQuantizeLinear(two, x);
         const want = referenceDynamicQuantizeLinear(x);
@@ -227,6 +227,7 @@ describe('DynamicQuantizeLinear against the TypeScript reference', () => {
         expect(Array.from(got.y)).toEqual(Array.from(want.y));
       }
       expect(symbols).toContain('f32_range_wasmsimd');
+      expect(symbols).toContain('f32_quantize_linear_wasmsimd');
     } finally {
       await two.dispose();
     }

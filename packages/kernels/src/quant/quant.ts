@@ -2,7 +2,8 @@
 // Pointer-level `…Into` functions for the runtime (buffers already in WASM memory), and array-level
 // helpers that copy in and out.
 import type { QuantLayout, QuantType } from '../reference/quant.js';
-import { check, f32Out, kernelFn, PARALLEL_MIN_ELEMENTS, scoped, splitRange, type KernelHost } from '../elementwise/host.js';
+import { check, f32Out, kernelFn, scoped, splitRange, type KernelHost } from '../elementwise/host.js';
+import { CHUNKS_PER_THREAD, elementwiseChunks, KeyedPlan, runPlan, type ChunkPlan } from '../threads/split.js';
 
 export type { QuantLayout, QuantType } from '../reference/quant.js';
 export type DequantInputType = QuantType | 'i32';
@@ -79,27 +80,57 @@ export interface QuantizeLinearArgs {
   readonly layout: QuantLayout;
 }
 
-export function quantizeLinearInto(k: KernelHost, a: QuantizeLinearArgs): void {
-  const l = a.layout;
-  if (splitPerTensor(k, 'f32_quantize_linear_wasmsimd', a, 4, quantByteLength(a.type, 16) / 16)) return;
-  kernelFn(k, 'f32_quantize_linear_wasmsimd')(a.x, a.y, a.scale, a.zeroPoint, l.outer, l.axisDim, l.inner, l.block, QUANT_DTYPE[a.type]);
+/** A dynamic quantization's scale and zero point. */
+export interface DynamicQuantParams {
+  scale: number;
+  zeroPoint: number;
 }
 
 /**
- * A large per-tensor (De)QuantizeLinear of whole-byte elements split by ranges across the pool
+ * What a call site of the quantize `…Into` functions keeps between calls: the last result and the
+ * thread splits, reused while the pointers and sizes repeat, so a steady-state call allocates
+ * nothing. One per call site (a runtime node); without it each call builds its own.
+ */
+export class QuantizeState {
+  /** Written by the dynamic quantizations (their return value). */
+  readonly params: DynamicQuantParams = { scale: 1, zeroPoint: 0 };
+  /** The (de)quantization's split. */
+  readonly split = new KeyedPlan<ChunkPlan>();
+  /** The range scan's split (dynamic quantization). */
+  readonly range = new KeyedPlan<ChunkPlan>();
+}
+
+export function quantizeLinearInto(k: KernelHost, a: QuantizeLinearArgs, state?: QuantizeState): void {
+  const l = a.layout;
+  if (isPerTensor(l, a.type) && splitPerTensor(k, 'f32_quantize_linear_wasmsimd', a.x, a.y, a.scale, a.zeroPoint, l.inner, a.type, 4, quantByteLength(a.type, 16) / 16, state)) return;
+  kernelFn(k, 'f32_quantize_linear_wasmsimd')(a.x, a.y, a.scale, a.zeroPoint, l.outer, l.axisDim, l.inner, l.block, QUANT_DTYPE[a.type]);
+}
+
+/** A per-tensor layout of whole-byte elements (those split by element ranges). */
+function isPerTensor(l: QuantLayout, type: DequantInputType): boolean {
+  return l.outer === 1 && l.axisDim === 1 && l.block <= 0 && type !== 'u4' && type !== 's4';
+}
+
+/**
+ * A large per-tensor (De)QuantizeLinear of `n` whole-byte elements split by ranges across the pool
  * (16-element aligned, so each range runs the kernel's vector and tail steps as one call would).
  * False when it runs on one thread instead.
  */
 function splitPerTensor(
-  k: KernelHost, symbol: string, a: { x: number; y: number; scale: number; zeroPoint: number; type: DequantInputType; layout: QuantLayout },
-  xBytes: number, yBytes: number,
+  k: KernelHost, symbol: string, x: number, y: number, scale: number, zeroPoint: number, n: number, type: DequantInputType,
+  xBytes: number, yBytes: number, state: QuantizeState | undefined,
 ): boolean {
-  const l = a.layout;
   const pool = k.pool;
-  if (!pool || pool.size < 2 || l.outer !== 1 || l.axisDim !== 1 || l.block > 0 || l.inner < PARALLEL_MIN_ELEMENTS || a.type === 'u4' || a.type === 's4') return false;
-  pool.run(symbol, splitRange(l.inner, pool.size, 16).map(([i0, i1]) => [
-    a.x + i0 * xBytes, a.y + i0 * yBytes, a.scale, a.zeroPoint, 1, 1, i1 - i0, 0, QUANT_DTYPE[a.type],
-  ]));
+  const chunks = elementwiseChunks(pool, n, 16, xBytes + yBytes);
+  if (chunks === 1) return false;
+  const code = QUANT_DTYPE[type];
+  const split = (state ?? new QuantizeState()).split;
+  const plan = split.begin().key(x).key(y).key(scale).key(zeroPoint).key(n).key(code).key(chunks).get() ?? split.set({
+    symbol,
+    chunks: splitRange(n, chunks, 16).map(([i0, i1]) => [x + i0 * xBytes, y + i0 * yBytes, scale, zeroPoint, 1, 1, i1 - i0, 0, code]),
+    options: {},
+  });
+  runPlan(pool!, plan);
   return true;
 }
 
@@ -114,51 +145,68 @@ export interface DequantizeLinearArgs {
   readonly layout: QuantLayout;
 }
 
-export function dequantizeLinearInto(k: KernelHost, a: DequantizeLinearArgs): void {
+export function dequantizeLinearInto(k: KernelHost, a: DequantizeLinearArgs, state?: QuantizeState): void {
   const l = a.layout;
-  if (splitPerTensor(k, 'f32_dequantize_linear_wasmsimd', a, quantByteLength(a.type, 16) / 16, 4)) return;
+  if (isPerTensor(l, a.type) && splitPerTensor(k, 'f32_dequantize_linear_wasmsimd', a.x, a.y, a.scale, a.zeroPoint, l.inner, a.type, quantByteLength(a.type, 16) / 16, 4, state)) return;
   kernelFn(k, 'f32_dequantize_linear_wasmsimd')(a.x, a.y, a.scale, a.zeroPoint, l.outer, l.axisDim, l.inner, l.block, QUANT_DTYPE[a.type]);
 }
 
-/** Bytes of `params` for dynamicQuantizeLinearInto that let it split the work across `threads`. */
+/** Bytes of `params` for dynamicQuantizeLinearInto that let it split the work across `threads` (a range per chunk). */
 export function dynamicQuantizeParamsBytes(threads: number): number {
-  return 16 + 8 * Math.max(1, threads);
+  return 16 + 8 * Math.max(1, threads) * CHUNKS_PER_THREAD;
 }
 
 /**
  * DynamicQuantizeLinear of `n` f32 at x into u8 at y; `params` is 12 bytes of scratch, or
  * dynamicQuantizeParamsBytes(pool size) (`paramsBytes`) to scan the range and quantize on the pool.
+ * Returns the scale and zero point (`state.params` when given a state).
  */
-export function dynamicQuantizeLinearInto(k: KernelHost, x: number, y: number, n: number, params: number, paramsBytes = 12): { scale: number; zeroPoint: number } {
-  if (threadedRange(k, n, paramsBytes)) {
-    dynamicQuantizeParamsInto(k, x, n, params, paramsBytes);
-    quantizeLinearInto(k, { x, y, scale: params, zeroPoint: params + 8, type: 'u8', layout: { outer: 1, axisDim: 1, inner: n, block: 0 } });
-  } else {
+export function dynamicQuantizeLinearInto(
+  k: KernelHost, x: number, y: number, n: number, params: number, paramsBytes = 12, state = new QuantizeState(),
+): DynamicQuantParams {
+  if (!rangeSplit(k, x, n, params, paramsBytes, state) || !splitPerTensor(k, 'f32_quantize_linear_wasmsimd', x, y, params, params + 8, n, 'u8', 4, 1, state)) {
     kernelFn(k, 'f32_dynamic_quantize_linear_u8_wasmsimd')(x, y, n, params);
   }
-  return { scale: k.heap.f32[params >> 2], zeroPoint: k.heap.i32[(params >> 2) + 1] };
-}
-
-function threadedRange(k: KernelHost, n: number, paramsBytes: number): boolean {
-  const pool = k.pool;
-  return !!pool && pool.size > 1 && n >= PARALLEL_MIN_ELEMENTS && paramsBytes >= dynamicQuantizeParamsBytes(pool.size);
+  return readParams(k, params, state.params);
 }
 
 /**
  * DynamicQuantizeLinear's scale and zero point of `n` f32 at x without quantizing (the quantization
  * then happens in a GEMM's packing: QGemm `aQuantize`). `params` as for dynamicQuantizeLinearInto.
  */
-export function dynamicQuantizeParamsInto(k: KernelHost, x: number, n: number, params: number, paramsBytes = 12): { scale: number; zeroPoint: number } {
-  if (threadedRange(k, n, paramsBytes)) {
-    const ranges = params + 16;
-    const shares = splitRange(n, k.pool!.size, 16);
-    k.pool!.run('f32_range_wasmsimd', shares.map(([i0, i1], t) => [x + i0 * 4, i1 - i0, ranges + 8 * t]));
-    kernelFn(k, 'f32_dynamic_quantize_params_u8_wasmsimd')(ranges, shares.length, params);
-  } else {
+export function dynamicQuantizeParamsInto(k: KernelHost, x: number, n: number, params: number, paramsBytes = 12, state = new QuantizeState()): DynamicQuantParams {
+  if (!rangeSplit(k, x, n, params, paramsBytes, state)) {
     kernelFn(k, 'f32_range_wasmsimd')(x, n, params);
     kernelFn(k, 'f32_dynamic_quantize_params_u8_wasmsimd')(params, 1, params);
   }
-  return { scale: k.heap.f32[params >> 2], zeroPoint: k.heap.i32[(params >> 2) + 1] };
+  return readParams(k, params, state.params);
+}
+
+/**
+ * The scale and zero point into `params` from a range scan split across the pool (a min/max per
+ * chunk at params + 16, then one reduction); false when `n` is too small to split or `paramsBytes`
+ * too small for the chunks (then nothing ran).
+ */
+function rangeSplit(k: KernelHost, x: number, n: number, params: number, paramsBytes: number, state: QuantizeState): boolean {
+  const pool = k.pool;
+  const chunks = Math.min(elementwiseChunks(pool, n, 16, 4), Math.floor((paramsBytes - 16) / 8));
+  if (chunks < 2) return false;
+  const ranges = params + 16;
+  const split = state.range;
+  const plan = split.begin().key(x).key(n).key(params).key(chunks).get() ?? split.set({
+    symbol: 'f32_range_wasmsimd',
+    chunks: splitRange(n, chunks, 16).map(([i0, i1], c) => [x + i0 * 4, i1 - i0, ranges + 8 * c]),
+    options: {},
+  });
+  runPlan(pool!, plan);
+  kernelFn(k, 'f32_dynamic_quantize_params_u8_wasmsimd')(ranges, plan.chunks.length, params);
+  return true;
+}
+
+function readParams(k: KernelHost, params: number, out: DynamicQuantParams): DynamicQuantParams {
+  out.scale = k.heap.f32[params >> 2];
+  out.zeroPoint = k.heap.i32[(params >> 2) + 1];
+  return out;
 }
 
 function checkScales(l: QuantLayout, scale: Float32Array, zeroPoint: ArrayLike<number> | null, type: DequantInputType, packedZp: boolean): void {

@@ -1,6 +1,6 @@
 import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig } from '../op-registry.js';
-import { unaryInto } from '@octet/kernels';
+import { KeyedPlan, unaryInto, type ChunkPlan } from '@octet/kernels';
 import { inputPtr, outputPtr } from './wasm-ptr.js';
 
 // Opset ≤ 10: min/max attributes (float only). Opset ≥ 11: optional min/max inputs.
@@ -28,7 +28,8 @@ export const clipConfig: OpConfig = {
     if (kern && x.dtype === 'float32' && l <= h) {
       const xp = inputPtr(ctx, 0);
       const n = x.dims.reduce((a, b) => a * b, 1);
-      return { outputs: [x], run: (inputs, outputs) => unaryInto(kern, 'clip', xp(inputs[0]), outputPtr(outputs[0]), n, l, h) };
+      const split = new KeyedPlan<ChunkPlan>();
+      return { outputs: [x], run: (inputs, outputs) => unaryInto(kern, 'clip', xp(inputs[0]), outputPtr(outputs[0]), n, l, h, split) };
     }
     return {
       outputs: [x],

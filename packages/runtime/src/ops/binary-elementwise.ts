@@ -1,7 +1,7 @@
 import { LATEST_OPSET } from '../op-names.js';
 // Factory for two-input broadcasting element-wise ops (arithmetic, comparison, logic).
 
-import { BINARY_OP, binaryInto, planBroadcast as planKernelBroadcast, type BinaryOpName } from '@octet/kernels';
+import { BINARY_OP, binaryInto, KeyedPlan, planBroadcast as planKernelBroadcast, type BinaryOpName, type ChunkPlan } from '@octet/kernels';
 import type { OpConfig } from '../op-registry.js';
 import type { DType } from '../tensor.js';
 import { broadcastBinary, planBroadcast } from './broadcast.js';
@@ -61,7 +61,7 @@ export function binaryElementwise(spec: BinaryOpSpec): OpConfig {
         const kplan = planKernelBroadcast(a.dims, b.dims);
         const ap = inputPtr(ctx, 0);
         const bp = inputPtr(ctx, 1);
-        if (kplan.outer.length === 0) {
+        if (kplan.outer.length === 0 && !(k.pool && k.pool.size > 1)) {
           // Up to 4 merged dims: one kernel call with the plan's dims and strides (no closure per run).
           const fn = k.exports.f32_binary_wasmsimd;
           const code = BINARY_OP[wasmOp];
@@ -75,9 +75,11 @@ export function binaryElementwise(spec: BinaryOpSpec): OpConfig {
             },
           };
         }
+        // with a pool: binaryInto splits large ones across it (the split cached per node)
+        const split = new KeyedPlan<ChunkPlan>();
         return {
           outputs: [{ dtype: a.dtype, dims: plan.outDims }],
-          run: (inputs, outputs) => binaryInto(k, wasmOp, ap(inputs[0]), bp(inputs[1]), outputPtr(outputs[0]), kplan),
+          run: (inputs, outputs) => binaryInto(k, wasmOp, ap(inputs[0]), bp(inputs[1]), outputPtr(outputs[0]), kplan, split),
         };
       }
       const fn = f!;

@@ -1,7 +1,7 @@
 import { LATEST_OPSET } from '../op-names.js';
 // Factory for one-input element-wise ops: a member is its math and the dtypes it accepts.
 
-import { unaryInto, type UnaryOpName } from '@octet/kernels';
+import { KeyedPlan, unaryInto, type ChunkPlan, type UnaryOpName } from '@octet/kernels';
 import type { OpConfig, OpContext } from '../op-registry.js';
 import type { DType } from '../tensor.js';
 import { inputPtr, outputPtr } from './wasm-ptr.js';
@@ -50,9 +50,10 @@ export function unaryElementwise(spec: UnaryOpSpec): OpConfig {
       if (k && w) {
         const xp = inputPtr(ctx, 0);
         const n = x.dims.reduce((a, b) => a * b, 1);
+        const split = new KeyedPlan<ChunkPlan>();
         return {
           outputs: [{ dtype: x.dtype, dims: x.dims }],
-          run: (inputs, outputs) => unaryInto(k, w.op, xp(inputs[0]), outputPtr(outputs[0]), n, w.p0 ?? 0, w.p1 ?? 0),
+          run: (inputs, outputs) => unaryInto(k, w.op, xp(inputs[0]), outputPtr(outputs[0]), n, w.p0 ?? 0, w.p1 ?? 0, split),
         };
       }
       return {

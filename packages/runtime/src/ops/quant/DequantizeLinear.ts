@@ -4,7 +4,7 @@
 import { LATEST_OPSET } from '../../op-names.js';
 import type { OpConfig } from '../../op-registry.js';
 import type { DType, Tensor } from '../../tensor.js';
-import { dequantizeLinearInto, type DequantInputType } from '@octet/kernels';
+import { QuantizeState, dequantizeLinearInto, type DequantInputType } from '@octet/kernels';
 import { quantAxisLayout, type AxisLayout } from './quant-layout.js';
 import { constantInWasm, inWasm, wasmKernels } from './wasm-bridge.js';
 
@@ -34,12 +34,19 @@ export const dequantizeLinearConfig: OpConfig = {
       const sp = constantInWasm(ctx, k, 'scale', sc.data);
       const zpp = zc ? constantInWasm(ctx, k, 'zero-point', zc.data) : 0;
       const kl = { outer: layout.outer, axisDim: layout.axisDim, inner: layout.inner, block: layout.block };
+      // one argument object and split per node, updated in place (a run allocates nothing)
+      const args = { x: 0, y: 0, scale: sp, zeroPoint: zpp, type: kType, layout: kl };
+      const state = new QuantizeState();
       return {
         outputs: [{ dtype: 'float32', dims: x.dims }],
         run(inputs, outputs) {
           const xd = inputs[0].data;
           const yd = outputs[0].data;
-          if (inWasm(k, xd, yd)) dequantizeLinearInto(k, { x: xd.byteOffset, y: yd.byteOffset, scale: sp, zeroPoint: zpp, type: kType, layout: kl });
+          if (inWasm(k, xd, yd)) {
+            args.x = xd.byteOffset;
+            args.y = yd.byteOffset;
+            dequantizeLinearInto(k, args, state);
+          }
           else dequantizeInto(xd, inputs[1], inputs[2], yd as Float32Array, layout);
         },
       };

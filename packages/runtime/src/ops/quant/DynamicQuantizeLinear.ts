@@ -4,7 +4,7 @@
 import { LATEST_OPSET } from '../../op-names.js';
 import type { OpConfig } from '../../op-registry.js';
 import { quantizeValue, roundHalfEven } from './quant-params.js';
-import { dynamicQuantizeLinearInto, dynamicQuantizeParamsBytes } from '@octet/kernels';
+import { dynamicQuantizeLinearInto, dynamicQuantizeParamsBytes, QuantizeState } from '@octet/kernels';
 import { inWasm, scratchOf, wasmKernels } from './wasm-bridge.js';
 
 export interface DynamicParams {
@@ -49,6 +49,7 @@ export const dynamicQuantizeLinearConfig: OpConfig = {
     const paramsBytes = dynamicQuantizeParamsBytes(k?.pool?.size ?? 1);
     const params = k ? scratchOf(ctx, k, 'dql-params') : undefined;
     params?.ensure(paramsBytes);
+    const state = new QuantizeState();
     return {
       outputs: [
         { dtype: 'uint8', dims: x.dims },
@@ -59,7 +60,7 @@ export const dynamicQuantizeLinearConfig: OpConfig = {
         const xd = inputs[0].data as Float32Array;
         const yd = outputs[0].data as Uint8Array;
         if (k && params && inWasm(k, xd, yd)) {
-          const r = dynamicQuantizeLinearInto(k, xd.byteOffset, yd.byteOffset, xd.length, params.ptr, paramsBytes);
+          const r = dynamicQuantizeLinearInto(k, xd.byteOffset, yd.byteOffset, xd.length, params.ptr, paramsBytes, state);
           p.scale = r.scale;
           p.zeroPoint = r.zeroPoint;
         } else {

@@ -14,7 +14,7 @@ import type { DynamicActivation, IntegerMatMul } from './integer-matmul.js';
 import { combineScales, floatBias } from './MatMulIntegerToFloat.js';
 import { numbersOf, perChannel } from './quant-params.js';
 import { prepareQuantMatMul, type PreparedQuantMatMul } from './quant-matmul.js';
-import { dynamicQuantizeLinearInto, dynamicQuantizeParamsBytes, dynamicQuantizeParamsInto, type Kernels } from '@octet/kernels';
+import { dynamicQuantizeLinearInto, dynamicQuantizeParamsBytes, dynamicQuantizeParamsInto, QuantizeState, type Kernels } from '@octet/kernels';
 import { inWasm, scratchOf, wasmKernels } from './wasm-bridge.js';
 
 /** Inputs per matmul after A: B, b_scale, b_zero_point, bias. */
@@ -80,6 +80,7 @@ export const dynamicQuantizeMatMulConfig: OpConfig = {
     aS?.ensure((allFused ? 0 : n + 16) + paramsBytes);
     const aq = ctx.workspace('a-u8', 'uint8', n) as Uint8Array;
     const p: DynamicParams = { scale: 1, zeroPoint: 0 };
+    const state = new QuantizeState();
     // this run's A parameters, then every matmul's a·b scales and activation zero point
     const setParams = (r: DynamicParams) => {
       p.scale = r.scale;
@@ -94,7 +95,7 @@ export const dynamicQuantizeMatMulConfig: OpConfig = {
       run(inputs, outputs) {
         const x = inputs[0].data as Float32Array;
         if (k && aS && inWasm(k, x) && allFused && outputsInWasm(k, outputs)) {
-          setParams(dynamicQuantizeParamsInto(k, x.byteOffset, n, aS.ptr, paramsBytes));
+          setParams(dynamicQuantizeParamsInto(k, x.byteOffset, n, aS.ptr, paramsBytes, state));
           let prev: IntegerMatMul | undefined;
           for (let i = 0; i < groups.length; i++) {
             const g = groups[i];
@@ -109,10 +110,10 @@ export const dynamicQuantizeMatMulConfig: OpConfig = {
           const u8At = allFused ? 0 : aS.ptr;
           if (allFused) {
             // outputs outside WASM memory (not in a session's arena): quantize into the workspace
-            setParams(dynamicQuantizeParamsInto(k, x.byteOffset, n, paramsAt, paramsBytes));
+            setParams(dynamicQuantizeParamsInto(k, x.byteOffset, n, paramsAt, paramsBytes, state));
             quantizeU8(x, n, p, aq);
           } else {
-            setParams(dynamicQuantizeLinearInto(k, x.byteOffset, u8At, n, paramsAt, paramsBytes));
+            setParams(dynamicQuantizeLinearInto(k, x.byteOffset, u8At, n, paramsAt, paramsBytes, state));
             q = k.heap.u8.subarray(u8At, u8At + n);
           }
         } else {

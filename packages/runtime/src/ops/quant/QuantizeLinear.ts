@@ -5,7 +5,7 @@
 import { LATEST_OPSET } from '../../op-names.js';
 import type { OpConfig, OpContext, TensorMeta } from '../../op-registry.js';
 import { dtypeFromOnnx, type DType, type Tensor } from '../../tensor.js';
-import { quantizeLinearInto, type QuantType } from '@octet/kernels';
+import { QuantizeState, quantizeLinearInto, type QuantType } from '@octet/kernels';
 import { qRange, quantizeValue } from './quant-params.js';
 import { constantInWasm, inWasm, wasmKernels } from './wasm-bridge.js';
 import { quantAxisLayout, type AxisLayout } from './quant-layout.js';
@@ -47,12 +47,19 @@ export const quantizeLinearConfig: OpConfig = {
       const sp = constantInWasm(ctx, k, 'scale', sc.data);
       const zpp = zp ? constantInWasm(ctx, k, 'zero-point', zp.data) : 0;
       const kl = { outer: layout.outer, axisDim: layout.axisDim, inner: layout.inner, block: layout.block };
+      // one argument object and split per node, updated in place (a run allocates nothing)
+      const args = { x: 0, y: 0, scale: sp, zeroPoint: zpp, type: kType, layout: kl };
+      const state = new QuantizeState();
       return {
         outputs: [{ dtype: outType, dims: x.dims } satisfies TensorMeta],
         run(inputs, outputs) {
           const xd = inputs[0].data;
           const yd = outputs[0].data;
-          if (inWasm(k, xd, yd)) quantizeLinearInto(k, { x: xd.byteOffset, y: yd.byteOffset, scale: sp, zeroPoint: zpp, type: kType, layout: kl });
+          if (inWasm(k, xd, yd)) {
+            args.x = xd.byteOffset;
+            args.y = yd.byteOffset;
+            quantizeLinearInto(k, args, state);
+          }
           else quantizeInto(xd as Float32Array, inputs[1], inputs[2], yd as Int8Array, layout, qmin, qmax);
         },
       };
