@@ -2,7 +2,7 @@
 // kernels. Internal (v128 arguments cannot be exported). Measured maximum relative error against
 // float64 references, over the stated ranges (see src/elementwise/elementwise.test.ts):
 //   vexp:  ≤ 2e-7 on [-87, 88.7]; overflows to +Inf above 88.72, underflows through denormals to 0.
-//   vexpNonPositive (softmax): ≤ 4e-7 on [-87.3, 0], 0 below.
+//   vexpNonPositive (softmax): ≤ 4e-7 on [-87.3, 0], 0 below -87.68 (denormal between).
 //   verf:  ≤ 5e-7 on [-4, 4]; ±1 beyond (erfc(4) < 2e-8 is below half an ulp of 1).
 //   vtanh: ≤ 5e-7 everywhere.
 //   vgelu: ≤ 1e-6 absolute where |Gelu| < 1, relative above (dense grid: 9.8e-7 near x = −5.13,
@@ -124,20 +124,22 @@ const K_GELU_LO: i32 = 31, K_GELU_HI: i32 = 32, K_GELU_P: i32 = 33, K_GELU_Q: i3
   return f32x4.mul(f32x4.mul(p, s1), s2);
 }
 
-/** e^x for x ≤ 0 (softmax's x − max): below −87.33 (where e^x would be denormal) the result is 0,
- *  since denormal products cost ~100 cycles each on x86 and are below 2^-126 of the row's largest
- *  term anyway. One exponent scaling, pmax (one instruction) instead of the NaN-fixing max; a NaN
- *  lane stays NaN. The short polynomial of expOfReduced (softmax's bound leaves room). */
+/** e^x for x ≤ 0 (softmax's x − max): x is clamped at −87.9, where n = −127 makes the exponent
+ *  field 0, so the scaling itself yields 0 from −87.68 down (masked terms, −Inf): no compare and
+ *  mask. Between −87.68 and −87.33 the result is e^x as a denormal (their products cost ~100
+ *  cycles each on x86; such terms are below 2^-126 of the row's largest and rare). One exponent
+ *  scaling, pmax (one instruction) instead of the NaN-fixing max; a NaN lane stays NaN (its bits
+ *  shift out to a 0 scale, and NaN · 0 is NaN). The short polynomial of expOfReduced (softmax's
+ *  bound leaves room). */
 // @ts-ignore: decorator
 @inline export function vexpNonPositive(x0: v128): v128 {
-  const lo = f32x4.splat(-87.33);
-  const x = f32x4.pmax(x0, lo);
-  const magic = f32x4.splat(12582912.0);
+  const x = f32x4.pmax(x0, f32x4.splat(-87.9));
+  // 1.5·2^23 + 127: t's low mantissa bits hold n + 127 (n ∈ [-126, 0] adds no carry), so 2^n is
+  // one shift of t's bits into the exponent field (the bits above shift out)
+  const magic = f32x4.splat(12582912.0 + 127.0);
   const t = muladd(x, f32x4.splat(1.4426950408889634), magic);
   const p = expOfReduced(x, f32x4.sub(t, magic), true);
-  // n ∈ [-126, 0]: 2^n in one exponent field
-  const s = i32x4.shl(i32x4.add(i32x4.sub(t, magic), i32x4.splat(127)), 23);
-  return v128.andnot(f32x4.mul(p, s), f32x4.lt(x0, lo));
+  return f32x4.mul(p, i32x4.shl(t, 23));
 }
 
 // @ts-ignore: decorator

@@ -140,6 +140,18 @@ describe('softmax and layer normalisation', () => {
     }
   });
 
+  it('softmax terms far below the row max: e^d to −87.3, denormal or 0 to −87.68, 0 beyond and for −Inf; NaN stays NaN', () => {
+    const d = [0, -20, -87.3, -87.5, -87.7, -87.9, -88, -90, -1e4, -Infinity];
+    const got = softmax(k, Float32Array.from(d), 1, d.length);
+    const sum = d.reduce((s, v) => s + Math.exp(v), 0);
+    for (let i = 0; i < 3; i++) expect(Math.abs(got[i] - Math.exp(d[i]) / sum) / (Math.exp(d[i]) / sum)).toBeLessThan(5e-6);
+    // e^-87.5 is a denormal: fewer bits, or (in an implementation that flushes) 0
+    expect(got[3] === 0 || Math.abs(got[3] - Math.exp(-87.5)) / Math.exp(-87.5) < 1e-3).toBe(true);
+    for (let i = 4; i < d.length; i++) expect(got[i], `e^${d[i]}`).toBe(0);
+    const nan = softmax(k, Float32Array.from([0, NaN, -3, -1e4]), 1, 4);
+    expect(Array.from(nan).every((v) => Number.isNaN(v))).toBe(true);
+  });
+
   it('layerNorm with and without scale/bias, odd sizes', () => {
     for (const [rows, n] of [[1, 1], [3, 7], [5, 33], [2, 768], [1, 4]]) {
       const x = randomF32(rows * 17 + n, rows * n, -3, 5);

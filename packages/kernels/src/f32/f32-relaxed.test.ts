@@ -1,6 +1,7 @@
 // The relaxed-SIMD build's fp32 accumulations (relaxed_madd) checked in a Node child process
 // with relaxed SIMD enabled: SGEMM (4×8 and 1×8 tiles), MatMulNBits (M = 1 and M > 1), the
-// depthwise convolution, the unary math (polynomials) and softmax against float64 references.
+// depthwise convolution, the unary math (polynomials), softmax and the attention softmax against
+// float64 references.
 // (In Chromium the build is selected by the loader; relaxed_madd may be fused or not — both are
 // within these bounds.)
 import { execFileSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { referenceAttentionSoftmax } from '../reference/attention.js';
 import { referenceSoftmax, referenceUnary, type UnaryOpName } from '../reference/elementwise.js';
 
 const WASM = fileURLToPath(new URL('../../build/octet-kernels-relaxed.wasm', import.meta.url));
@@ -98,6 +100,18 @@ for (const [name, op, lo, hi] of [['exp', 7, -87, 88.5], ['erf', 8, -5, 5], ['ta
   e.f32_softmax_wasmsimd(x, y, rows, n, 0);
   out.softmax = { rows, n, x: Array.from(X), y: Array.from(view(y, rows * n)) };
 }
+// attention softmax: f32 out, scale 1/div, [1, T] mask of 0 / −10000 (rows 0..rows−1 share it)
+{
+  const rows = 6, n = 37;
+  const x = alloc(rows * n * 4), y = alloc(rows * n * 4), mask = alloc(n * 4), params = alloc(64);
+  const X = view(x, rows * n), M = view(mask, n);
+  for (let i = 0; i < rows * n; i++) X[i] = (rnd() * 2 - 1) * 40;
+  for (let i = 0; i < n; i++) M[i] = i % 5 === 3 ? -10000 : 0;
+  view(params, 10).set([1, 8, 1, 0, 0, 0, 1, 0, 0, 0]);
+  new Int32Array(e.memory.buffer, params + 40, 3).set([0, rows, 0]);
+  e.f32_attention_softmax__wasmsimd(x, y, rows, n, 0, mask, params, 0);
+  out.attention = { rows, n, x: Array.from(X), mask: Array.from(M), y: Array.from(view(y, rows * n)) };
+}
 process.stdout.write(JSON.stringify(out));
 `;
 
@@ -108,6 +122,7 @@ interface ChildResult {
   dwconv: number;
   unary: Record<string, { x: number[]; y: number[] }>;
   softmax: { rows: number; n: number; x: number[]; y: number[] };
+  attention: { rows: number; n: number; x: number[]; mask: number[]; y: number[] };
 }
 
 describe('relaxed-SIMD build: fused fp32 accumulations', () => {
@@ -118,7 +133,7 @@ describe('relaxed-SIMD build: fused fp32 accumulations', () => {
       const script = join(dir, 'child.mjs');
       writeFileSync(script, CHILD);
       const res = JSON.parse(execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', script, WASM], { encoding: 'utf8', maxBuffer: 1 << 26 })) as ChildResult;
-      expect(Object.keys(res).sort()).toEqual(['dwconv', 'nbits1', 'nbits3', 'sgemm', 'softmax', 'unary']);
+      expect(Object.keys(res).sort()).toEqual(['attention', 'dwconv', 'nbits1', 'nbits3', 'sgemm', 'softmax', 'unary']);
       expect(res.sgemm).toBeLessThan(1e-5);
       expect(res.nbits1).toBeLessThan(1e-4);
       expect(res.nbits3).toBeLessThan(1e-4);
@@ -136,6 +151,9 @@ describe('relaxed-SIMD build: fused fp32 accumulations', () => {
       const sm = res.softmax;
       const want = referenceSoftmax(sm.x, sm.rows, sm.n);
       expect(Math.max(...sm.y.map((v, i) => Math.abs(v - want[i]) / Math.max(want[i], 1e-30)))).toBeLessThan(5e-6);
+      const at = res.attention;
+      const wantAt = referenceAttentionSoftmax(at.x, at.rows, at.n, at.mask, { mul: 1, div: 8, maskGroupRows: at.rows, output: { dtype: 'float32' } });
+      expect(Math.max(...at.y.map((v, i) => Math.abs(v - wantAt[i]) / Math.max(wantAt[i], 1e-30)))).toBeLessThan(5e-6);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
