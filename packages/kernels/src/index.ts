@@ -29,7 +29,7 @@ export {
 } from './quant/quant.js';
 export type { BroadcastPlan } from './elementwise/broadcast.js';
 export { planBroadcast, broadcastShape } from './elementwise/broadcast.js';
-export { lutInto, lutColumnsInto } from './elementwise/lookup.js';
+export { lutInto, lutColumnsInto, lutBroadcastInto } from './elementwise/lookup.js';
 export type { AttentionSoftmaxParams, AttentionSoftmaxIntoArgs, X8AttentionSoftmaxParams } from './elementwise/attention-softmax.js';
 export {
   attentionSoftmaxInto, attentionSoftmax, writeAttentionSoftmaxParams, ATTENTION_SOFTMAX_PARAMS_BYTES,

@@ -70,3 +70,39 @@ export function x8_lut_columns__scalar(x: usize, y: usize, rows: i32, N: i32, ta
     }
   }
 }
+
+// y[r, n] = tables[n·256 + x[r]] over rows × N bytes: the per-column tables applied to an X whose
+// last axis is 1 (broadcast against the N columns). One byte per row selects the same entry of every
+// column's table, so a row reads tables at a stride of 256; walked by column blocks like the
+// per-column pass, so a block's tables (32 KiB) stay in L1 for all rows.
+export function x8_lut_broadcast__scalar(x: usize, y: usize, rows: i32, N: i32, tables: usize): void {
+  for (let n0 = 0; n0 < N; n0 += LUT_COLUMN_BLOCK) {
+    const n1 = min(N, n0 + LUT_COLUMN_BLOCK);
+    for (let r = 0; r < rows; r++) {
+      const b = <usize>load<u8>(x + <usize>r);
+      const yr = y + <usize>r * <usize>N;
+      let n = n0;
+      for (; n + 16 <= n1; n += 16) {
+        const yp = yr + <usize>n;
+        const t = tables + ((<usize>n) << 8) + b;
+        store<u8>(yp, load<u8>(t, 0), 0);
+        store<u8>(yp, load<u8>(t, 256), 1);
+        store<u8>(yp, load<u8>(t, 512), 2);
+        store<u8>(yp, load<u8>(t, 768), 3);
+        store<u8>(yp, load<u8>(t, 1024), 4);
+        store<u8>(yp, load<u8>(t, 1280), 5);
+        store<u8>(yp, load<u8>(t, 1536), 6);
+        store<u8>(yp, load<u8>(t, 1792), 7);
+        store<u8>(yp, load<u8>(t, 2048), 8);
+        store<u8>(yp, load<u8>(t, 2304), 9);
+        store<u8>(yp, load<u8>(t, 2560), 10);
+        store<u8>(yp, load<u8>(t, 2816), 11);
+        store<u8>(yp, load<u8>(t, 3072), 12);
+        store<u8>(yp, load<u8>(t, 3328), 13);
+        store<u8>(yp, load<u8>(t, 3584), 14);
+        store<u8>(yp, load<u8>(t, 3840), 15);
+      }
+      for (; n < n1; n++) store<u8>(yr + <usize>n, load<u8>(tables + ((<usize>n) << 8) + b));
+    }
+  }
+}

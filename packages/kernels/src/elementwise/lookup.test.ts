@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kernels } from '../kernels.js';
 import { loadKernels } from '../load-kernels.js';
-import { referenceLut, referenceLutColumns } from '../reference/lookup.js';
+import { referenceLut, referenceLutBroadcast, referenceLutColumns } from '../reference/lookup.js';
 import { rng } from '../reference/random.js';
-import { lutColumnsInto, lutInto } from './lookup.js';
+import { lutBroadcastInto, lutColumnsInto, lutInto } from './lookup.js';
 
 let one: Kernels;
 let two: Kernels;
@@ -24,18 +24,18 @@ const bytes = (seed: number, n: number) => {
   return Uint8Array.from({ length: n }, () => r.int(0, 255));
 };
 
-/** Runs body on copies of x and tables in k's memory; returns y (x.length bytes). */
-function inWasm(k: Kernels, x: Uint8Array, tables: Uint8Array, body: (x: number, y: number, tables: number) => void): Uint8Array {
+/** Runs body on copies of x and tables in k's memory; returns y (`n` bytes: x.length unless broadcast). */
+function inWasm(k: Kernels, x: Uint8Array, tables: Uint8Array, body: (x: number, y: number, tables: number) => void, n = x.length): Uint8Array {
   const mark = k.heap.mark();
   try {
     const xp = k.heap.put(x);
     const tp = k.heap.put(tables);
-    const yp = k.heap.alloc(x.length + 16);
+    const yp = k.heap.alloc(n + 16);
     // a guard past y: no kernel writes beyond its rows × N bytes
-    k.heap.u8.fill(0xa5, yp, yp + x.length + 16);
+    k.heap.u8.fill(0xa5, yp, yp + n + 16);
     body(xp, yp, tp);
-    expect(Array.from(k.heap.u8.subarray(yp + x.length, yp + x.length + 16))).toEqual(new Array(16).fill(0xa5));
-    return k.heap.u8.slice(yp, yp + x.length);
+    expect(Array.from(k.heap.u8.subarray(yp + n, yp + n + 16))).toEqual(new Array(16).fill(0xa5));
+    return k.heap.u8.slice(yp, yp + n);
   } finally {
     k.heap.release(mark);
   }
@@ -58,6 +58,15 @@ describe('byte table passes', () => {
     });
   }
 
+  for (const [rows, N] of columnShapes) {
+    it(`per-column tables broadcast over an X with last axis 1, ${rows} × ${N}`, () => {
+      const x = bytes(rows * 31 + N, rows);
+      const tables = bytes(N + 19, N * 256);
+      const want = referenceLutBroadcast(x, N, tables);
+      expect(firstMismatch(inWasm(one, x, tables, (xp, yp, tp) => lutBroadcastInto(one, xp, yp, rows, N, tp), rows * N), want)).toBe(-1);
+    });
+  }
+
   it('one table for the whole tensor, lengths around the 16-byte step', () => {
     const table = bytes(3, 256);
     for (const n of [0, 1, 15, 16, 17, 31, 1003, 4096]) {
@@ -77,5 +86,21 @@ describe('byte table passes', () => {
     const table = tables.subarray(0, 256);
     const whole = inWasm(two, x, table, (xp, yp, tp) => lutInto(two, xp, yp, x.length, tp));
     expect(firstMismatch(whole, referenceLut(x, table))).toBe(-1);
+    // the broadcast pass by rows: the pool gets several chunks
+    const pool = two.pool!;
+    const runChunks = pool.runChunks!.bind(pool);
+    const sizes: number[] = [];
+    pool.runChunks = (symbol, chunks, options) => {
+      if (symbol === 'x8_lut_broadcast__scalar') sizes.push(chunks.length);
+      runChunks(symbol, chunks, options);
+    };
+    try {
+      const xb = x.subarray(0, rows);
+      const bc = inWasm(two, xb, tables, (xp, yp, tp) => lutBroadcastInto(two, xp, yp, rows, N, tp), rows * N);
+      expect(firstMismatch(bc, referenceLutBroadcast(xb, N, tables))).toBe(-1);
+      expect(sizes.length === 1 && sizes[0] >= 2).toBe(true);
+    } finally {
+      pool.runChunks = runChunks;
+    }
   });
 });

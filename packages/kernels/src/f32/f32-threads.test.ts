@@ -244,7 +244,7 @@ describe('fp32 softmax, layer norm and unary ops split across the threads build\
     const tables = Uint8Array.from({ length: n * 256 }, () => r.int(0, 255));
     for (const cols of [false, true]) {
       const outs = [one, two].map((k) => scopedBytes(k, xs, tables, (x, y, t) => (cols ? lutColumnsInto(k, x, y, rows, n, t) : lutInto(k, x, y, rows * n, t))));
-      expect(calls.some((c) => c.symbol === (cols ? 'x8_lut_columns__scalar' : 'x8_lut__scalar') && c.shares === 2)).toBe(true);
+      expect(calls.some((c) => c.symbol === (cols ? 'x8_lut_columns__scalar' : 'x8_lut__scalar') && c.shares >= 2)).toBe(true);
       expect(outs[1].findIndex((v, i) => v !== (cols ? tables[(i % n) * 256 + xs[i]] : tables[xs[i]]))).toBe(-1);
       expect(Array.from(outs[1])).toEqual(Array.from(outs[0]));
     }

@@ -9,7 +9,7 @@ import type { OpConfig } from '../../op-registry.js';
 import { broadcastStrides } from '../../shape-utils.js';
 import { sizeOf, type Tensor } from '../../tensor.js';
 import { planBroadcast } from '../broadcast.js';
-import { lutColumnsInto, lutInto, planBroadcast as planKernelBroadcast, qlinearBinaryInto, type BroadcastPlan as KernelBroadcastPlan, type Kernels, type QLinearParams } from '@octet/kernels';
+import { KeyedPlan, lutColumnsInto, lutInto, planBroadcast as planKernelBroadcast, qlinearBinaryInto, type BroadcastPlan as KernelBroadcastPlan, type ChunkPlan, type Kernels, type QLinearParams } from '@octet/kernels';
 import { qRange, scalarParam } from './quant-params.js';
 import { constantInWasm, inWasm, wasmKernels } from './wasm-bridge.js';
 
@@ -137,6 +137,8 @@ export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
       }
       const kparams = { aScale: sa, aZeroPoint: za, bScale: sb, bZeroPoint: zb, cScale: sc, cZeroPoint: zc, signed };
       const kop = add ? 'add' : 'mul';
+      // the table passes' thread split, kept per node (a run allocates nothing)
+      const split = new KeyedPlan<ChunkPlan>();
       // Constant operands (a bias, a scale) are copied into WASM memory once.
       const aConst = k && kplan ? ctx.constant(0) : undefined;
       const bConst = k && kplan ? ctx.constant(3) : undefined;
@@ -155,7 +157,7 @@ export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
           run(inputs, outputs) {
             const X = inputs[aOne ? 3 : 0].data as Uint8Array;
             const Y = outputs[0].data as Uint8Array;
-            if (inWasm(k, X, Y)) lutInto(k, X.byteOffset, Y.byteOffset, n, tablePtr);
+            if (inWasm(k, X, Y)) lutInto(k, X.byteOffset, Y.byteOffset, n, tablePtr, split);
             else for (let i = 0; i < n; i++) Y[i] = signed ? (table[X[i] & 0xff] << 24) >> 24 : table[X[i]];
           },
         };
@@ -175,7 +177,7 @@ export function qlinearBinary(opType: 'QLinearAdd' | 'QLinearMul'): OpConfig {
             const X = inputs[colSide === 0 ? 3 : 0].data as Uint8Array;
             const Y = outputs[0].data as Uint8Array;
             if (inWasm(k, X, Y)) {
-              lutColumnsInto(k, X.byteOffset, Y.byteOffset, rows, N, tablesPtr);
+              lutColumnsInto(k, X.byteOffset, Y.byteOffset, rows, N, tablesPtr, split);
               return;
             }
             for (let i = 0; i < size; i++) {

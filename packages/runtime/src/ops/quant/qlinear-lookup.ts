@@ -5,7 +5,7 @@ import type { OpConfig, OpContext } from '../../op-registry.js';
 import { erf } from '../math.js';
 import { qRange, quantizeValue, scalarParam } from './quant-params.js';
 import { constantInWasm, inWasm, wasmKernels } from './wasm-bridge.js';
-import { lutColumnsInto, lutInto } from '@octet/kernels';
+import { KeyedPlan, lutBroadcastInto, lutColumnsInto, lutInto, type ChunkPlan } from '@octet/kernels';
 
 /** table indexed by the byte of x (int8 values index as their uint8 bit pattern). */
 export function buildLookupTable(signed: boolean, sx: number, zx: number, sy: number, zy: number, f: (v: number) => number): Uint8Array {
@@ -41,12 +41,13 @@ export function qlinearLookup(opType: string, makeFn: (ctx: OpContext) => (v: nu
       );
       const k = wasmKernels(ctx);
       const tablePtr = k ? constantInWasm(ctx, k, `lut:${table.join()}`, table) : 0;
+      const split = new KeyedPlan<ChunkPlan>();
       return {
         outputs: [{ dtype: x.dtype, dims: x.dims }],
         run(inputs, outputs) {
           const xi = inputs[0].data as Uint8Array;
           if (k && inWasm(k, xi, outputs[0].data)) {
-            lutInto(k, xi.byteOffset, outputs[0].data.byteOffset, xi.length, tablePtr);
+            lutInto(k, xi.byteOffset, outputs[0].data.byteOffset, xi.length, tablePtr, split);
             return;
           }
           const yo = outputs[0].data;
@@ -152,20 +153,22 @@ export const qLinearLookupTableConfig: OpConfig = {
     const table = new Uint8Array(t.data.buffer, t.data.byteOffset, 256 * N);
     const k = wasmKernels(ctx);
     const tablePtr = k ? ctx.constantPtr(1) : 0;
+    const split = new KeyedPlan<ChunkPlan>();
     return {
       outputs: [{ dtype: t.dtype, dims: yDims }],
       run(inputs, outputs) {
         const xi = inputs[0].data as Uint8Array;
         const yo = outputs[0].data;
+        if (k && inWasm(k, xi, yo)) {
+          if (broadcast) lutBroadcastInto(k, xi.byteOffset, yo.byteOffset, xi.length, N, tablePtr, split);
+          else if (perColumn) lutColumnsInto(k, xi.byteOffset, yo.byteOffset, xi.length / N, N, tablePtr, split);
+          else lutInto(k, xi.byteOffset, yo.byteOffset, xi.length, tablePtr, split);
+          return;
+        }
         if (broadcast) {
           const xb = new Uint8Array(xi.buffer, xi.byteOffset, xi.length);
           const yb = new Uint8Array(yo.buffer, yo.byteOffset, xi.length * N);
           for (let r = 0; r < xb.length; r++) for (let j = 0; j < N; j++) yb[r * N + j] = table[j * 256 + xb[r]];
-          return;
-        }
-        if (k && inWasm(k, xi, yo)) {
-          if (perColumn) lutColumnsInto(k, xi.byteOffset, yo.byteOffset, xi.length / N, N, tablePtr);
-          else lutInto(k, xi.byteOffset, yo.byteOffset, xi.length, tablePtr);
           return;
         }
         const xb = new Uint8Array(xi.buffer, xi.byteOffset, xi.length);
