@@ -3,7 +3,7 @@ import type { OpConfig } from '../op-registry.js';
 import { OpError } from '../errors.js';
 import { normalizeAxis } from '../shape-utils.js';
 import { bytesPerElement, sizeOf } from '../tensor.js';
-import { copyWords, wordsOf, wordsPerElement } from './words.js';
+import { copyWords, wordsOf, wordsOf32, wordsPerElement, type Words } from './words.js';
 
 export const gatherConfig: OpConfig = {
   opType: 'Gather',
@@ -23,13 +23,21 @@ export const gatherConfig: OpConfig = {
     const dims = [...x.dims.slice(0, axis), ...idx.dims, ...x.dims.slice(axis + 1)];
     const node = ctx.node.name;
     const w = wordsPerElement(bytesPerElement(x.dtype));
-    const innerW = inner * w;
+    const rowBytes = inner * bytesPerElement(x.dtype);
+    // rows of whole 32-bit words (e.g. a u8 embedding table with 128 columns) copy as words
+    const wideRows = rowBytes % 4 === 0 && w === 1 && bytesPerElement(x.dtype) < 4;
     return {
       outputs: [{ dtype: x.dtype, dims }],
       run(inputs, outputs) {
-        const a = wordsOf(inputs[0].data);
+        let a: Words | null = wideRows ? wordsOf32(inputs[0].data) : null;
+        let o: Words | null = a ? wordsOf32(outputs[0].data) : null;
+        let innerW = rowBytes / 4;
+        if (!a || !o) {
+          a = wordsOf(inputs[0].data);
+          o = wordsOf(outputs[0].data);
+          innerW = inner * w;
+        }
         const ind = inputs[1].data;
-        const o = wordsOf(outputs[0].data);
         for (let i = 0; i < n; i++) {
           let k = Number(ind[i]);
           if (k < 0) k += d;
