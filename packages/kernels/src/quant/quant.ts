@@ -118,10 +118,10 @@ function isPerTensor(l: QuantLayout, type: DequantInputType): boolean {
  */
 function splitPerTensor(
   k: KernelHost, symbol: string, x: number, y: number, scale: number, zeroPoint: number, n: number, type: DequantInputType,
-  xBytes: number, yBytes: number, state: QuantizeState | undefined,
+  xBytes: number, yBytes: number, state: QuantizeState | undefined, traffic = xBytes + yBytes,
 ): boolean {
   const pool = k.pool;
-  const chunks = elementwiseChunks(pool, n, 16, xBytes + yBytes);
+  const chunks = elementwiseChunks(pool, n, 16, traffic);
   if (chunks === 1) return false;
   const code = QUANT_DTYPE[type];
   const split = (state ?? new QuantizeState()).split;
@@ -151,6 +151,9 @@ export function dequantizeLinearInto(k: KernelHost, a: DequantizeLinearArgs, sta
   kernelFn(k, 'f32_dequantize_linear_wasmsimd')(a.x, a.y, a.scale, a.zeroPoint, l.outer, l.axisDim, l.inner, l.block, QUANT_DTYPE[a.type]);
 }
 
+/** Bytes per element DynamicQuantizeLinear moves: x read by the range scan and by the quantization, u8 out. */
+const DQL_TRAFFIC = 9;
+
 /** Bytes of `params` for dynamicQuantizeLinearInto that let it split the work across `threads` (a range per chunk). */
 export function dynamicQuantizeParamsBytes(threads: number): number {
   return 16 + 8 * Math.max(1, threads) * CHUNKS_PER_THREAD;
@@ -164,7 +167,8 @@ export function dynamicQuantizeParamsBytes(threads: number): number {
 export function dynamicQuantizeLinearInto(
   k: KernelHost, x: number, y: number, n: number, params: number, paramsBytes = 12, state = new QuantizeState(),
 ): DynamicQuantParams {
-  if (!rangeSplit(k, x, n, params, paramsBytes, state) || !splitPerTensor(k, 'f32_quantize_linear_wasmsimd', x, y, params, params + 8, n, 'u8', 4, 1, state)) {
+  // both passes split, or neither: the op's traffic (x read twice, y written) decides
+  if (!rangeSplit(k, x, n, params, paramsBytes, state, DQL_TRAFFIC) || !splitPerTensor(k, 'f32_quantize_linear_wasmsimd', x, y, params, params + 8, n, 'u8', 4, 1, state, DQL_TRAFFIC)) {
     kernelFn(k, 'f32_dynamic_quantize_linear_u8_wasmsimd')(x, y, n, params);
   }
   return readParams(k, params, state.params);
@@ -175,7 +179,7 @@ export function dynamicQuantizeLinearInto(
  * then happens in a GEMM's packing: QGemm `aQuantize`). `params` as for dynamicQuantizeLinearInto.
  */
 export function dynamicQuantizeParamsInto(k: KernelHost, x: number, n: number, params: number, paramsBytes = 12, state = new QuantizeState()): DynamicQuantParams {
-  if (!rangeSplit(k, x, n, params, paramsBytes, state)) {
+  if (!rangeSplit(k, x, n, params, paramsBytes, state, 4)) {
     kernelFn(k, 'f32_range_wasmsimd')(x, n, params);
     kernelFn(k, 'f32_dynamic_quantize_params_u8_wasmsimd')(params, 1, params);
   }
@@ -187,9 +191,9 @@ export function dynamicQuantizeParamsInto(k: KernelHost, x: number, n: number, p
  * chunk at params + 16, then one reduction); false when `n` is too small to split or `paramsBytes`
  * too small for the chunks (then nothing ran).
  */
-function rangeSplit(k: KernelHost, x: number, n: number, params: number, paramsBytes: number, state: QuantizeState): boolean {
+function rangeSplit(k: KernelHost, x: number, n: number, params: number, paramsBytes: number, state: QuantizeState, traffic: number): boolean {
   const pool = k.pool;
-  const chunks = Math.min(elementwiseChunks(pool, n, 16, 4), Math.floor((paramsBytes - 16) / 8));
+  const chunks = Math.min(elementwiseChunks(pool, n, 16, traffic), Math.floor((paramsBytes - 16) / 8));
   if (chunks < 2) return false;
   const ranges = params + 16;
   const split = state.range;

@@ -17,6 +17,8 @@ let pool: AtomicsThreadPool;
 beforeAll(async () => {
   two = await loadKernels({ threads: 2 });
   pool = two.pool as AtomicsThreadPool;
+  // these tests count on jobs reaching the worker; spells alone have their own test
+  pool.aloneMs = 0;
 });
 afterAll(async () => {
   await two?.dispose();
@@ -107,6 +109,41 @@ describe('thread pool dynamic split (runChunks)', () => {
       expect(pool.lastChunksRun().reduce((a, b) => a + b, 0)).toBe(16);
     }
     expect(job.wrongBytes(50)).toBe(0);
+  });
+
+  it('workers that stop taking part (held: a busy machine) leave the pool alone for a spell: every chunk on the caller, the same bytes; it probes them again after', () => {
+    const job = incrementJob(two, 16 * 500, 16);
+    const spells = pool.stats.aloneSpells;
+    const aloneJobs = pool.stats.aloneJobs;
+    pool.aloneMs = 1e9;
+    pool.hold(1, true);
+    let r = 0;
+    try {
+      // 24 of the last 32 jobs with no worker chunk start a spell; nothing else does
+      for (; r < 24; r++) {
+        expect(pool.stats.aloneSpells).toBe(spells);
+        pool.runChunks('x8_lut__scalar', job.args, job.options);
+      }
+      expect(pool.stats.aloneSpells).toBe(spells + 1);
+      for (let i = 0; i < 5; i++, r++) {
+        pool.runChunks('x8_lut__scalar', job.args, job.options);
+        expect(pool.lastChunksRun()).toEqual([16, 0]);
+      }
+      expect(pool.stats.aloneJobs).toBe(aloneJobs + 5);
+      expect(job.wrongBytes(r)).toBe(0);
+    } finally {
+      pool.hold(1, false);
+      // ends the spell: the next jobs reach the worker again
+      pool.aloneMs = 0;
+    }
+    let workerChunks = 0;
+    for (let i = 0; workerChunks === 0 && i < 100_000; i++, r++) {
+      pool.runChunks('x8_lut__scalar', job.args, job.options);
+      workerChunks += pool.lastChunksRun()[1];
+    }
+    expect(workerChunks).toBeGreaterThan(0);
+    expect(pool.stats.aloneJobs).toBe(aloneJobs + 5);
+    expect(job.wrongBytes(r)).toBe(0);
   });
 
   it('a trapping chunk fails the job with a ThreadPoolError (not a hang), and the pool stays usable', () => {

@@ -11,6 +11,8 @@ export interface WorkerHandle {
 }
 
 const NO_PROGRESS_LIMIT_MS = 120_000;
+/** Of the last 32 jobs of two chunks or more, this many run by the caller alone send the pool alone (below). */
+const ALONE_AFTER_SOLO_JOBS = 24;
 const NO_OPTIONS: ChunkOptions = {};
 
 /**
@@ -39,8 +41,40 @@ export class AtomicsThreadPool implements ThreadPool {
    * spinning caller would keep it from the core it needs.
    */
   chunkWaitMinMs = 0.05;
-  /** Jobs, their time, waits past the spin deadline (a worker descheduled mid-chunk), jobs the caller ran alone. */
-  readonly stats = { jobs: 0, jobMs: 0, stalls: 0, stallMs: 0, solo: 0 };
+  /**
+   * How long (ms) the pool runs every job on the calling thread once the workers stopped taking
+   * part: ALONE_AFTER_SOLO_JOBS of the last 32 jobs found no worker claiming a chunk, which happens
+   * when other processes hold the cores. Idle workers spin, and a spinning worker without a core
+   * of its own takes the caller's: measured on a 2-core box kept busy by others, mobilenet b32 on 2
+   * threads ran 0.55–0.58× of one thread with spinning workers, 0.88–0.90× with sleeping ones. So
+   * the workers are left to sleep, and after this spell the next jobs probe them again; a spell
+   * that follows the last one within 64 jobs lasts twice as long, up to 16 times. 0: never;
+   * setting it ends a spell.
+   */
+  get aloneMs(): number {
+    return this.aloneSpellMs;
+  }
+
+  set aloneMs(ms: number) {
+    this.aloneSpellMs = ms;
+    this.aloneUntil = 0;
+    this.soloHistory = 0;
+    this.aloneStreak = 0;
+  }
+
+  private aloneSpellMs = 50;
+  /** Spells in a row (each within 64 published jobs of the last), and jobs published since the last. */
+  private aloneStreak = 0;
+  private publishedSinceSpell = 0;
+  /** Bit per recent job of ≥ 2 chunks (newest in bit 0): 1 when the caller ran every chunk. */
+  private soloHistory = 0;
+  /** performance.now() until which jobs run on the caller alone (0: not alone). */
+  private aloneUntil = 0;
+  /**
+   * Jobs, their time, waits past the spin deadline (a worker descheduled mid-chunk), jobs the
+   * caller ran alone though published, spells alone (aloneMs) and the jobs run in them.
+   */
+  readonly stats = { jobs: 0, jobMs: 0, stalls: 0, stallMs: 0, solo: 0, aloneSpells: 0, aloneJobs: 0 };
 
   constructor(
     init: ThreadPoolInit,
@@ -98,6 +132,13 @@ export class AtomicsThreadPool implements ThreadPool {
     const values = options.threadValues;
     if (threadArg >= 0 && (!values || values.length < this.size)) throw new RangeError(`thread pool: threadArg needs ${this.size} thread values`);
     const { ctl, ctlF } = this;
+    if (this.aloneUntil !== 0) {
+      if (performance.now() < this.aloneUntil) {
+        this.runAlone(symbol, fi, chunks, threadArg, values);
+        return;
+      }
+      this.aloneUntil = 0;
+    }
     for (let c = 0; c < n; c++) {
       const a = chunks[c];
       if (a.length > MAX_ARGS) throw new RangeError(`thread pool: ${a.length} arguments, at most ${MAX_ARGS}`);
@@ -149,10 +190,40 @@ export class AtomicsThreadPool implements ThreadPool {
       st.stallMs += t2 - deadline;
     }
     if (run === n) st.solo++;
+    if (n >= 2 && this.aloneSpellMs > 0) {
+      this.publishedSinceSpell++;
+      this.soloHistory = (this.soloHistory << 1) | (run === n ? 1 : 0);
+      if (popCount(this.soloHistory) >= ALONE_AFTER_SOLO_JOBS) {
+        this.aloneStreak = this.publishedSinceSpell <= 64 ? Math.min(this.aloneStreak + 1, 4) : 0;
+        this.publishedSinceSpell = 0;
+        this.soloHistory = 0;
+        this.aloneUntil = t2 + this.aloneSpellMs * 2 ** this.aloneStreak;
+        st.aloneSpells++;
+      }
+    }
     this.chunksRun[0] = run;
     for (let t = 1; t < this.size; t++) this.chunksRun[t] = t < helpers ? ctl[SLOT_WORDS * t + S_CHUNKS_RUN] : 0;
     if (failure !== undefined) throw new ThreadPoolError('trap', symbol, `thread pool: ${symbol} trapped on the calling thread`, { cause: failure });
     if (Atomics.load(ctl, CTL_ERROR) !== 0) throw new ThreadPoolError('trap', symbol, `thread pool: ${symbol} trapped in a worker`);
+  }
+
+  /** Every chunk on the calling thread, the workers left asleep (a spell alone: aloneMs). */
+  private runAlone(symbol: string, fi: number, chunks: readonly (readonly number[])[], threadArg: number, values: readonly number[] | undefined): void {
+    const fn = this.own[fi];
+    for (let c = 0; c < chunks.length; c++) {
+      const src = chunks[c];
+      const a = this.args[src.length];
+      for (let i = 0; i < src.length; i++) a[i] = src[i];
+      if (threadArg >= 0 && threadArg < a.length) a[threadArg] = values![0];
+      try {
+        fn(...a);
+      } catch (e) {
+        throw new ThreadPoolError('trap', symbol, `thread pool: ${symbol} trapped on the calling thread`, { cause: e });
+      }
+    }
+    this.stats.aloneJobs++;
+    this.chunksRun[0] = chunks.length;
+    for (let t = 1; t < this.size; t++) this.chunksRun[t] = 0;
   }
 
   /** Chunks each thread ran in the last job (index 0: the caller). */
@@ -161,7 +232,8 @@ export class AtomicsThreadPool implements ThreadPool {
   }
 
   wake(): void {
-    if (this.disposed) return;
+    // alone, the workers stay asleep (woken, they would spin on a core the caller needs)
+    if (this.disposed || (this.aloneUntil !== 0 && performance.now() < this.aloneUntil)) return;
     // a notify with the slot's sequence unchanged: the worker wakes, sees no new job, spins again
     for (let t = 1; t < this.size; t++) Atomics.notify(this.ctl, SLOT_WORDS * t);
   }
@@ -255,4 +327,10 @@ export class AtomicsThreadPool implements ThreadPool {
       done = Atomics.load(ctl, CTL_CHUNKS_DONE);
     }
   }
+}
+
+function popCount(v: number): number {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
 }
