@@ -79,9 +79,32 @@ export { qu8_conv_im2col, qu8_conv_im2col_t } from './qu8-conv-im2col';
 ${dw.join('\n')}
 `);
 
+// One level of Strassen on the 4×8c2 i16 GEMM: one file per epilogue from strassen-4x8c2-template.ts.
+const strassen = [];
+for (const e of epilogues) {
+  const file = `qu8s8-strassen-4x8c2-${e.name}-wasmsimd-dot16x2`;
+  const symbol = `qu8s8_strassen_4x8c2__${e.name.replaceAll('-', '_')}__wasmsimd_dot16x2`;
+  writeFileSync(
+    join(root, 'assembly/gemm', `${file}.ts`),
+    `${header('strassen-4x8c2-template')}import { strassen4x8c2 } from './strassen-4x8c2-template';
+
+export function ${symbol}(
+  h0: i32, h1: i32, c0: i32, c1: i32, M: i32, N: i32, K: i32,
+  aS: usize, rowTerm: usize, bS: usize, colsum: usize, zb: usize,
+  out: usize, ldo: i32, cso: i32, params: usize, tmp: usize, aBlockBytes: i32,
+): void {
+  strassen4x8c2<${e.type}>(h0, h1, c0, c1, M, N, K, aS, rowTerm, bS, colsum, zb, out, ldo, cso, params, tmp, aBlockBytes);
+}
+`,
+  );
+  strassen.push(`export { ${symbol} } from './${file}';`);
+  table.push(`  { symbol: '${symbol}', op: 'strassen', tile: '4x8c2', out: '${e.out}', mr: 4, kc: 2, esize: 2, relaxed: false },`);
+}
 writeFileSync(join(root, 'assembly/gemm/index.ts'), `${header('*-template')}export { qu8_gemm_pack_a_c2, qu8_gemm_pack_a_c4 } from './qu8-gemm-pack-a';
 export { qs8_gemm_pack_w } from './qs8-gemm-pack-w';
+export { qs8_strassen_pack_w, qu8_strassen_pack_a } from './strassen-4x8c2-template';
 ${baseline.join('\n')}
+${strassen.join('\n')}
 `);
 writeFileSync(join(root, 'assembly/gemm/relaxed.ts'), `${header('qu8s8-gemm-6x8c4-template')}export { relaxed_dot_probe } from './qu8s8-gemm-6x8c4-template';
 ${relaxed.join('\n')}

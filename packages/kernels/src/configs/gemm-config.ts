@@ -32,9 +32,30 @@ export interface GemmConfig {
    */
   readonly mediumMaxMLargeWeights: number;
   readonly largeWeightBytes: number;
+  /**
+   * One level of Strassen on the large path (baseline build only), or null (the default: it did not
+   * pay on the machine measured, see strassenConfig). Experimental opt-in: assign strassenConfig()
+   * before creating the QGemms that should use it (weights are packed for it at creation).
+   */
+  strassen: StrassenConfig | null;
 }
 
-function path(op: 'gemm' | 'gemv', tile: string, relaxed: boolean, esize?: number): GemmPath {
+/**
+ * When the large path runs as one level of Strassen (assembly/gemm/strassen-4x8c2-template.ts):
+ * 7 half-size products instead of 8, bit-identical outputs. Its weight packing holds 7 operands of
+ * a quarter of the padded i16 packing each (1.75× the i16 packing), kept beside the plain one.
+ */
+export interface StrassenConfig {
+  readonly kernels: Readonly<Record<QOutputType, GemmKernelInfo>>;
+  /** Smallest M, K and N that take it (weights below minK × minN get no Strassen packing). */
+  readonly minM: number;
+  readonly minK: number;
+  readonly minN: number;
+  /** Bytes of the 7 A operands of one block of rows (kept in L2 while the B operand panels pass). */
+  readonly aBlockBytes: number;
+}
+
+function path(op: GemmKernelInfo['op'], tile: string, relaxed: boolean, esize?: number): GemmPath {
   const byOut = {} as Record<QOutputType, GemmKernelInfo>;
   for (const k of GEMM_KERNELS) {
     if (k.op === op && k.tile === tile && k.relaxed === relaxed && (esize === undefined || k.esize === esize)) byOut[k.out] = k;
@@ -54,7 +75,8 @@ export function selectDwconvKernels(): Readonly<Record<QOutputType, GemmKernelIn
 export function selectGemmConfig(variant: KernelVariant): GemmConfig {
   if (isRelaxedVariant(variant)) {
     // GEMM and GEMV share the int8 k-quad packing: weights are packed once for every M.
-    return { large: path('gemm', '6x8c4', true), small: path('gemv', '1x8c4', true), smallMaxM: 1, few: null, fewMaxM: 1, medium: null, mediumMaxM: 1, mediumMaxMLargeWeights: 1, largeWeightBytes: Infinity };
+    // Strassen needs 9-bit block sums, which the i8 dot of the relaxed kernels cannot take.
+    return { large: path('gemm', '6x8c4', true), small: path('gemv', '1x8c4', true), smallMaxM: 1, few: null, fewMaxM: 1, medium: null, mediumMaxM: 1, mediumMaxMLargeWeights: 1, largeWeightBytes: Infinity, strassen: null };
   }
   // M ≤ 12 keeps the weights int8 (half the bytes streamed per row tile; see the 4×8c2 template).
   // Above 2 MiB of i16 weights (the L2 of the x86 cores measured; weights come from L3) the int8
@@ -70,7 +92,24 @@ export function selectGemmConfig(variant: KernelVariant): GemmConfig {
     few: path('gemv', '3x8c2', false), fewMaxM: 3,
     medium: path('gemm', '4x8c2', false, 1), mediumMaxM: 12,
     mediumMaxMLargeWeights: 24, largeWeightBytes: 2 << 20,
+    strassen: null,
   };
+}
+
+/**
+ * The Strassen level of the baseline build (opt-in through GemmConfig.strassen; never for the
+ * relaxed build, whose i8 dot cannot take the 9-bit block sums). Off by default because it did not
+ * pay on the machine measured (Xeon, Sapphire Rapids class, 2 shared cores, Node 20.20; 2026-11-28,
+ * load 4–5): kernel paired plain ÷ Strassen, weights hot / evicted from cache before each run,
+ * 128×384×384 0.99–1.05 / 0.92–1.01, 128×384×1536 0.95–1.03 / 0.93–0.99, 128×1536×384
+ * 0.99–1.05 / 0.97–0.99, 4096×384×1536 0.93–0.97 (benchmarks/kernels/strassen-paired.mjs);
+ * MiniLM-L6 dynamic b1 end to end 0.96–0.98 (strassen-model-paired.mjs). The 7 half-size products
+ * run at 0.86–0.92 of the plain time (not 0.875: the per-tile fixed cost doubles relative to the
+ * halved depth), and the operand sums, the combination and 1.75× the weight bytes (from L3 in a
+ * model) take the rest. Thresholds below: where the hot-cache kernel figures were ≥ 1.
+ */
+export function strassenConfig(): StrassenConfig {
+  return { kernels: path('strassen', '4x8c2', false).kernels, minM: 64, minK: 256, minN: 256, aBlockBytes: 768 * 1024 };
 }
 
 /** Bytes of a K×N weight matrix packed as i16 k-pairs in 8-column panels (the large path's layout). */

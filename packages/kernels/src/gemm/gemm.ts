@@ -3,7 +3,7 @@ export type QOutputType = 'u8' | 's8' | 'f32' | 'i32';
 
 export interface GemmKernelInfo {
   readonly symbol: string;
-  readonly op: 'gemm' | 'gemv' | 'dwconv';
+  readonly op: 'gemm' | 'gemv' | 'dwconv' | 'strassen';
   /** Tile as in the file name, e.g. '4x8c2'. */
   readonly tile: string;
   readonly out: QOutputType;

@@ -30,4 +30,8 @@ export const GEMM_KERNELS: readonly GemmKernelInfo[] = [
   { symbol: 'qu8s8_dwconv_8x1__minmax_fp32_qs8__wasmsimd', op: 'dwconv', tile: '8x1', out: 's8', mr: 1, kc: 1, esize: 2, relaxed: false },
   { symbol: 'qu8s8_dwconv_8x1__dequant_f32__wasmsimd', op: 'dwconv', tile: '8x1', out: 'f32', mr: 1, kc: 1, esize: 2, relaxed: false },
   { symbol: 'qu8s8_dwconv_8x1__i32__wasmsimd', op: 'dwconv', tile: '8x1', out: 'i32', mr: 1, kc: 1, esize: 2, relaxed: false },
+  { symbol: 'qu8s8_strassen_4x8c2__minmax_fp32_qu8__wasmsimd_dot16x2', op: 'strassen', tile: '4x8c2', out: 'u8', mr: 4, kc: 2, esize: 2, relaxed: false },
+  { symbol: 'qu8s8_strassen_4x8c2__minmax_fp32_qs8__wasmsimd_dot16x2', op: 'strassen', tile: '4x8c2', out: 's8', mr: 4, kc: 2, esize: 2, relaxed: false },
+  { symbol: 'qu8s8_strassen_4x8c2__dequant_f32__wasmsimd_dot16x2', op: 'strassen', tile: '4x8c2', out: 'f32', mr: 4, kc: 2, esize: 2, relaxed: false },
+  { symbol: 'qu8s8_strassen_4x8c2__i32__wasmsimd_dot16x2', op: 'strassen', tile: '4x8c2', out: 'i32', mr: 4, kc: 2, esize: 2, relaxed: false },
 ];

@@ -3,6 +3,7 @@ import type { KernelContext } from './kernel-context.js';
 import { PARALLEL_MIN_MACS, PARALLEL_MIN_PACK } from './kernel-context.js';
 import type { QGemm, QGemmOptions, QGemmRunArgs, QOutputType, QEpilogue } from './gemm.js';
 import { PARAMS_BYTES, outputRange, setZa, writeParams } from './gemm-params.js';
+import { packStrassenWeights, runStrassen, strassenActivationBytes, strassenFits, strassenScratch } from './strassen.js';
 
 export class KernelArgumentError extends RangeError {
   override name = 'KernelArgumentError';
@@ -189,6 +190,10 @@ export class PackedActivations {
   rowTerm = 0;
   private bytes = 0;
   private rows = 0;
+  /** The 7 Strassen left operands of the latest pack (valid while `strassenReady`). */
+  strassenA = 0;
+  strassenReady = false;
+  private strassenBytes = 0;
   /** What the buffers hold since the latest pack (another GEMM of the same A may reuse it). */
   packed: { a: number; M: number; K: number; rs: number; path: GemmPath; signed: boolean; za: number; scale: number } | null = null;
 
@@ -217,6 +222,7 @@ export class PackedActivations {
     const fn = path.kc === 2 ? 'qu8_gemm_pack_a_c2' : 'qu8_gemm_pack_a_c4';
     const xor = signed ? 0x80 : 0;
     this.packed = null;
+    this.strassenReady = false;
     this.packTiles(path, M, K, fn, 0, (m0, rows, dst, rowTerm) => [a + m0 * rs, rows, K, rs, cs, xor, za, path.mr, dst, rowTerm]);
     this.packed = cs === 1 ? { a, M, K, rs, path, signed, za, scale: NaN } : null;
   }
@@ -224,9 +230,30 @@ export class PackedActivations {
   /** f32 A quantized to u8 (QuantizeLinear numerics) as it is packed; rs in elements. */
   quantizePack(path: GemmPath, a: number, M: number, K: number, rs: number, scale: number, zp: number): void {
     this.packed = null;
+    this.strassenReady = false;
     // argument 4 (the scale) crosses to the workers as f32
     this.packTiles(path, M, K, 'qu8_gemm_quantize_pack_a', 1 << 4, (m0, rows, dst, rowTerm) => [a + m0 * rs * 4, rows, K, rs, scale, zp, path.kc, path.mr, dst, rowTerm]);
     this.packed = { a, M, K, rs, path, signed: false, za: zp, scale };
+  }
+
+  /** Grows the Strassen operand buffer for M × K (the only place it grows). */
+  reserveStrassen(M: number, K: number): void {
+    const bytes = strassenActivationBytes(M, K);
+    if (bytes <= this.strassenBytes) return;
+    this.ctx.heap.free(this.strassenA);
+    this.strassenA = 0;
+    this.strassenA = this.ctx.heap.alloc(bytes);
+    this.strassenBytes = bytes;
+  }
+
+  /** The Strassen left operands of the latest pack (c2, mr = 4), built once per pack. */
+  strassenOperands(M: number, K: number): number {
+    if (!this.strassenReady) {
+      this.reserveStrassen(M, K);
+      this.ctx.exports.qu8_strassen_pack_a(this.ptr, M, K, this.strassenA);
+      this.strassenReady = true;
+    }
+    return this.strassenA;
   }
 
   /** Runs a packing kernel over M rows, split by whole row tiles across the pool when it is worth it. */
@@ -267,8 +294,10 @@ export class PackedActivations {
   dispose(): void {
     this.ctx.heap.free(this.ptr);
     this.ctx.heap.free(this.rowTerm);
-    this.ptr = this.rowTerm = this.bytes = this.rows = 0;
+    this.ctx.heap.free(this.strassenA);
+    this.ptr = this.rowTerm = this.bytes = this.rows = this.strassenA = this.strassenBytes = 0;
     this.packed = null;
+    this.strassenReady = false;
   }
 }
 
@@ -328,6 +357,8 @@ export class QGemmImpl implements QGemm {
   private lastAct: PackedActivations;
   /** Row limit of the int8-weight GEMM tile for these weights (larger for weights beyond L2). */
   private readonly mediumMaxM: number;
+  /** The 7 Strassen right operands (large path, baseline build, weights of at least minK × minN), or 0. */
+  private readonly strassenB: number = 0;
 
   private disposed = false;
 
@@ -353,6 +384,16 @@ export class QGemmImpl implements QGemm {
     this.act = new PackedActivations(ctx);
     this.lastAct = this.act;
     this.mediumMaxM = mediumMaxMFor(cfg, K, N);
+    // only on the i16 packing (a relaxed build's int8 dot cannot take the 9-bit block sums)
+    if (rows !== 'small' && strassenFits(cfg.strassen, K, N) && cfg.large.packing === 'c2i16' && this.cols.hasPacking(cfg.large)) {
+      this.strassenB = packStrassenWeights(ctx, K, N, this.cols.packedFor(cfg.large).b);
+    }
+  }
+
+  /** Whether a run with M rows takes the Strassen level (tests pin the selection with it). */
+  usesStrassen(M: number): boolean {
+    const s = this.ctx.gemmConfig.strassen;
+    return this.strassenB !== 0 && s !== null && M >= s.minM && this.pathFor(M) === this.ctx.gemmConfig.large;
   }
 
   /** Which packed path a run with M rows takes (tests pin the selection with it). */
@@ -383,7 +424,14 @@ export class QGemmImpl implements QGemm {
     else if (q) act.quantizePack(path, r.a, M, this.K, rs, scale, q.zeroPoint);
     else act.pack(path, r.a, M, this.K, rs, r.aColStride ?? 1, this.o.activationSigned, this.cols.za);
     this.lastAct = act;
-    dispatchGemm(this.ctx, path, this.output, M, this.N, this.K, act, this.cols, this.cols.packedFor(path), r.out, r.ldo ?? this.N, r.cso ?? 1);
+    const ldo = r.ldo ?? this.N, cso = r.cso ?? 1;
+    if (this.usesStrassen(M)) {
+      const c = this.cols;
+      const aS = act.strassenOperands(M, this.K);
+      runStrassen(this.ctx, this.ctx.gemmConfig.strassen!, this.output, M, this.N, this.K, aS, act.rowTerm, this.strassenB, c.packedFor(path).colsum, c.zb, c.params, r.out, ldo, cso);
+      return;
+    }
+    dispatchGemm(this.ctx, path, this.output, M, this.N, this.K, act, this.cols, this.cols.packedFor(path), r.out, ldo, cso);
   }
 
   reserve(maxM: number): void {
@@ -393,6 +441,10 @@ export class QGemmImpl implements QGemm {
     // the GEMV packing but pads to its own mr); buffers grow monotonically in M
     const cfg = this.ctx.gemmConfig;
     for (const p of [cfg.small, cfg.few, cfg.medium, cfg.large]) if (p && this.cols.hasPacking(p)) this.act.reserve(p, maxM, this.K);
+    if (this.strassenB !== 0 && cfg.strassen && maxM >= cfg.strassen.minM) {
+      this.act.reserveStrassen(maxM, this.K);
+      strassenScratch(this.ctx);
+    }
   }
 
   runArrays(M: number, a: Uint8Array | Int8Array): Uint8Array | Int8Array | Float32Array | Int32Array {
@@ -413,6 +465,7 @@ export class QGemmImpl implements QGemm {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.ctx.heap.free(this.strassenB);
     this.cols.dispose();
     this.act.dispose();
   }
