@@ -166,12 +166,8 @@ export class AtomicsThreadPool implements ThreadPool {
       const w = Atomics.load(ctl, CTL_CLAIM);
       if ((w & 255) >= n) break;
       if (Atomics.compareExchange(ctl, CTL_CLAIM, w, w + 1) !== w) continue;
-      const src = chunks[w & 255];
-      const a = this.args[src.length];
-      for (let i = 0; i < src.length; i++) a[i] = src[i];
-      if (threadArg >= 0 && threadArg < a.length) a[threadArg] = values![0];
       try {
-        fn(...a);
+        this.callChunk(fn, chunks[w & 255], threadArg, values);
       } catch (e) {
         failure ??= e;
       }
@@ -207,16 +203,20 @@ export class AtomicsThreadPool implements ThreadPool {
     if (Atomics.load(ctl, CTL_ERROR) !== 0) throw new ThreadPoolError('trap', symbol, `thread pool: ${symbol} trapped in a worker`);
   }
 
+  /** Runs one chunk on the calling thread (its arguments through a reused array), with the caller's thread value. */
+  private callChunk(fn: (...a: number[]) => unknown, src: readonly number[], threadArg: number, values: readonly number[] | undefined): void {
+    const a = this.args[src.length];
+    for (let i = 0; i < src.length; i++) a[i] = src[i];
+    if (threadArg >= 0 && threadArg < a.length) a[threadArg] = values![0];
+    fn(...a);
+  }
+
   /** Every chunk on the calling thread, the workers left asleep (a spell alone: aloneMs). */
   private runAlone(symbol: string, fi: number, chunks: readonly (readonly number[])[], threadArg: number, values: readonly number[] | undefined): void {
     const fn = this.own[fi];
     for (let c = 0; c < chunks.length; c++) {
-      const src = chunks[c];
-      const a = this.args[src.length];
-      for (let i = 0; i < src.length; i++) a[i] = src[i];
-      if (threadArg >= 0 && threadArg < a.length) a[threadArg] = values![0];
       try {
-        fn(...a);
+        this.callChunk(fn, chunks[c], threadArg, values);
       } catch (e) {
         throw new ThreadPoolError('trap', symbol, `thread pool: ${symbol} trapped on the calling thread`, { cause: e });
       }
