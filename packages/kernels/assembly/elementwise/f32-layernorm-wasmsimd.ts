@@ -2,16 +2,36 @@
 // y = (x - mean) / sqrt(var + eps) · gamma + beta, var the biased (population) variance,
 // two passes for accuracy. gamma/beta are [n] or null (1 / 0). Also writes per-row mean and
 // inverse std-dev when `meanOut` / `invStdOut` are non-null (LayerNormalization's optional outputs).
+// The residual form normalises x + res (a residual Add fused in: the sum is written to y by the
+// first pass, which the others read, so the row is read from memory once; bit-identical to Add
+// then LayerNormalization).
 import { hsum } from './f32-vmath-wasmsimd';
 
 export function f32_layernorm_wasmsimd(
   x: usize, y: usize, rows: i32, n: i32, gamma: usize, beta: usize, eps: f32, meanOut: usize, invStdOut: usize,
 ): void {
+  layerNormRows(x, 0, y, rows, n, gamma, beta, eps, meanOut, invStdOut, false);
+}
+
+/** y = LayerNorm(x + res) (res [rows, n]; y may be x or res), epsilon as its f32 bits (pool arguments are integers). */
+export function f32_layernorm_residual_bits_wasmsimd(
+  x: usize, res: usize, y: usize, rows: i32, n: i32, gamma: usize, beta: usize, epsBits: i32, meanOut: usize, invStdOut: usize,
+): void {
+  layerNormRows(x, res, y, rows, n, gamma, beta, reinterpret<f32>(epsBits), meanOut, invStdOut, true);
+}
+
+// @ts-ignore: decorator
+@inline function layerNormRows(
+  x: usize, res: usize, y: usize, rows: i32, n: i32, gamma: usize, beta: usize, eps: f32, meanOut: usize, invStdOut: usize, hasRes: bool,
+): void {
   const rowBytes = <usize>n << 2;
   const invN = <f32>1 / <f32>n;
   for (let r = 0; r < rows; r++) {
-    const xr = x + <usize>r * rowBytes;
+    const x0 = x + <usize>r * rowBytes;
+    const rr = res + <usize>r * rowBytes;
     const yr = y + <usize>r * rowBytes;
+    // with a residual, the later passes read the sums the first one wrote to y
+    const xr = hasRes ? yr : x0;
     // two accumulators per reduction: a single chain of f32x4.add is latency-bound (4 cycles per
     // vector); two chains of 8-element steps halve that (1.3× the whole kernel at n = 384)
     let sv = f32x4.splat(0);
@@ -19,12 +39,36 @@ export function f32_layernorm_wasmsimd(
     let i = 0;
     for (; i + 8 <= n; i += 8) {
       const o = <usize>i << 2;
-      sv = f32x4.add(sv, v128.load(xr + o));
-      sw = f32x4.add(sw, v128.load(xr + o, 16));
+      let a = v128.load(x0 + o);
+      let b = v128.load(x0 + o, 16);
+      if (hasRes) {
+        a = f32x4.add(a, v128.load(rr + o));
+        b = f32x4.add(b, v128.load(rr + o, 16));
+        v128.store(yr + o, a);
+        v128.store(yr + o, b, 16);
+      }
+      sv = f32x4.add(sv, a);
+      sw = f32x4.add(sw, b);
     }
-    for (; i + 4 <= n; i += 4) sv = f32x4.add(sv, v128.load(xr + (<usize>i << 2)));
+    for (; i + 4 <= n; i += 4) {
+      const o = <usize>i << 2;
+      let a = v128.load(x0 + o);
+      if (hasRes) {
+        a = f32x4.add(a, v128.load(rr + o));
+        v128.store(yr + o, a);
+      }
+      sv = f32x4.add(sv, a);
+    }
     let s = hsum(f32x4.add(sv, sw));
-    for (; i < n; i++) s += load<f32>(xr + (<usize>i << 2));
+    for (; i < n; i++) {
+      const o = <usize>i << 2;
+      let a = load<f32>(x0 + o);
+      if (hasRes) {
+        a += load<f32>(rr + o);
+        store<f32>(yr + o, a);
+      }
+      s += a;
+    }
     const mean = s * invN;
     const mv = f32x4.splat(mean);
     let qv = f32x4.splat(0);

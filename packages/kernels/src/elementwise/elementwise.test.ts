@@ -166,6 +166,36 @@ describe('softmax and layer normalisation', () => {
   });
 });
 
+describe('layer normalisation with a fused residual Add', () => {
+  it('equals Add then LayerNormalization bit for bit, odd sizes, with and without scale/bias', () => {
+    for (const [rows, n] of [[1, 1], [3, 7], [5, 33], [2, 384], [1, 4], [4, 12]]) {
+      const x = randomF32(rows * 29 + n, rows * n, -3, 5);
+      const res = randomF32(rows * 31 + n, rows * n, -4, 4);
+      const g = randomF32(n + 2, n, 0.5, 1.5);
+      const b = randomF32(n + 3, n, -1, 1);
+      const sum = binary(k, 'add', x, [rows, n], res, [rows, n]).data;
+      for (const [gg, bb] of [[g, b], [null, null]] as const) {
+        expect(Array.from(layerNorm(k, x, rows, n, gg, bb, 1e-5, res))).toEqual(Array.from(layerNorm(k, sum, rows, n, gg, bb, 1e-5)));
+        // and against the float64 reference of the rounded sum
+        expect(maxError(layerNorm(k, x, rows, n, gg, bb, 1e-5, res), referenceLayerNorm(sum, rows, n, gg, bb, 1e-5), 1)).toBeLessThan(5e-6);
+      }
+    }
+  });
+
+  it('propagates NaN and Inf from either operand to its row only', () => {
+    const x = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+    const res = Float32Array.from([0, NaN, 0, 0, 0, 0, 0, 0]);
+    const y = layerNorm(k, x, 2, 4, null, null, 1e-5, res);
+    expect(Array.from(y.subarray(0, 4)).every(Number.isNaN)).toBe(true);
+    expect(Array.from(y.subarray(4)).every(Number.isFinite)).toBe(true);
+    res[1] = 0;
+    res[6] = Infinity;
+    const z = layerNorm(k, x, 2, 4, null, null, 1e-5, res);
+    expect(Array.from(z.subarray(0, 4)).every(Number.isFinite)).toBe(true);
+    expect(Array.from(z.subarray(4)).every(Number.isNaN)).toBe(true);
+  });
+});
+
 describe('QLinearAdd / QLinearMul against the ORT-formula reference, bit-exact', () => {
   const shapes: [number[], number[]][] = [
     [[67], [67]],

@@ -137,31 +137,38 @@ export interface LayerNormArgs {
   /** optional f32 [rows] outputs (LayerNormalization's Mean and InvStdDev), 0 to skip */
   readonly mean?: number;
   readonly invStdDev?: number;
+  /** optional f32 [rows, n] added to x before normalising (a fused residual Add; y may be it), 0 for none */
+  readonly residual?: number;
 }
 
 export function layerNormInto(k: KernelHost, a: LayerNormArgs): void {
   const pool = k.pool;
   if (pool && pool.size > 1 && a.rows > 1 && a.rows * a.n >= PARALLEL_MIN_ELEMENTS) {
     // rows are independent: each thread takes a range of them (epsilon as bits: the pool passes integers)
-    const eps = f32Bits(a.epsilon);
     const at = (p: number | undefined, r0: number, width: number) => (p ? p + r0 * width * 4 : 0);
-    pool.run('f32_layernorm_bits_wasmsimd', splitRange(a.rows, pool.size, 1).map(([r0, r1]) => [
-      at(a.x, r0, a.n), at(a.y, r0, a.n), r1 - r0, a.n, a.gamma, a.beta, eps, at(a.mean, r0, 1), at(a.invStdDev, r0, 1),
-    ]));
+    const row = (r0: number, r1: number) => a.residual
+      ? [at(a.x, r0, a.n), at(a.residual, r0, a.n), at(a.y, r0, a.n), r1 - r0, a.n, a.gamma, a.beta, f32Bits(a.epsilon), at(a.mean, r0, 1), at(a.invStdDev, r0, 1)]
+      : [at(a.x, r0, a.n), at(a.y, r0, a.n), r1 - r0, a.n, a.gamma, a.beta, f32Bits(a.epsilon), at(a.mean, r0, 1), at(a.invStdDev, r0, 1)];
+    pool.run(a.residual ? 'f32_layernorm_residual_bits_wasmsimd' : 'f32_layernorm_bits_wasmsimd', splitRange(a.rows, pool.size, 1).map(([r0, r1]) => row(r0, r1)));
     return;
   }
-  kernelFn(k, 'f32_layernorm_wasmsimd')(a.x, a.y, a.rows, a.n, a.gamma, a.beta, a.epsilon, a.mean ?? 0, a.invStdDev ?? 0);
+  if (a.residual) kernelFn(k, 'f32_layernorm_residual_bits_wasmsimd')(a.x, a.residual, a.y, a.rows, a.n, a.gamma, a.beta, f32Bits(a.epsilon), a.mean ?? 0, a.invStdDev ?? 0);
+  else kernelFn(k, 'f32_layernorm_wasmsimd')(a.x, a.y, a.rows, a.n, a.gamma, a.beta, a.epsilon, a.mean ?? 0, a.invStdDev ?? 0);
 }
 
+/** Array in, array out (tests); `residual` ([rows, n] or null) is added to x before normalising. */
 export function layerNorm(
   k: KernelHost, x: Float32Array, rows: number, n: number, gamma: Float32Array | null, beta: Float32Array | null, epsilon = 1e-5,
+  residual: Float32Array | null = null,
 ): Float32Array {
   check(x.length === rows * n, `layerNorm: x has ${x.length} elements, expected ${rows} × ${n}`);
   check(!gamma || gamma.length === n, `layerNorm: scale has ${gamma?.length} elements, expected ${n}`);
   check(!beta || beta.length === n, `layerNorm: bias has ${beta?.length} elements, expected ${n}`);
+  check(!residual || residual.length === x.length, `layerNorm: residual has ${residual?.length} elements, expected ${x.length}`);
   return scoped(k, () => {
     const xp = k.heap.put(x);
-    layerNormInto(k, { x: xp, y: xp, rows, n, gamma: gamma ? k.heap.put(gamma) : 0, beta: beta ? k.heap.put(beta) : 0, epsilon });
+    const rp = residual ? k.heap.put(residual) : 0;
+    layerNormInto(k, { x: xp, y: xp, rows, n, gamma: gamma ? k.heap.put(gamma) : 0, beta: beta ? k.heap.put(beta) : 0, epsilon, residual: rp });
     return f32Out(k, xp, x.length);
   });
 }

@@ -207,6 +207,11 @@ describe('fp32 softmax, layer norm and unary ops split across the threads build\
     const l2 = layerNorm(two, x, rows, n, gamma, beta, 1e-12);
     expect(calls.some((c) => c.symbol === 'f32_layernorm_bits_wasmsimd' && c.shares === 2)).toBe(true);
     expect(Array.from(l2)).toEqual(Array.from(layerNorm(one, x, rows, n, gamma, beta, 1e-12)));
+    const res = rand(96, rows * n, -3, 3);
+    calls.length = 0;
+    const r2 = layerNorm(two, x, rows, n, gamma, beta, 1e-12, res);
+    expect(calls.some((c) => c.symbol === 'f32_layernorm_residual_bits_wasmsimd' && c.shares === 2)).toBe(true);
+    expect(Array.from(r2)).toEqual(Array.from(layerNorm(one, x, rows, n, gamma, beta, 1e-12, res)));
     const { binary } = await import('../elementwise/elementwise.js');
     for (const [aShape, bShape] of [[[rows, n], [rows, n]], [[rows, n], [n]], [[rows, n], [rows, 1]], [[3, 1, rows, n], [1, 2, 1, n]]] as number[][][]) {
       const a = rand(94, aShape.reduce((p, d) => p * d, 1));
