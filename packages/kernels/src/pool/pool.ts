@@ -3,7 +3,7 @@
 // `…Into` functions take pointers into WASM memory; the others copy arrays in and out.
 import { check, checkDims, f32Out, kernelFn, scoped, splitRange, type KernelHost } from '../elementwise/host.js';
 import type { QPoolParams } from '../reference/pool.js';
-import { chunkCount, runChunks } from '../threads/split.js';
+import { chunkCount, KeyedPlan, runPlan, type ChunkPlan } from '../threads/split.js';
 
 export type { QPoolParams } from '../reference/pool.js';
 
@@ -100,14 +100,19 @@ function globalPoolChunks(k: KernelHost, units: number, elements: number): numbe
   return pool && elements >= GLOBAL_POOL_MIN_ELEMENTS ? chunkCount(units, pool.size, elements, GLOBAL_POOL_MIN_CHUNK) : 1;
 }
 
-export function globalAveragePoolInto(k: KernelHost, x: number, y: number, nc: number, hw: number): void {
+/** `split`: the call site's cached thread split (a steady-state call then allocates nothing). */
+export function globalAveragePoolInto(k: KernelHost, x: number, y: number, nc: number, hw: number, split = new KeyedPlan<ChunkPlan>()): void {
   const fn = kernelFn(k, 'f32_global_avgpool_wasmsimd');
   const chunks = globalPoolChunks(k, nc, nc * hw);
   if (chunks < 2) {
     fn(x, y, nc, hw);
     return;
   }
-  runChunks(k.pool!, 'f32_global_avgpool_wasmsimd', splitRange(nc, chunks, 1).map(([c0, c1]) => [x + c0 * hw * 4, y + c0 * 4, c1 - c0, hw]));
+  runPlan(k.pool!, split.begin().key(x).key(y).key(nc).key(hw).key(chunks).get() ?? split.set({
+    symbol: 'f32_global_avgpool_wasmsimd',
+    chunks: splitRange(nc, chunks, 1).map(([c0, c1]) => [x + c0 * hw * 4, y + c0 * 4, c1 - c0, hw]),
+    options: {},
+  }));
 }
 
 /**
@@ -115,7 +120,7 @@ export function globalAveragePoolInto(k: KernelHost, x: number, y: number, nc: n
  * Rejects what ORT rejects (hw ≥ 2^24, x_scale / (y_scale·hw) outside [2^-32, 256)).
  */
 export function qlinearGlobalAveragePoolInto(
-  k: KernelHost, x: number, y: number, nc: number, hw: number, p: QPoolParams, channelsLast = false, c = nc,
+  k: KernelHost, x: number, y: number, nc: number, hw: number, p: QPoolParams, channelsLast = false, c = nc, split = new KeyedPlan<ChunkPlan>(),
 ): void {
   check(hw < 0x1000000, `QLinearGlobalAveragePool: image size ${hw} too large`);
   const scale = Math.fround(Math.fround(p.xScale) / Math.fround(Math.fround(p.yScale) * hw));
@@ -125,14 +130,20 @@ export function qlinearGlobalAveragePoolInto(
   const units = channelsLast ? nc / c : nc;
   const unit = channelsLast ? c : 1;
   const chunks = globalPoolChunks(k, units, nc * hw);
-  const args = ([u0, u1]: [number, number]) =>
-    [p.signed ? 1 : 0, x + u0 * unit * hw, y + u0 * unit, (u1 - u0) * unit, hw, channelsLast ? 1 : 0, c, p.xScale, p.xZeroPoint, p.yScale, p.yZeroPoint];
+  const signed = p.signed ? 1 : 0;
+  const cl = channelsLast ? 1 : 0;
   if (chunks < 2) {
-    fn(...args([0, units]));
+    fn(signed, x, y, nc, hw, cl, c, p.xScale, p.xZeroPoint, p.yScale, p.yZeroPoint);
     return;
   }
-  // xScale and yScale (arguments 7 and 9) cross as f32
-  runChunks(k.pool!, 'q8_global_avgpool_wasmsimd', splitRange(units, chunks, 1).map(args), { f32Mask: (1 << 7) | (1 << 9) });
+  split.begin().key(signed).key(x).key(y).key(nc).key(hw).key(cl).key(c).key(chunks);
+  split.key(p.xScale).key(p.xZeroPoint).key(p.yScale).key(p.yZeroPoint);
+  runPlan(k.pool!, split.get() ?? split.set({
+    symbol: 'q8_global_avgpool_wasmsimd',
+    chunks: splitRange(units, chunks, 1).map(([u0, u1]) => [signed, x + u0 * unit * hw, y + u0 * unit, (u1 - u0) * unit, hw, cl, c, p.xScale, p.xZeroPoint, p.yScale, p.yZeroPoint]),
+    // xScale and yScale (arguments 7 and 9) cross as f32
+    options: { f32Mask: (1 << 7) | (1 << 9) },
+  }));
 }
 
 type PoolArray = Float32Array | Uint8Array | Int8Array;

@@ -9,7 +9,8 @@ import { createConv2d } from '../f32/conv2d.js';
 import { dynamicQuantizeLinearInto, dynamicQuantizeParamsBytes, quantizeLinearInto, QuantizeState } from '../quant/quant.js';
 import { referenceDynamicQuantizeLinear } from '../reference/quant.js';
 import { rng } from '../reference/random.js';
-import { KeyedPlan } from './split.js';
+import { KeyedPlan, type ChunkPlan } from './split.js';
+import { globalAveragePoolInto } from '../pool/pool.js';
 
 let one: Kernels;
 let two: Kernels;
@@ -177,6 +178,34 @@ describe('threaded runs reuse their chunk list while the call repeats', () => {
       heap.free(px);
       heap.free(py);
       heap.free(pp);
+    }
+  });
+
+  it('global average pool: the same list on a repeated run with its split, a new one for another plane size, means within f32 rounding', () => {
+    const r = rng(5);
+    const [nc, hw] = [320, 1024];
+    const x = Float32Array.from({ length: nc * hw }, () => r.float() * 4 - 2);
+    const heap = two.heap;
+    const px = heap.put(x);
+    const py = heap.alloc(nc * 4);
+    const split = new KeyedPlan<ChunkPlan>();
+    const check = (plane: number) => {
+      for (let c = 0; c < nc; c++) {
+        let sum = 0;
+        for (let i = 0; i < plane; i++) sum += x[c * plane + i];
+        expect(heap.f32[(py >> 2) + c]).toBeCloseTo(sum / plane, 5);
+      }
+    };
+    try {
+      const first = listOf(() => globalAveragePoolInto(two, px, py, nc, hw, split));
+      check(hw);
+      expect(listOf(() => globalAveragePoolInto(two, px, py, nc, hw, split))).toBe(first);
+      const other = listOf(() => globalAveragePoolInto(two, px, py, nc, hw - 24, split));
+      expect(other).not.toBe(first);
+      check(hw - 24);
+    } finally {
+      heap.free(px);
+      heap.free(py);
     }
   });
 });

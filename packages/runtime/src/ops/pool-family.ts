@@ -5,7 +5,7 @@ import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig, OpContext, PreparedOp, TensorMeta } from '../op-registry.js';
 import { sizeOf } from '../tensor.js';
 import { convGeometry } from './conv-geometry.js';
-import { globalAveragePoolInto } from '@octet/kernels';
+import { globalAveragePoolInto, KeyedPlan, type ChunkPlan } from '@octet/kernels';
 import { inputPtr, outputPtr } from './wasm-ptr.js';
 
 function preparePool(ctx: OpContext, kind: 'max' | 'avg'): PreparedOp {
@@ -145,7 +145,8 @@ function globalPool(opType: string, kind: 'max' | 'avg'): OpConfig {
       if (k && kind === 'avg' && x.dtype === 'float32') {
         // the SIMD kernel (f32 partial sums), split by channel rows across the pool's threads
         const xp = inputPtr(ctx, 0);
-        return { outputs, run: (inputs, outs) => globalAveragePoolInto(k, xp(inputs[0]), outputPtr(outs[0]), batch * c, plane) };
+        const split = new KeyedPlan<ChunkPlan>();
+        return { outputs, run: (inputs, outs) => globalAveragePoolInto(k, xp(inputs[0]), outputPtr(outs[0]), batch * c, plane, split) };
       }
       return {
         outputs,

@@ -4,7 +4,7 @@
 
 import type { OpConfig } from '../../op-registry.js';
 import { sizeOf } from '../../tensor.js';
-import { qlinearGlobalAveragePoolInto } from '@octet/kernels';
+import { KeyedPlan, qlinearGlobalAveragePoolInto, type ChunkPlan } from '@octet/kernels';
 import { inputPtr, outputPtr } from '../wasm-ptr.js';
 import { qRange, requantize, scalarParam } from './quant-params.js';
 
@@ -34,9 +34,10 @@ export const qLinearGlobalAveragePoolConfig: OpConfig = {
     if (k && HW < 0x1000000 && scale >= 2 ** -32 && scale < 256) {
       const xp = inputPtr(ctx, 0);
       const params = { signed: x.dtype === 'int8', xScale: sx, xZeroPoint: zx, yScale: sy, yZeroPoint: zy };
+      const split = new KeyedPlan<ChunkPlan>();
       return {
         outputs: [{ dtype: x.dtype, dims }],
-        run: (inputs, outputs) => qlinearGlobalAveragePoolInto(k, xp(inputs[0]), outputPtr(outputs[0]), N * C, HW, params, channelsLast, C),
+        run: (inputs, outputs) => qlinearGlobalAveragePoolInto(k, xp(inputs[0]), outputPtr(outputs[0]), N * C, HW, params, channelsLast, C, split),
       };
     }
     return {
