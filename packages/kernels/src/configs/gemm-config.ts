@@ -33,9 +33,9 @@ export interface GemmConfig {
   readonly mediumMaxMLargeWeights: number;
   readonly largeWeightBytes: number;
   /**
-   * One level of Strassen on the large path (baseline build only), or null (the default: it did not
-   * pay on the machine measured, see strassenConfig). Experimental opt-in: assign strassenConfig()
-   * before creating the QGemms that should use it (weights are packed for it at creation).
+   * One level of Strassen on the large path (baseline builds: strassenConfig(); null on the relaxed
+   * ones). Assign null (or other thresholds) before creating QGemms to change it: weights are packed
+   * for it at creation.
    */
   strassen: StrassenConfig | null;
 }
@@ -92,21 +92,24 @@ export function selectGemmConfig(variant: KernelVariant): GemmConfig {
     few: path('gemv', '3x8c2', false), fewMaxM: 3,
     medium: path('gemm', '4x8c2', false, 1), mediumMaxM: 12,
     mediumMaxMLargeWeights: 24, largeWeightBytes: 2 << 20,
-    strassen: null,
+    strassen: strassenConfig(),
   };
 }
 
 /**
- * The Strassen level of the baseline build (opt-in through GemmConfig.strassen; never for the
- * relaxed build, whose i8 dot cannot take the 9-bit block sums). Off by default because it did not
- * pay on the machine measured (Xeon, Sapphire Rapids class, 2 shared cores, Node 20.20; 2026-11-28,
- * load 4–5): kernel paired plain ÷ Strassen, weights hot / evicted from cache before each run,
- * 128×384×384 0.99–1.05 / 0.92–1.01, 128×384×1536 0.95–1.03 / 0.93–0.99, 128×1536×384
- * 0.99–1.05 / 0.97–0.99, 4096×384×1536 0.93–0.97 (benchmarks/kernels/strassen-paired.mjs);
- * MiniLM-L6 dynamic b1 end to end 0.96–0.98 (strassen-model-paired.mjs). The 7 half-size products
- * run at 0.86–0.92 of the plain time (not 0.875: the per-tile fixed cost doubles relative to the
- * halved depth), and the operand sums, the combination and 1.75× the weight bytes (from L3 in a
- * model) take the rest. Thresholds below: where the hot-cache kernel figures were ≥ 1.
+ * The Strassen level of the baseline builds (never the relaxed ones, whose i8 dot cannot take the
+ * 9-bit block sums). Measured on a Xeon (Sapphire Rapids class, 2 shared cores, Node 20.20,
+ * 2026-11-28, load 2–5), paired in one process, plain ÷ Strassen time:
+ * - kernel (benchmarks/kernels/strassen-paired.mjs, weights hot): 128×384×384 ~1.06–1.09,
+ *   128×384×1536 ~1.05–1.07, 128×1536×384 ~1.06–1.13 (the products alone 0.86–0.89 of the
+ *   plain time; operand sums, combination and epilogue take the rest);
+ * - end to end (strassen-model-paired.mjs, 1 thread): MiniLM-L6 dynamic b1 1.04, b32 1.07,
+ *   qdq b1 1.07, qop b1 1.05; encoder_sentiment (hidden 128, FFN 512: below minK / minN) 0.99.
+ * The product tile must be inlined: as a called function V8 spills around each call and the
+ * level lost 5 % (0.95). aBlockBytes: 768 KiB (the 7 A operands of 16 row tiles at K = 1536;
+ * 192 KiB, the plain kernel's budget, split them into 4-tile blocks and lost 6 % there).
+ * minK / minN 256: the half depth must keep the 4×8 tile's fixed cost small (K = 128 untested in
+ * a model); minM 64: 16 half-size row tiles per weight panel.
  */
 export function strassenConfig(): StrassenConfig {
   return { kernels: path('strassen', '4x8c2', false).kernels, minM: 64, minK: 256, minN: 256, aBlockBytes: 768 * 1024 };

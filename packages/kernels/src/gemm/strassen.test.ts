@@ -105,8 +105,8 @@ describe('Strassen level of the integer GEMM (baseline SIMD128) against the Type
     expect(referenceGemmCase(c)[0]).toBe(-255 * 128 * K);
   });
 
-  it('strassenConfig(): the MiniLM shapes take Strassen, exact; small M, K or N keep the plain kernel', () => {
-    const ctx = ctxWith(k, {});
+  it('default configuration: the MiniLM shapes take Strassen, exact; small M, K or N keep the plain kernel', () => {
+    const ctx: KernelContext = k;
     const cfg = ctx.gemmConfig.strassen!;
     let seed = 8200;
     for (const [K, N, output] of [[384, 384, 'u8'], [384, 1536, 'f32'], [1536, 384, 's8']] as const) {
@@ -119,9 +119,10 @@ describe('Strassen level of the integer GEMM (baseline SIMD128) against the Type
     for (const g of [small, narrow, wide]) g.dispose();
   });
 
-  it('off by default in every build (opt-in: it did not pay where measured); no QGemm packs Strassen operands then', () => {
-    for (const v of ['simd', 'relaxed', 'threads', 'relaxed-threads'] as const) expect(selectGemmConfig(v).strassen).toBeNull();
-    const g = k.createQGemm({ K: 384, N: 384, weights: new Int8Array(384 * 384), weightZeroPoint: 0, activationSigned: false, activationZeroPoint: 0, output: 'i32' });
+  it('on by default in the baseline builds, off in the relaxed ones; strassen: null packs no Strassen operands', () => {
+    expect(['simd', 'threads', 'relaxed', 'relaxed-threads'].map((v) => selectGemmConfig(v as 'simd').strassen !== null)).toEqual([true, true, false, false]);
+    expect(k.gemmConfig.strassen).toEqual(strassenConfig());
+    const g = new QGemmImpl(ctxWith(k, null), { K: 384, N: 384, weights: new Int8Array(384 * 384), weightZeroPoint: 0, activationSigned: false, activationZeroPoint: 0, output: 'i32' });
     expect((g as QGemmImpl).usesStrassen(128)).toBe(false);
     expect((g as unknown as { strassenB: number }).strassenB).toBe(0);
     g.dispose();

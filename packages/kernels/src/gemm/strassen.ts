@@ -58,8 +58,8 @@ const TMP_ARG = 16;
 
 /**
  * Runs C = A·B for [0, M) × [0, N) as one Strassen level: aS/bS are the operands, rowTerm, colsum,
- * zb and params the plain kernel's. Split across the pool by half-size row tiles, then by half-size
- * 8-column panels when there are fewer row tiles than chunks.
+ * zb and params the plain kernel's. Split across the pool by half-size 8-column panels, then by
+ * half-size row tiles when there are fewer panels than chunks.
  */
 export function runStrassen(
   ctx: KernelContext, cfg: StrassenConfig, out: QOutputType, M: number, N: number, K: number,
@@ -80,13 +80,15 @@ export function runStrassen(
   const tiles = Mh / 4;
   const panels = Nh / 8;
   const n = chunkCount(tiles * panels, T, M * N * K, PARALLEL_MIN_MACS);
-  const rowParts = Math.min(tiles, n);
-  const colParts = Math.min(panels, Math.ceil(n / rowParts));
+  // by half panels first (each B operand panel is then read by one chunk only), by row tiles when
+  // there are fewer panels than chunks
+  const colParts = Math.min(panels, n);
+  const rowParts = Math.min(tiles, Math.ceil(n / colParts));
   const chunks: number[][] = [];
-  for (let r = 0; r < rowParts; r++) {
-    const t0 = Math.floor((tiles * r) / rowParts), t1 = Math.floor((tiles * (r + 1)) / rowParts);
-    for (let c = 0; c < colParts; c++) {
-      const p0 = Math.floor((panels * c) / colParts), p1 = Math.floor((panels * (c + 1)) / colParts);
+  for (let c = 0; c < colParts; c++) {
+    const p0 = Math.floor((panels * c) / colParts), p1 = Math.floor((panels * (c + 1)) / colParts);
+    for (let r = 0; r < rowParts; r++) {
+      const t0 = Math.floor((tiles * r) / rowParts), t1 = Math.floor((tiles * (r + 1)) / rowParts);
       if (t1 > t0 && p1 > p0) chunks.push(args(t0 * 4, t1 * 4, p0 * 8, p1 * 8, 0));
     }
   }
