@@ -44,7 +44,7 @@ import { greaterOrEqualConfig } from './ops/GreaterOrEqual.js';
 import { hardSigmoidConfig } from './ops/HardSigmoid.js';
 import { hardSwishConfig } from './ops/HardSwish.js';
 import { identityConfig } from './ops/Identity.js';
-import { layerNormalizationConfig } from './ops/LayerNormalization.js';
+import { addLayerNormalizationConfig, layerNormalizationConfig } from './ops/LayerNormalization.js';
 import { leakyReluConfig } from './ops/LeakyRelu.js';
 import { lessConfig } from './ops/Less.js';
 import { lessOrEqualConfig } from './ops/LessOrEqual.js';
@@ -129,6 +129,7 @@ export const floatOpConfigs: readonly OpConfig[] = [
   hardSwishConfig,
   identityConfig,
   layerNormalizationConfig,
+  addLayerNormalizationConfig,
   leakyReluConfig,
   lessConfig,
   lessOrEqualConfig,

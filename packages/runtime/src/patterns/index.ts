@@ -8,8 +8,9 @@ import { fuseDynamicQuantizeMatMulPattern } from './fuse-dynamic-quantize-matmul
 import { fuseAttentionSoftmaxPattern } from './fuse-attention-softmax.js';
 import { foldTransposeMatMulPattern } from './fold-transpose-matmul.js';
 import { fuseGeluPattern } from './fuse-gelu.js';
+import { fuseAddLayerNormPattern } from './fuse-add-layernorm.js';
 import { qdqFusionPattern } from './qdq-fusion.js';
 import { qdqLookupChainPattern } from './qdq-lookup-chain.js';
 import { qdqLookupSubgraphPattern } from './qdq-lookup-subgraph.js';
 
-export const graphPatterns: readonly GraphPattern[] = [dqMatMulNBitsPattern, qdqFusionPattern, qdqLookupChainPattern, fuseAttentionSoftmaxPattern, qdqLookupSubgraphPattern, dynamicMatMulPattern, foldTransposeMatMulPattern, fuseDynamicQuantizeMatMulPattern, fuseGeluPattern];
+export const graphPatterns: readonly GraphPattern[] = [dqMatMulNBitsPattern, qdqFusionPattern, qdqLookupChainPattern, fuseAttentionSoftmaxPattern, qdqLookupSubgraphPattern, dynamicMatMulPattern, foldTransposeMatMulPattern, fuseDynamicQuantizeMatMulPattern, fuseGeluPattern, fuseAddLayerNormPattern];
