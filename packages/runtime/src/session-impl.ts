@@ -58,6 +58,8 @@ class SessionImpl implements Session {
   private readonly feedList: Tensor[];
   private readonly inputSet: ReadonlySet<string>;
   private profile: Profile | undefined;
+  /** Whether the last run gave the thread pool jobs (or the pool cannot tell): then the next run wakes it. */
+  private poolUsed = true;
 
   constructor(compiled: CompiledModel) {
     this.compiled = compiled;
@@ -88,9 +90,13 @@ class SessionImpl implements Session {
   runSync(feeds: Feeds, options?: RunOptions): Record<string, TensorValue> {
     const compiled = this.compiled;
     if (!compiled) throw new SessionDisposedError();
-    // the pool's workers sleep between runs spaced more than ~2 ms apart: wake them now so their
-    // wake-up overlaps the feed checks and the first single-threaded ops
-    compiled.kernels?.pool?.wake?.();
+    // the pool's workers sleep between runs spaced more than ~0.5 ms apart: wake them now so their
+    // wake-up overlaps the feed checks and the first single-threaded ops — if the last run used
+    // them (woken for a run without pool jobs, they would only spin on a core the caller may need:
+    // mobilenet b1 on a busy 2-core box ran at 0.46× of one thread)
+    const pool = compiled.kernels?.pool;
+    if (pool && this.poolUsed) pool.wake?.();
+    const jobsBefore = pool?.jobCount;
     const feedTensors = this.checkFeeds(compiled.graph, feeds);
     let outputs: Tensor[];
     const plan = this.plan;
@@ -103,6 +109,7 @@ class SessionImpl implements Session {
       this.plansBuilt++;
       outputs = built.outputs;
     }
+    this.poolUsed = jobsBefore === undefined || pool!.jobCount !== jobsBefore;
     const wanted = options?.outputs;
     const result: Record<string, TensorValue> = {};
     for (let i = 0; i < this.outputNames.length; i++) {

@@ -226,6 +226,10 @@ export class AtomicsThreadPool implements ThreadPool {
     for (let t = 1; t < this.size; t++) this.chunksRun[t] = 0;
   }
 
+  get jobCount(): number {
+    return this.stats.jobs + this.stats.aloneJobs;
+  }
+
   /** Chunks each thread ran in the last job (index 0: the caller). */
   lastChunksRun(): readonly number[] {
     return [...this.chunksRun];

@@ -32,6 +32,11 @@ export interface ThreadPool {
    * for pools a caller supplies.
    */
   wake?(): void;
+  /**
+   * Jobs run so far (`run` and `runChunks` calls, whichever threads ran them): a caller compares
+   * it across a run to learn whether the run used the pool. Optional for pools a caller supplies.
+   */
+  readonly jobCount?: number;
   dispose(): Promise<void>;
 }
 
