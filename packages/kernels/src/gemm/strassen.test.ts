@@ -168,6 +168,31 @@ describe('Strassen level of the integer GEMM (baseline SIMD128) against the Type
     }
   });
 
+  it('reserve(maxM) covers the Strassen operands and scratch: runs with M ≤ maxM allocate nothing and stay exact', () => {
+    const ctx = ctxWith(k, { minM: 64, minK: 1, minN: 1 });
+    const c = randomGemmCase(8600, { M: 150, K: 70, N: 33 }, { output: 'u8' });
+    const g = new QGemmImpl(ctx, optionsOf(c, 'both'));
+    const pa = k.heap.put(c.a);
+    const po = k.heap.alloc(c.M * c.N);
+    try {
+      g.reserve(150);
+      const allocated = k.heap.allocated;
+      const bytes = k.memory.buffer.byteLength;
+      for (const M of [150, 64, 20, 99]) {
+        expect(g.usesStrassen(M)).toBe(M >= 64);
+        g.run({ M, a: pa, out: po });
+        const want = referenceGemmCase({ ...c, M, a: c.a.subarray(0, M * c.K) });
+        expect(firstMismatch(k.heap.u8.subarray(po, po + M * c.N), want)).toBe(-1);
+      }
+      expect(k.heap.allocated).toBe(allocated);
+      expect(k.memory.buffer.byteLength).toBe(bytes);
+    } finally {
+      g.dispose();
+      k.heap.free(pa);
+      k.heap.free(po);
+    }
+  });
+
   it('fused quantize + packed A shared by three GEMMs (Q, K, V): equals the plain kernel on the quantized A', () => {
     const M = 72, K = 200, Ns = [24, 56, 40];
     const on = ctxWith(k, { ...ALWAYS, aBlockBytes: 1000 });
