@@ -5,7 +5,10 @@
 // Octet runs through @octet/runtime (baseline SIMD build, 1 thread), ort-web wasm with 1 thread;
 // short alternating batches timed in process CPU time (cpu-clock.mjs), median of the ratios.
 //
-//   flock /tmp/octet-bench.lock node benchmarks/kernels/float-ops.mjs [--batch 1] [--pairs 15] [--cases attention,gelu,layernorm]
+// `residual` is the post-LN block's LayerNorm(x + sublayer(x)): Octet's AddLayerNormalization,
+// ort-web's SkipLayerNormalization.
+//
+//   flock /tmp/octet-bench.lock node benchmarks/kernels/float-ops.mjs [--batch 1] [--pairs 15] [--cases attention,gelu,layernorm,residual]
 import { ModelBuilder, encodeModelProto } from '@octet/onnx';
 import { loadKernels } from '@octet/kernels';
 import { createSession } from '@octet/runtime';
@@ -15,7 +18,7 @@ import { cpuNow } from './cpu-clock.mjs';
 const arg = (name, dflt) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : dflt);
 const B = Number(arg('--batch', 1));
 const PAIRS = Number(arg('--pairs', 15));
-const only = arg('--cases', 'attention,gelu,layernorm').split(',');
+const only = arg('--cases', 'attention,gelu,layernorm,residual').split(',');
 const [T, H, HEADS, F] = [128, 384, 12, 1536];
 ort.env.wasm.numThreads = 1;
 
@@ -56,9 +59,18 @@ function layerNormModel() {
   return { bytes: encodeModelProto(b.build().toProto()), feeds: { x: [randn(B * T * H, 2), [B, T, H]] } };
 }
 
+function residualModel() {
+  const b = new ModelBuilder({ opset: 17 });
+  b.input('x', 'float32', [B, T, H]);
+  b.input('r', 'float32', [B, T, H]);
+  const y = b.op('LayerNormalization', [b.op('Add', ['x', 'r']), b.initializer('g', 'float32', [H], randn(H, 1)), b.initializer('b', 'float32', [H], randn(H, 0.1))], { axis: -1, epsilon: 1e-12 });
+  b.output(y, 'float32', [B, T, H]);
+  return { bytes: encodeModelProto(b.build().toProto()), feeds: { x: [randn(B * T * H, 2), [B, T, H]], r: [randn(B * T * H, 2), [B, T, H]] } };
+}
+
 const kernels = await loadKernels({ variant: 'simd' });
 const median = (xs) => [...xs].sort((a, c) => a - c)[xs.length >> 1];
-for (const [name, make] of [['attention', attentionModel], ['gelu', geluModel], ['layernorm', layerNormModel]]) {
+for (const [name, make] of [['attention', attentionModel], ['gelu', geluModel], ['layernorm', layerNormModel], ['residual', residualModel]]) {
   if (!only.includes(name)) continue;
   const { bytes, feeds } = make();
   const octet = await createSession(bytes, { kernels });
