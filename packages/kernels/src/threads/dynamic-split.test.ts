@@ -112,7 +112,8 @@ describe('thread pool dynamic split (runChunks)', () => {
   });
 
   it('workers that stop taking part (held: a busy machine) leave the pool alone for a spell: every chunk on the caller, the same bytes; it probes them again after', () => {
-    const job = incrementJob(two, 16 * 500, 16);
+    // jobs long enough (≥ 50 µs) to count as evidence of absent workers
+    const job = incrementJob(two, 16 * 50_000, 16);
     const spells = pool.stats.aloneSpells;
     const aloneJobs = pool.stats.aloneJobs;
     pool.aloneMs = 1e9;
@@ -136,14 +137,17 @@ describe('thread pool dynamic split (runChunks)', () => {
       // ends the spell: the next jobs reach the worker again
       pool.aloneMs = 0;
     }
+    expect(job.wrongBytes(r)).toBe(0);
+    const small = incrementJob(two, 16 * 500, 16);
     let workerChunks = 0;
-    for (let i = 0; workerChunks === 0 && i < 100_000; i++, r++) {
-      pool.runChunks('x8_lut__scalar', job.args, job.options);
+    let s = 0;
+    for (; workerChunks === 0 && s < 100_000; s++) {
+      pool.runChunks('x8_lut__scalar', small.args, small.options);
       workerChunks += pool.lastChunksRun()[1];
     }
     expect(workerChunks).toBeGreaterThan(0);
     expect(pool.stats.aloneJobs).toBe(aloneJobs + 5);
-    expect(job.wrongBytes(r)).toBe(0);
+    expect(small.wrongBytes(s)).toBe(0);
   });
 
   it('a trapping chunk fails the job with a ThreadPoolError (not a hang), and the pool stays usable', () => {

@@ -13,6 +13,11 @@ export interface WorkerHandle {
 const NO_PROGRESS_LIMIT_MS = 120_000;
 /** Of the last 32 jobs of two chunks or more, this many run by the caller alone send the pool alone (below). */
 const ALONE_AFTER_SOLO_JOBS = 24;
+/**
+ * Only a job at least this long (ms) tells whether the workers take part: a spinning worker joins
+ * within a microsecond, so a longer job it left to the caller means it had no core (or slept).
+ */
+const ALONE_EVIDENCE_MS = 0.05;
 const NO_OPTIONS: ChunkOptions = {};
 
 /**
@@ -43,7 +48,7 @@ export class AtomicsThreadPool implements ThreadPool {
   chunkWaitMinMs = 0.05;
   /**
    * How long (ms) the pool runs every job on the calling thread once the workers stopped taking
-   * part: ALONE_AFTER_SOLO_JOBS of the last 32 jobs found no worker claiming a chunk, which happens
+   * part: ALONE_AFTER_SOLO_JOBS of the last 32 jobs (of 50 µs or more) found no worker claiming a chunk, which happens
    * when other processes hold the cores. Idle workers spin, and a spinning worker without a core
    * of its own takes the caller's: measured on a 2-core box kept busy by others, mobilenet b32 on 2
    * threads ran 0.55–0.58× of one thread with spinning workers, 0.88–0.90× with sleeping ones. So
@@ -186,7 +191,7 @@ export class AtomicsThreadPool implements ThreadPool {
       st.stallMs += t2 - deadline;
     }
     if (run === n) st.solo++;
-    if (n >= 2 && this.aloneSpellMs > 0) {
+    if (n >= 2 && this.aloneSpellMs > 0 && t2 - t0 >= ALONE_EVIDENCE_MS) {
       this.publishedSinceSpell++;
       this.soloHistory = (this.soloHistory << 1) | (run === n ? 1 : 0);
       if (popCount(this.soloHistory) >= ALONE_AFTER_SOLO_JOBS) {
