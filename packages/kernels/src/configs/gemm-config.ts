@@ -108,11 +108,12 @@ export function selectGemmConfig(variant: KernelVariant): GemmConfig {
  * The product tile must be inlined: as a called function V8 spills around each call and the
  * level lost 5 % (0.95). aBlockBytes: 768 KiB (the 7 A operands of 16 row tiles at K = 1536;
  * 192 KiB, the plain kernel's budget, split them into 4-tile blocks and lost 6 % there).
- * minK / minN 256: the half depth must keep the 4×8 tile's fixed cost small (K = 128 untested in
- * a model); minM 64: 16 half-size row tiles per weight panel.
+ * minK / minN 256: the half depth must keep the 4×8 tile's fixed cost small (encoder_sentiment
+ * with minK = minN = 128: 0.93 end to end). minM 32: kernel hot / weights evicted, 32×384×1536
+ * 1.05 / 1.04, 48×384×1536 1.06, 64×384×1536 1.08 / 1.08, but 16×384×1536 1.02 / 0.98.
  */
 export function strassenConfig(): StrassenConfig {
-  return { kernels: path('strassen', '4x8c2', false).kernels, minM: 64, minK: 256, minN: 256, aBlockBytes: 768 * 1024 };
+  return { kernels: path('strassen', '4x8c2', false).kernels, minM: 32, minK: 256, minN: 256, aBlockBytes: 768 * 1024 };
 }
 
 /** Bytes of a K×N weight matrix packed as i16 k-pairs in 8-column panels (the large path's layout). */
