@@ -85,6 +85,11 @@ export function binaryInto(k: KernelHost, op: BinaryOpName, a: number, b: number
     }));
     return;
   }
+  if (plan.outer.length === 0) {
+    // one call, no closure (the runtime's per-node path on the threads build)
+    fn(BINARY_OP[op], a, b, y, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
+    return;
+  }
   forEachOuter(plan, (ao, bo, yo) => fn(BINARY_OP[op], a + ao * 4, b + bo * 4, y + yo * 4, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3));
 }
 
