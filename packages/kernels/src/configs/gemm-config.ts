@@ -103,8 +103,11 @@ export function selectGemmConfig(variant: KernelVariant): GemmConfig {
  * - kernel (benchmarks/kernels/strassen-paired.mjs, weights hot): 128×384×384 ~1.06–1.09,
  *   128×384×1536 ~1.05–1.07, 128×1536×384 ~1.06–1.13 (the products alone 0.86–0.89 of the
  *   plain time; operand sums, combination and epilogue take the rest);
- * - end to end (strassen-model-paired.mjs, 1 thread): MiniLM-L6 dynamic b1 1.04, b32 1.07,
- *   qdq b1 1.07, qop b1 1.05; encoder_sentiment (hidden 128, FFN 512: below minK / minN) 0.99.
+ * - kernel at M = 4096: 4096×384×384 0.97, 4096×384×1536 1.03, 4096×1536×384 1.04 (row blocks of
+ *   256 instead of 128: 0.94–1.01, the 57 KiB of product scratch leaves L1);
+ * - end to end (strassen-model-paired.mjs, 1 thread): MiniLM-L6 dynamic b1 1.04–1.06 (3 runs),
+ *   dynamic b32 0.96–1.07 (3 runs: neutral), qdq b1 1.07, qdq b32 1.16, qop b1 1.05;
+ *   encoder_sentiment (hidden 128, FFN 512: below minK / minN) unaffected.
  * The product tile must be inlined: as a called function V8 spills around each call and the
  * level lost 5 % (0.95). aBlockBytes: 768 KiB (the 7 A operands of 16 row tiles at K = 1536;
  * 192 KiB, the plain kernel's budget, split them into 4-tile blocks and lost 6 % there).
