@@ -43,7 +43,8 @@ export interface GemmConfig {
 /**
  * When the large path runs as one level of Strassen (assembly/gemm/strassen-4x8c2-template.ts):
  * 7 half-size products instead of 8, bit-identical outputs. Its weight packing holds 7 operands of
- * a quarter of the padded i16 packing each (1.75× the i16 packing), kept beside the plain one.
+ * a quarter of the padded i16 packing each (1.75× the i16 packing). It replaces the plain i16
+ * packing when the QGemm has the int8 one too (runs below minM rows then take the int8 tile).
  */
 export interface StrassenConfig {
   readonly kernels: Readonly<Record<QOutputType, GemmKernelInfo>>;

@@ -1,4 +1,4 @@
-import { mediumMaxMFor, pathForRows, type GemmPath } from '../configs/gemm-config.js';
+import { mediumMaxMFor, pathForRows, type GemmPath, type StrassenConfig } from '../configs/gemm-config.js';
 import type { KernelContext } from './kernel-context.js';
 import { PARALLEL_MIN_MACS, PARALLEL_MIN_PACK } from './kernel-context.js';
 import type { QGemm, QGemmOptions, QGemmRunArgs, QOutputType, QEpilogue } from './gemm.js';
@@ -161,6 +161,16 @@ export class GemmColumns {
 
   hasPacking(path: GemmPath): boolean {
     return this.packed.some((x) => x.path.packing === path.packing);
+  }
+
+  /**
+   * Frees the weights of `path` but keeps its column sums: the Strassen operands replace the plain
+   * i16 packing (the sums stay valid for them), and runs below Strassen's rows take the int8 tile.
+   */
+  dropWeights(path: GemmPath): void {
+    const p = this.packedFor(path);
+    this.ctx.heap.free(p.b);
+    this.packed[this.packed.indexOf(p)] = { path, b: 0, colsum: p.colsum };
   }
 
   packedFor(path: GemmPath): PackedWeights {
@@ -359,6 +369,10 @@ export class QGemmImpl implements QGemm {
   private readonly mediumMaxM: number;
   /** The 7 Strassen right operands (large path, baseline build, weights of at least minK × minN), or 0. */
   private readonly strassenB: number = 0;
+  /** The Strassen thresholds these weights were packed for (the config may change later). */
+  private readonly strassen: StrassenConfig | null = null;
+  /** Whether the plain i16 packing was freed: runs below strassen.minM rows take the int8 tile. */
+  private readonly plainLargeDropped: boolean = false;
 
   private disposed = false;
 
@@ -387,18 +401,28 @@ export class QGemmImpl implements QGemm {
     // only on the i16 packing (a relaxed build's int8 dot cannot take the 9-bit block sums)
     if (rows !== 'small' && strassenFits(cfg.strassen, K, N) && cfg.large.packing === 'c2i16' && this.cols.hasPacking(cfg.large)) {
       this.strassenB = packStrassenWeights(ctx, K, N, this.cols.packedFor(cfg.large).b);
+      this.strassen = cfg.strassen;
+      // The plain i16 packing only serves runs of mediumMaxM < M < minM rows when both packings
+      // exist: the int8 tile takes those (4–5 % slower there), and each weight costs 4.5 bytes
+      // (int8 + Strassen) instead of 6.5.
+      if (rows === 'both' && cfg.medium && this.cols.hasPacking(cfg.medium)) {
+        this.cols.dropWeights(cfg.large);
+        this.plainLargeDropped = true;
+      }
     }
   }
 
   /** Whether a run with M rows takes the Strassen level (tests pin the selection with it). */
   usesStrassen(M: number): boolean {
-    const s = this.ctx.gemmConfig.strassen;
+    const s = this.strassen;
     return this.strassenB !== 0 && s !== null && M >= s.minM && this.pathFor(M) === this.ctx.gemmConfig.large;
   }
 
   /** Which packed path a run with M rows takes (tests pin the selection with it). */
   pathFor(M: number): GemmPath {
-    return pathForRows(this.ctx.gemmConfig, M, (p) => this.cols.hasPacking(p), this.mediumMaxM);
+    const cfg = this.ctx.gemmConfig;
+    const usable = (p: GemmPath) => this.cols.hasPacking(p) && !(this.plainLargeDropped && p === cfg.large && M < this.strassen!.minM);
+    return pathForRows(cfg, M, usable, this.mediumMaxM);
   }
 
   run(r: QGemmRunArgs): void {
@@ -428,7 +452,7 @@ export class QGemmImpl implements QGemm {
     if (this.usesStrassen(M)) {
       const c = this.cols;
       const aS = act.strassenOperands(M, this.K);
-      runStrassen(this.ctx, this.ctx.gemmConfig.strassen!, this.output, M, this.N, this.K, aS, act.rowTerm, this.strassenB, c.packedFor(path).colsum, c.zb, c.params, r.out, ldo, cso);
+      runStrassen(this.ctx, this.strassen!, this.output, M, this.N, this.K, aS, act.rowTerm, this.strassenB, c.packedFor(path).colsum, c.zb, c.params, r.out, ldo, cso);
       return;
     }
     dispatchGemm(this.ctx, path, this.output, M, this.N, this.K, act, this.cols, this.cols.packedFor(path), r.out, ldo, cso);
@@ -441,7 +465,7 @@ export class QGemmImpl implements QGemm {
     // the GEMV packing but pads to its own mr); buffers grow monotonically in M
     const cfg = this.ctx.gemmConfig;
     for (const p of [cfg.small, cfg.few, cfg.medium, cfg.large]) if (p && this.cols.hasPacking(p)) this.act.reserve(p, maxM, this.K);
-    if (this.strassenB !== 0 && cfg.strassen && maxM >= cfg.strassen.minM) {
+    if (this.strassenB !== 0 && this.strassen && maxM >= this.strassen.minM) {
       this.act.reserveStrassen(maxM, this.K);
       strassenScratch(this.ctx);
     }

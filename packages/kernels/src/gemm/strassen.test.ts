@@ -2,7 +2,7 @@
 // output type bit-identical to the plain TypeScript reference, on edge shapes, extreme values,
 // small scratch blocks, two threads, shape changes, and the fused quantize + shared packed A path.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectGemmConfig, strassenConfig, type GemmConfig, type StrassenConfig } from '../configs/gemm-config.js';
+import { i16PackedBytes, selectGemmConfig, strassenConfig, type GemmConfig, type StrassenConfig } from '../configs/gemm-config.js';
 import type { Kernels } from '../kernels.js';
 import { loadKernels } from '../load-kernels.js';
 import { dynamicQuantizeLinear } from '../quant/quant.js';
@@ -117,6 +117,40 @@ describe('Strassen level of the integer GEMM (baseline SIMD128) against the Type
     const wide = new QGemmImpl(ctx, optionsOf(randomGemmCase(seed++, { M: 128, K: 384, N: 384 }), 'both'));
     expect([small.usesStrassen(128), narrow.usesStrassen(128), wide.usesStrassen(cfg.minM - 1), wide.usesStrassen(cfg.minM)]).toEqual([false, false, false, true]);
     for (const g of [small, narrow, wide]) g.dispose();
+  });
+
+  it('weights with both packings keep int8 + Strassen only: M below minM takes the int8 tile, every M exact', () => {
+    const ctx = ctxWith(k, { minM: 32, minK: 1, minN: 1 });
+    const base = randomGemmCase(8700, { M: 40, K: 90, N: 50 }, { output: 's8' });
+    const create = (c: KernelContext, rows: 'large' | 'both'): [QGemmImpl, number] => {
+      const before = k.heap.allocated;
+      const q = new QGemmImpl(c, optionsOf(base, rows));
+      return [q, k.heap.allocated - before];
+    };
+    const [g, withStrassen] = create(ctx, 'both');
+    const [plain, withoutStrassen] = create(ctxWith(k, null), 'both');
+    // the large-only QGemm keeps its i16 packing: nothing else would serve its small M
+    const [only] = create(ctx, 'large');
+    try {
+      expect(withStrassen - withoutStrassen).toBe(strassenWeightBytes(90, 50) - i16PackedBytes(90, 50));
+      expect(only.pathFor(20).packing).toBe('c2i16');
+      const r = rng(8701);
+      for (const M of [13, 20, 31, 32, 40, 1, 12]) {
+        const a = base.aSigned ? new Int8Array(M * 90) : new Uint8Array(M * 90);
+        for (let i = 0; i < a.length; i++) a[i] = r.int(base.aSigned ? -128 : 0, base.aSigned ? 127 : 255);
+        const cm: GemmCase = { ...base, M, a };
+        expect(g.usesStrassen(M), `M=${M}`).toBe(M >= 32);
+        if (M > 12 && M < 32) expect(g.pathFor(M).packing).toBe('c2i8');
+        for (const q of [g, only, plain]) {
+          const got = q.runArrays(M, a);
+          const want = referenceGemmCase(cm);
+          const i = firstMismatch(got, want);
+          if (i >= 0) expect.fail(describeMismatch(cm, got, want, i));
+        }
+      }
+    } finally {
+      for (const q of [g, only, plain]) q.dispose();
+    }
   });
 
   it('on by default in the baseline builds, off in the relaxed ones; strassen: null packs no Strassen operands', () => {
