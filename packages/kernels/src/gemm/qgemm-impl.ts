@@ -214,6 +214,11 @@ export class PackedActivations {
     const mt = Math.ceil(M / path.mr);
     const bytes = mt * Math.ceil(K / path.kc) * path.mr * 4;
     const heap = this.ctx.heap;
+    if (bytes > this.bytes || mt * path.mr > this.rows) {
+      // regrown buffers hold no pack: a GEMM sharing them (packedA) must not take them as packed
+      this.packed = null;
+      this.strassenReady = false;
+    }
     if (bytes > this.bytes) {
       heap.free(this.ptr);
       this.ptr = 0;
@@ -250,6 +255,7 @@ export class PackedActivations {
   reserveStrassen(M: number, K: number): void {
     const bytes = strassenActivationBytes(M, K);
     if (bytes <= this.strassenBytes) return;
+    this.strassenReady = false;
     this.ctx.heap.free(this.strassenA);
     this.strassenA = 0;
     this.strassenA = this.ctx.heap.alloc(bytes);

@@ -227,6 +227,29 @@ describe('Strassen level of the integer GEMM (baseline SIMD128) against the Type
     }
   });
 
+  it('reserve(maxM) after a run: a GEMM sharing that packed A repacks instead of reading the regrown buffers', () => {
+    const ctx = ctxWith(k, { minM: 32, minK: 1, minN: 1 });
+    const M = 40, K = 90;
+    const q = randomGemmCase(8700, { M, K, N: 48 }, { output: 'i32' });
+    const kc = randomGemmCase(8701, { M, K, N: 40 }, { output: 'i32', a: q.a, aSigned: q.aSigned, za: q.za });
+    const gq = new QGemmImpl(ctx, optionsOf(q)), gk = new QGemmImpl(ctx, optionsOf(kc));
+    const pa = k.heap.put(q.a);
+    const oq = k.heap.alloc(M * q.N * 4), ok = k.heap.alloc(M * kc.N * 4);
+    try {
+      expect(gq.usesStrassen(M) && gk.usesStrassen(M)).toBe(true);
+      gq.run({ M, a: pa, out: oq });
+      gq.reserve(400); // regrows Q's packed A, row terms and Strassen operands
+      gk.run({ M, a: pa, out: ok, packedA: gq });
+      const got = k.heap.i32.slice(ok >> 2, (ok >> 2) + M * kc.N), want = referenceGemmCase(kc);
+      const i = firstMismatch(got, want);
+      if (i >= 0) expect.fail(describeMismatch(kc, got, want, i));
+    } finally {
+      gq.dispose();
+      gk.dispose();
+      for (const p of [pa, oq, ok]) k.heap.free(p);
+    }
+  });
+
   it('fused quantize + packed A shared by three GEMMs (Q, K, V): equals the plain kernel on the quantized A', () => {
     const M = 72, K = 200, Ns = [24, 56, 40];
     const on = ctxWith(k, { ...ALWAYS, aBlockBytes: 1000 });
