@@ -174,8 +174,9 @@ describe('Strassen level of the integer GEMM (baseline SIMD128) against the Type
   });
 
   it('2 threads (dynamic chunks, per-thread scratch): exact, one row tile per block and the default blocks', () => {
+    // 301×299×40: 3 half panels for 8 chunks, so the rows split too
     let seed = 8300;
-    for (const [over, M, K, N] of [[{ ...ALWAYS, aBlockBytes: 1 }, 70, 100, 40], [{ ...ALWAYS, aBlockBytes: 1 }, 9, 333, 300], [{}, 128, 384, 384], [{}, 260, 256, 264]] as const) {
+    for (const [over, M, K, N] of [[{ ...ALWAYS, aBlockBytes: 1 }, 70, 100, 40], [{ ...ALWAYS, aBlockBytes: 1 }, 9, 333, 300], [{}, 128, 384, 384], [{}, 260, 256, 264], [ALWAYS, 301, 299, 40]] as const) {
       for (const output of ['u8', 'f32'] as const) expectExact(ctxWith(k2, over), randomGemmCase(seed++, { M, K, N }, { output }));
     }
   });
