@@ -126,6 +126,10 @@ describe('thread pool dynamic split (runChunks)', () => {
         pool.runChunks('x8_lut__scalar', job.args, job.options);
       }
       expect(pool.stats.aloneSpells).toBe(spells + 1);
+      // a first spell follows no other: it lasts aloneMs, not twice as long
+      const until = (pool as unknown as { aloneUntil: number }).aloneUntil;
+      expect(until - performance.now()).toBeGreaterThan(0.9e9);
+      expect(until - performance.now()).toBeLessThanOrEqual(1e9);
       for (let i = 0; i < 5; i++, r++) {
         pool.runChunks('x8_lut__scalar', job.args, job.options);
         expect(pool.lastChunksRun()).toEqual([16, 0]);

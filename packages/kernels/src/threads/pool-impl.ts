@@ -65,12 +65,16 @@ export class AtomicsThreadPool implements ThreadPool {
     this.aloneUntil = 0;
     this.soloHistory = 0;
     this.aloneStreak = 0;
+    this.publishedSinceSpell = Infinity;
   }
 
   private aloneSpellMs = 50;
-  /** Spells in a row (each within 64 published jobs of the last), and jobs published since the last. */
+  /**
+   * Spells in a row (each within 64 published jobs of the last), and jobs published since the last
+   * (Infinity before the first: a first spell has no last one to follow, and lasts aloneMs).
+   */
   private aloneStreak = 0;
-  private publishedSinceSpell = 0;
+  private publishedSinceSpell = Infinity;
   /** Bit per recent job of ≥ 2 chunks (newest in bit 0): 1 when the caller ran every chunk. */
   private soloHistory = 0;
   /** performance.now() until which jobs run on the caller alone (0: not alone). */
