@@ -71,12 +71,13 @@ export function runStrassen(
   const { Mh, Nh } = strassenHalves(M, K, N);
   const pool = ctx.pool;
   const T = pool && M * N * K >= PARALLEL_MIN_MACS ? pool.size : 1;
-  const args = (h0: number, h1: number, c0: number, c1: number, t: number) =>
-    [h0, h1, c0, c1, M, N, K, aS, rowTerm, bS, colsum, zb, outPtr, ldo, cso, params, t, cfg.aBlockBytes];
   if (T === 1) {
-    ctx.exports[symbol](...args(0, Mh, 0, Nh, tmp[0]));
+    // the steady single-thread path allocates nothing (no argument array)
+    ctx.exports[symbol](0, Mh, 0, Nh, M, N, K, aS, rowTerm, bS, colsum, zb, outPtr, ldo, cso, params, tmp[0], cfg.aBlockBytes);
     return;
   }
+  const args = (h0: number, h1: number, c0: number, c1: number, t: number) =>
+    [h0, h1, c0, c1, M, N, K, aS, rowTerm, bS, colsum, zb, outPtr, ldo, cso, params, t, cfg.aBlockBytes];
   const tiles = Mh / 4;
   const panels = Nh / 8;
   const n = chunkCount(tiles * panels, T, M * N * K, PARALLEL_MIN_MACS);
