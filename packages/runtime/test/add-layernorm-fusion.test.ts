@@ -81,4 +81,23 @@ describe('fuse-add-layernorm', () => {
     expect(opTypes(spec([2, H], [2, H], { sumReader: true }))).toEqual(expect.arrayContaining(['Add', 'LayerNormalization']));
     expect(opTypes(spec([2, H], [2, H], { mean: true }))).toEqual(expect.arrayContaining(['Add', 'LayerNormalization']));
   });
+
+  it('keeps them when the LayerNormalization also reads the sum as its scale or bias (no dangling input)', () => {
+    const a = random(1, [H], 6);
+    const b = random(2, [H], 6);
+    for (const inputs of [['s', 's', 'beta'], ['s', 'gamma', 's']]) {
+      const s: GraphSpec = {
+        nodes: [
+          { op: 'Add', inputs: ['a', 'b'], outputs: ['s'] },
+          { op: 'LayerNormalization', inputs, outputs: ['y'], attrs: { axis: -1, epsilon: 1e-5 } },
+        ],
+        feeds: { a, b },
+        consts: { gamma, beta },
+        outputs: ['y'],
+        opset: 17,
+      };
+      expect(opTypes(s)).toEqual(['Add', 'LayerNormalization']);
+      expect(runGraph(s, { kernels }).y.dims).toEqual([H]);
+    }
+  });
 });

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeModelProto, ModelBuilder } from '@octet/onnx';
 import { createSession } from '../src/index.js';
+import { runGraph } from './quantized/op-harness.js';
 
 function gatherModel(table: { dims: number[]; data: Uint8Array } | null, dims: number[], idxDims: number[], axis: number) {
   const b = new ModelBuilder({ opset: 17 });
@@ -38,7 +39,7 @@ describe('Gather of byte rows', () => {
       const idxFeed = { type: 'int64' as const, dims: [idx.length], data: BigInt64Array.from(idx.map(BigInt)) };
       const constant = await createSession(gatherModel({ dims, data }, dims, [idx.length], axis));
       expect(Array.from(Object.values(await constant.run({ idx: idxFeed }))[0].data as Uint8Array)).toEqual(want);
-      // a fed table at an odd byte offset (no 32-bit view of it)
+      // a fed table, also from an odd byte offset (the session copies feeds into aligned slots)
       const fed = await createSession(gatherModel(null, dims, [idx.length], axis));
       const shifted = new Uint8Array(n + 1).subarray(1);
       shifted.set(data);
@@ -46,6 +47,14 @@ describe('Gather of byte rows', () => {
         const out = Object.values(await fed.run({ table: { type: 'uint8', dims, data: t }, idx: idxFeed }))[0];
         expect(Array.from(out.data as Uint8Array)).toEqual(want);
       }
+      // an initializer is read in place: a table at an odd byte offset takes the byte-wise copy
+      const odd = runGraph({
+        nodes: [{ op: 'Gather', inputs: ['table', 'idx'], outputs: ['y'], attrs: { axis } }],
+        feeds: { idx: { dtype: 'int64', dims: [idx.length], data: BigInt64Array.from(idx.map(BigInt)) } },
+        consts: { table: { dtype: 'uint8', dims, data: shifted } },
+        outputs: ['y'],
+      });
+      expect(Array.from(odd.y.data as Uint8Array)).toEqual(want);
     });
   }
 });

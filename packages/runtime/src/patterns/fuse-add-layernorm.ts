@@ -16,6 +16,8 @@ export const fuseAddLayerNormPattern: GraphPattern = {
       if (ln.opType !== 'LayerNormalization' || ln.domain !== '' || ln.outputs.slice(1).some((o) => o !== '')) continue;
       const add = ix.producer(ln.inputs[0]);
       if (!add || add.opType !== 'Add' || add.domain !== '' || add.inputs.length !== 2 || ix.soleConsumer(add.outputs[0]) !== ln) continue;
+      // the consumer list counts a node once: the LayerNorm must not also read the sum as scale or bias
+      if (ln.inputs.indexOf(add.outputs[0], 1) !== -1) continue;
       const fused: GraphNode = {
         name: ln.name,
         opType: 'AddLayerNormalization',
