@@ -45,6 +45,7 @@ describe('fuse-add-layernorm', () => {
     ['same-shape residual', [2, 5, H], [2, 5, H], false],
     ['a constant bias broadcast over rows', [2, 5, H], [H], true],
     ['a fed operand broadcast over the batch', [1, 5, H], [2, 5, H], false],
+    ['both operands broadcast (each over the other\'s axis)', [2, 1, H], [1, 5, H], false],
   ];
   for (const [name, aDims, bDims, bConst] of shapes) {
     it(`${name}: one AddLayerNormalization, bit-identical to Add then LayerNormalization (kernels and TS)`, () => {
