@@ -168,9 +168,9 @@ describe('Strassen level of the integer GEMM (baseline SIMD128) against the Type
   });
 
   it('weight operands take 1.75× the i16 packing of the padded weights', () => {
-    const { Kgh, Nh } = strassenHalves(1, 384, 1536);
-    expect(strassenWeightBytes(384, 1536)).toBe((7 / 4) * (4 * Kgh) * (2 * Nh) * 2);
     expect(strassenWeightBytes(384, 1536)).toBe(1.75 * 384 * 1536 * 2);
+    // padded to k-pairs of 2 and 16 columns: 7 × ⌈⌈99/2⌉/2⌉ pairs × 32 bytes × 16 half-width panels of 8
+    expect(strassenWeightBytes(99, 250)).toBe(7 * 25 * 32 * 16);
   });
 
   it('2 threads (dynamic chunks, per-thread scratch): exact, one row tile per block and the default blocks', () => {
