@@ -40,7 +40,8 @@ export function unaryInto(k: KernelHost, op: UnaryOpName, x: number, y: number, 
   kernelFn(k, 'f32_unary_wasmsimd')(UNARY_OP[op], x, y, n, p0, p1);
 }
 
-const isSmallInt = (v: number) => Number.isInteger(v) && Math.abs(v) < 2 ** 24;
+// -0 excluded: the pool passes integers, so a worker would get +0 where the caller keeps -0
+const isSmallInt = (v: number) => Number.isInteger(v) && Math.abs(v) < 2 ** 24 && !Object.is(v, -0);
 
 export function unary(k: KernelHost, op: UnaryOpName, x: Float32Array, p0 = 0, p1 = 0): Float32Array {
   return scoped(k, () => {
@@ -109,12 +110,20 @@ export function binary(
   });
 }
 
-/** Softmax (or LogSoftmax) over the last axis of [rows, n]; y may equal x. */
-export function softmaxInto(k: KernelHost, x: number, y: number, rows: number, n: number, log = false): void {
+/**
+ * Softmax (or LogSoftmax) over the last axis of [rows, n]; y may equal x.
+ * `split`: the call site's cached thread split (a steady-state call then allocates nothing).
+ */
+export function softmaxInto(k: KernelHost, x: number, y: number, rows: number, n: number, log = false, split = new KeyedPlan<ChunkPlan>()): void {
   const pool = k.pool;
   if (pool && pool.size > 1 && rows > 1 && rows * n >= PARALLEL_MIN_ELEMENTS) {
-    // rows are independent: each thread takes a range of them
-    pool.run('f32_softmax_wasmsimd', splitRange(rows, pool.size, 1).map(([r0, r1]) => [x + r0 * n * 4, y + r0 * n * 4, r1 - r0, n, log ? 1 : 0]));
+    // rows are independent: each chunk takes a range of them
+    const l = log ? 1 : 0;
+    runPlan(pool, split.begin().key(x).key(y).key(rows).key(n).key(l).key(pool.size).get() ?? split.set({
+      symbol: 'f32_softmax_wasmsimd',
+      chunks: splitRange(rows, pool.size, 1).map(([r0, r1]) => [x + r0 * n * 4, y + r0 * n * 4, r1 - r0, n, l]),
+      options: {},
+    }));
     return;
   }
   kernelFn(k, 'f32_softmax_wasmsimd')(x, y, rows, n, log ? 1 : 0);
@@ -146,19 +155,27 @@ export interface LayerNormArgs {
   readonly residual?: number;
 }
 
-export function layerNormInto(k: KernelHost, a: LayerNormArgs): void {
+/** `split`: the call site's cached thread split (a steady-state call then allocates nothing). */
+export function layerNormInto(k: KernelHost, a: LayerNormArgs, split = new KeyedPlan<ChunkPlan>()): void {
   const pool = k.pool;
+  const residual = a.residual ?? 0, mean = a.mean ?? 0, invStdDev = a.invStdDev ?? 0;
   if (pool && pool.size > 1 && a.rows > 1 && a.rows * a.n >= PARALLEL_MIN_ELEMENTS) {
-    // rows are independent: each thread takes a range of them (epsilon as bits: the pool passes integers)
-    const at = (p: number | undefined, r0: number, width: number) => (p ? p + r0 * width * 4 : 0);
-    const row = (r0: number, r1: number) => a.residual
-      ? [at(a.x, r0, a.n), at(a.residual, r0, a.n), at(a.y, r0, a.n), r1 - r0, a.n, a.gamma, a.beta, f32Bits(a.epsilon), at(a.mean, r0, 1), at(a.invStdDev, r0, 1)]
-      : [at(a.x, r0, a.n), at(a.y, r0, a.n), r1 - r0, a.n, a.gamma, a.beta, f32Bits(a.epsilon), at(a.mean, r0, 1), at(a.invStdDev, r0, 1)];
-    pool.run(a.residual ? 'f32_layernorm_residual_bits_wasmsimd' : 'f32_layernorm_bits_wasmsimd', splitRange(a.rows, pool.size, 1).map(([r0, r1]) => row(r0, r1)));
+    // rows are independent: each chunk takes a range of them (epsilon as bits: the pool passes integers)
+    const eps = f32Bits(a.epsilon);
+    split.begin().key(a.x).key(residual).key(a.y).key(a.rows).key(a.n).key(a.gamma).key(a.beta).key(eps).key(mean).key(invStdDev).key(pool.size);
+    runPlan(pool, split.get() ?? split.set({
+      symbol: residual ? 'f32_layernorm_residual_bits_wasmsimd' : 'f32_layernorm_bits_wasmsimd',
+      chunks: splitRange(a.rows, pool.size, 1).map(([r0, r1]) => {
+        const at = (p: number, width: number) => (p ? p + r0 * width * 4 : 0);
+        const rows = [at(a.y, a.n), r1 - r0, a.n, a.gamma, a.beta, eps, at(mean, 1), at(invStdDev, 1)];
+        return residual ? [at(a.x, a.n), at(residual, a.n), ...rows] : [at(a.x, a.n), ...rows];
+      }),
+      options: {},
+    }));
     return;
   }
-  if (a.residual) kernelFn(k, 'f32_layernorm_residual_bits_wasmsimd')(a.x, a.residual, a.y, a.rows, a.n, a.gamma, a.beta, f32Bits(a.epsilon), a.mean ?? 0, a.invStdDev ?? 0);
-  else kernelFn(k, 'f32_layernorm_wasmsimd')(a.x, a.y, a.rows, a.n, a.gamma, a.beta, a.epsilon, a.mean ?? 0, a.invStdDev ?? 0);
+  if (residual) kernelFn(k, 'f32_layernorm_residual_bits_wasmsimd')(a.x, residual, a.y, a.rows, a.n, a.gamma, a.beta, f32Bits(a.epsilon), mean, invStdDev);
+  else kernelFn(k, 'f32_layernorm_wasmsimd')(a.x, a.y, a.rows, a.n, a.gamma, a.beta, a.epsilon, mean, invStdDev);
 }
 
 /** Array in, array out (tests); `residual` ([rows, n] or null) is added to x before normalising. */

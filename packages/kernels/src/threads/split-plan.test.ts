@@ -11,6 +11,7 @@ import { referenceDynamicQuantizeLinear } from '../reference/quant.js';
 import { rng } from '../reference/random.js';
 import { KeyedPlan, type ChunkPlan } from './split.js';
 import { globalAveragePoolInto } from '../pool/pool.js';
+import { layerNormInto, softmaxInto, unaryInto } from '../elementwise/elementwise.js';
 
 let one: Kernels;
 let two: Kernels;
@@ -207,5 +208,61 @@ describe('threaded runs reuse their chunk list while the call repeats', () => {
       heap.free(px);
       heap.free(py);
     }
+  });
+
+  it('softmax and layer norm (plain and residual): the same list on a repeated run, a new one for other rows, rows equal to one thread', () => {
+    const r = rng(6);
+    const [rows, n] = [256, 384];
+    const x = Float32Array.from({ length: rows * n }, () => r.float() * 8 - 4);
+    const res = Float32Array.from({ length: rows * n }, () => r.float() - 0.5);
+    const gamma = Float32Array.from({ length: n }, () => r.float() + 0.5);
+    const beta = Float32Array.from({ length: n }, () => r.float() - 0.5);
+    const run = (k: Kernels, body: (p: { x: number; res: number; g: number; b: number; y: number }) => void, count: number) => {
+      const h = k.heap;
+      const p = { x: h.put(x), res: h.put(res), g: h.put(gamma), b: h.put(beta), y: h.alloc(rows * n * 4) };
+      try {
+        body(p);
+        return h.f32.slice(p.y >> 2, (p.y >> 2) + count * n);
+      } finally {
+        for (const v of Object.values(p)) h.free(v);
+      }
+    };
+    const cases: [string, (k: Kernels, p: { x: number; res: number; g: number; b: number; y: number }, m: number, split?: KeyedPlan<ChunkPlan>) => void][] = [
+      ['softmax', (k, p, m, split) => softmaxInto(k, p.x, p.y, m, n, false, split)],
+      ['layer norm', (k, p, m, split) => layerNormInto(k, { x: p.x, y: p.y, rows: m, n, gamma: p.g, beta: p.b, epsilon: 1e-5 }, split)],
+      ['residual layer norm', (k, p, m, split) => layerNormInto(k, { x: p.x, residual: p.res, y: p.y, rows: m, n, gamma: p.g, beta: p.b, epsilon: 1e-5 }, split)],
+    ];
+    for (const [name, call] of cases) {
+      const split = new KeyedPlan<ChunkPlan>();
+      run(two, (p) => {
+        const first = listOf(() => call(two, p, rows, split));
+        expect(listOf(() => call(two, p, rows, split)), name).toBe(first);
+        expect(listOf(() => call(two, p, rows / 2, split)), name).not.toBe(first);
+      }, rows / 2);
+      const want = run(one, (p) => call(one, p, rows / 2), rows / 2);
+      const got = run(two, (p) => call(two, p, rows / 2, split), rows / 2);
+      expect(firstMismatch(got, want), name).toBe(-1);
+    }
+  });
+
+  it('a unary op with a -0 parameter stays on the caller (the pool passes integers: a worker would get +0), bits equal one thread', () => {
+    const n = 1 << 18;
+    const x = new Float32Array(n).fill(-0);
+    const clip = (k: Kernels) => {
+      const h = k.heap;
+      const px = h.put(x);
+      const py = h.alloc(n * 4);
+      try {
+        unaryInto(k, 'clip', px, py, n, -0, 1);
+        return h.f32.slice(py >> 2, (py >> 2) + n);
+      } finally {
+        h.free(px);
+        h.free(py);
+      }
+    };
+    lists.length = 0;
+    const got = clip(two);
+    expect(lists).toHaveLength(0);
+    expect(firstMismatch(got, clip(one))).toBe(-1);
   });
 });

@@ -65,22 +65,21 @@ function prepareLayerNorm(ctx: OpContext, residual: boolean): PreparedOp {
     const plan = same ? undefined : planKernelBroadcast(x.dims, other.dims);
     const sumPtr = plan ? ctx.scratchPtr('sum', sizeOf(dims) * 4) : 0;
     const split = new KeyedPlan<ChunkPlan>();
+    const normSplit = new KeyedPlan<ChunkPlan>();
+    // one argument object per node, refilled each run
+    const args = { x: 0, y: 0, rows, n, gamma: 0, beta: 0, epsilon: eps, mean: 0, invStdDev: 0, residual: 0 };
     return {
       outputs: [{ dtype: 'float32', dims }, { dtype: 'float32', dims: statDims }, { dtype: 'float32', dims: statDims }],
       run: (inputs, outputs) => {
         if (plan) binaryInto(kern, 'add', xp(inputs[0]), rp!(inputs[1]), sumPtr, plan, split);
-        layerNormInto(kern, {
-          x: plan ? sumPtr : xp(inputs[0]),
-          residual: rp && !plan ? rp(inputs[1]) : 0,
-          y: outputPtr(outputs[0]),
-          rows,
-          n,
-          gamma: sp(inputs[first + 1]),
-          beta: bp ? bp(inputs[first + 2]) : 0,
-          epsilon: eps,
-          mean: outputs[1] ? outputPtr(outputs[1]) : 0,
-          invStdDev: outputs[2] ? outputPtr(outputs[2]) : 0,
-        });
+        args.x = plan ? sumPtr : xp(inputs[0]);
+        args.residual = rp && !plan ? rp(inputs[1]) : 0;
+        args.y = outputPtr(outputs[0]);
+        args.gamma = sp(inputs[first + 1]);
+        args.beta = bp ? bp(inputs[first + 2]) : 0;
+        args.mean = outputs[1] ? outputPtr(outputs[1]) : 0;
+        args.invStdDev = outputs[2] ? outputPtr(outputs[2]) : 0;
+        layerNormInto(kern, args, normSplit);
       },
     };
   }

@@ -4,7 +4,7 @@ import { LATEST_OPSET } from '../op-names.js';
 
 import type { OpConfig } from '../op-registry.js';
 import { normalizeAxis } from '../shape-utils.js';
-import { softmaxInto } from '@octet/kernels';
+import { KeyedPlan, softmaxInto, type ChunkPlan } from '@octet/kernels';
 import { sizeOf } from '../tensor.js';
 import { inputPtr, outputPtr } from './wasm-ptr.js';
 
@@ -27,7 +27,8 @@ function softmaxOp(opType: string, log: boolean): OpConfig {
       const kern = ctx.kernels;
       if (kern && x.dtype === 'float32' && inner === 1 && n > 0) {
         const xp = inputPtr(ctx, 0);
-        return { outputs: [x], run: (inputs, outputs) => softmaxInto(kern, xp(inputs[0]), outputPtr(outputs[0]), outer, n, log) };
+        const split = new KeyedPlan<ChunkPlan>();
+        return { outputs: [x], run: (inputs, outputs) => softmaxInto(kern, xp(inputs[0]), outputPtr(outputs[0]), outer, n, log, split) };
       }
       return {
         outputs: [x],
