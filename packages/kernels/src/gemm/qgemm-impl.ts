@@ -420,8 +420,13 @@ export class QGemmImpl implements QGemm {
 
   /** Whether a run with M rows takes the Strassen level (tests pin the selection with it). */
   usesStrassen(M: number): boolean {
+    return this.takesStrassen(M, this.pathFor(M));
+  }
+
+  /** usesStrassen for a run whose path is already chosen (`strassen` is set only with `strassenB`). */
+  private takesStrassen(M: number, path: GemmPath): boolean {
     const s = this.strassen;
-    return this.strassenB !== 0 && s !== null && M >= s.minM && this.pathFor(M) === this.ctx.gemmConfig.large;
+    return s !== null && M >= s.minM && path === this.ctx.gemmConfig.large;
   }
 
   /** Which packed path a run with M rows takes (tests pin the selection with it). */
@@ -455,7 +460,7 @@ export class QGemmImpl implements QGemm {
     else act.pack(path, r.a, M, this.K, rs, r.aColStride ?? 1, this.o.activationSigned, this.cols.za);
     this.lastAct = act;
     const ldo = r.ldo ?? this.N, cso = r.cso ?? 1;
-    if (this.usesStrassen(M)) {
+    if (this.takesStrassen(M, path)) {
       const c = this.cols;
       const aS = act.strassenOperands(M, this.K);
       runStrassen(this.ctx, this.strassen!, this.output, M, this.N, this.K, aS, act.rowTerm, this.strassenB, c.packedFor(path).colsum, c.zb, c.params, r.out, ldo, cso);
@@ -471,7 +476,7 @@ export class QGemmImpl implements QGemm {
     // the GEMV packing but pads to its own mr); buffers grow monotonically in M
     const cfg = this.ctx.gemmConfig;
     for (const p of [cfg.small, cfg.few, cfg.medium, cfg.large]) if (p && this.cols.hasPacking(p)) this.act.reserve(p, maxM, this.K);
-    if (this.strassenB !== 0 && this.strassen && maxM >= this.strassen.minM) {
+    if (this.strassen && maxM >= this.strassen.minM) {
       this.act.reserveStrassen(maxM, this.K);
       strassenScratch(this.ctx);
     }
