@@ -22,10 +22,11 @@ export const gatherConfig: OpConfig = {
     const n = sizeOf(idx.dims);
     const dims = [...x.dims.slice(0, axis), ...idx.dims, ...x.dims.slice(axis + 1)];
     const node = ctx.node.name;
-    const w = wordsPerElement(bytesPerElement(x.dtype));
-    const rowBytes = inner * bytesPerElement(x.dtype);
+    const bpe = bytesPerElement(x.dtype);
+    const w = wordsPerElement(bpe);
+    const rowBytes = inner * bpe;
     // rows of whole 32-bit words (e.g. a u8 embedding table with 128 columns) copy as words
-    const wideRows = rowBytes % 4 === 0 && w === 1 && bytesPerElement(x.dtype) < 4;
+    const wideRows = rowBytes % 4 === 0 && bpe < 4;
     return {
       outputs: [{ dtype: x.dtype, dims }],
       run(inputs, outputs) {

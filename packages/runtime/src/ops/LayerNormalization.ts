@@ -1,7 +1,7 @@
 import { LATEST_OPSET } from '../op-names.js';
 import type { OpConfig, OpContext, PreparedOp } from '../op-registry.js';
-import { broadcastDims, normalizeAxis } from '../shape-utils.js';
-import { broadcastIndex } from './quant/qlinear-binary.js';
+import { broadcastDims, normalizeAxis, sameDims } from '../shape-utils.js';
+import { broadcastBinary, planBroadcast } from './broadcast.js';
 import { binaryInto, KeyedPlan, layerNormInto, planBroadcast as planKernelBroadcast, type ChunkPlan } from '@octet/kernels';
 import { sizeOf } from '../tensor.js';
 import { inputPtr, outputPtr } from './wasm-ptr.js';
@@ -37,7 +37,7 @@ function prepareLayerNorm(ctx: OpContext, residual: boolean): PreparedOp {
   const other = residual ? ctx.input(1) : x;
   if (x.dtype !== 'float32' && x.dtype !== 'float64') ctx.fail(`${x.dtype} input is not supported`);
   if (other.dtype !== x.dtype) ctx.fail(`operand types differ: ${x.dtype} and ${other.dtype}`);
-  const same = !residual || (x.dims.length === other.dims.length && x.dims.every((d, i) => d === other.dims[i]));
+  const same = !residual || sameDims(x.dims, other.dims);
   const dims = same ? [...x.dims] : broadcastDims(x.dims, other.dims);
   const r = dims.length;
   const axis = normalizeAxis(ctx.attrs.int('axis', -1), r);
@@ -83,19 +83,15 @@ function prepareLayerNorm(ctx: OpContext, residual: boolean): PreparedOp {
       },
     };
   }
-  // TS path; a residual is first added (with broadcasting) into a buffer of this node's
-  const size = sizeOf(dims);
-  const sum = residual ? (x.dtype === 'float32' ? new Float32Array(size) : new Float64Array(size)) : undefined;
-  const ai = residual && !same ? broadcastIndex(x.dims, dims, new Int32Array(size)) : null;
-  const bi = residual && !same ? broadcastIndex(other.dims, dims, new Int32Array(size)) : null;
+  // TS path; a residual is first added (with broadcasting, as the unfused Add) into a buffer of this node's
+  const addPlan = residual ? planBroadcast([x.dims, other.dims]) : undefined;
+  const sum = addPlan ? (x.dtype === 'float32' ? new Float32Array(addPlan.size) : new Float64Array(addPlan.size)) : undefined;
   return {
     outputs: [{ dtype: x.dtype, dims }, { dtype: statType, dims: statDims }, { dtype: statType, dims: statDims }],
     run(inputs, outputs) {
       let a = inputs[0].data as Float32Array | Float64Array;
-      if (sum) {
-        const p = a;
-        const q = inputs[1].data as Float32Array | Float64Array;
-        for (let i = 0; i < size; i++) sum[i] = p[ai ? ai[i] : i] + q[bi ? bi[i] : i];
+      if (addPlan && sum) {
+        broadcastBinary(addPlan, a, inputs[1].data, sum, add);
         a = sum;
       }
       const s = inputs[first + 1].data as Float32Array;
@@ -122,3 +118,5 @@ function prepareLayerNorm(ctx: OpContext, residual: boolean): PreparedOp {
     },
   };
 }
+
+const add = (p: number, q: number) => p + q;
