@@ -19,9 +19,6 @@ const MAX_CHUNK_ROWS = 1024;
 /** A dynamic-split chunk of a convolution has at least this many multiply-adds (its fixed cost is ~1 µs). */
 const MIN_CHUNK_MACS = 1 << 17;
 const align16 = (n: number) => (n + 15) & ~15;
-// defaults of the optional geometry, shared (a run allocates nothing)
-const ONES = [1, 1] as const;
-const NO_PADS = [0, 0, 0, 0] as const;
 
 function posInt(what: string, v: number, min = 1): void {
   if (!Number.isInteger(v) || v < min) throw new KernelArgumentError(`conv ${what} must be an integer ≥ ${min}, got ${v}`);
@@ -39,6 +36,8 @@ export class QConvImpl implements QConv {
   readonly method: 'gemm-1x1' | 'im2col-gemm' | 'depthwise';
   private readonly oH: number;
   private readonly oW: number;
+  // strides, dilations and top/left pads with their defaults, resolved once (a run allocates nothing)
+  private readonly window: readonly [sH: number, sW: number, dH: number, dW: number, pT: number, pL: number];
   private readonly groups: GemmColumns[] = [];
   // row-range path (1×1 and im2col): descriptor, per-group table, shared per-thread scratch
   private desc = 0;
@@ -76,6 +75,7 @@ export class QConvImpl implements QConv {
     posInt('dilation', dH);
     posInt('dilation', dW);
     for (const p of [pT, pL, pB, pR]) posInt('pad', p, 0);
+    this.window = [sH, sW, dH, dW, pT, pL];
     const Cg = C / g;
     const Mg = M / g;
     const K = Cg * kH * kW;
@@ -145,9 +145,7 @@ export class QConvImpl implements QConv {
       heap.i32.set([p.b, p.colsum, cols.zb, cols.params], (this.groupTable >> 2) + gi * 4);
     }
     const [kH, kW] = o.kernelShape;
-    const [sH, sW] = o.strides ?? [1, 1];
-    const [dH, dW] = o.dilations ?? [1, 1];
-    const [pT, pL] = o.pads ?? [0, 0, 0, 0];
+    const [sH, sW, dH, dW, pT, pL] = this.window;
     const words = new Int32Array(D_WORDS);
     words[D_C] = o.C;
     words[D_H] = o.H;
@@ -212,8 +210,7 @@ export class QConvImpl implements QConv {
     const biasF32 = o.biasF32 ? heap.put(o.biasF32) : 0;
     const params = heap.alloc(PARAMS_BYTES);
     writeParams(heap, params, { za: 0, biasI32: 0, scale: 0, zy, qmin, qmax, biasF32 });
-    const [sH, sW] = o.strides ?? [1, 1];
-    const [dH, dW] = o.dilations ?? [1, 1];
+    const [sH, sW, dH, dW] = this.window;
     const Hp = (this.oH - 1) * sH + (kH - 1) * dH + 1;
     const Wp = (this.oW - 1) * sW + (kW - 1) * dW + 1 + 16;
     const scratchBytes = 2 * Hp * Wp;
@@ -249,9 +246,7 @@ export class QConvImpl implements QConv {
     if (r.scale !== undefined) this.setScale(r.scale);
     const { C, H, W, M } = this.o;
     const [kH, kW] = this.o.kernelShape;
-    const [sH, sW] = this.o.strides ?? ONES;
-    const [dH, dW] = this.o.dilations ?? ONES;
-    const [pT, pL] = this.o.pads ?? NO_PADS;
+    const [sH, sW, dH, dW, pT, pL] = this.window;
     const { oH, oW } = this;
     const oHW = oH * oW;
     const signed = this.o.activationSigned;
@@ -310,9 +305,7 @@ export class QConvImpl implements QConv {
     const dw = this.dw!;
     const { C, H, W, M } = this.o;
     const [kH, kW] = this.o.kernelShape;
-    const [sH, sW] = this.o.strides ?? ONES;
-    const [dH, dW] = this.o.dilations ?? ONES;
-    const [pT, pL] = this.o.pads ?? NO_PADS;
+    const [sH, sW, dH, dW, pT, pL] = this.window;
     const geometry = [H, W, kH, kW, sH, sW, dH, dW, pT, pL, this.oH, this.oW, zx, this.o.activationSigned ? 0x80 : 0, dw.w, dw.bias, dw.scale, dw.params];
     if (r.N >= T) {
       const chunkArgs = splitRange(r.N, chunks, 1).map(([n0, n1]) => [OUT_CODES[this.output], n0, n1, C, r.x, ...geometry, 0, r.y]);
