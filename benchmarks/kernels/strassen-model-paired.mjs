@@ -1,5 +1,5 @@
 // End-to-end paired comparison of the Strassen level (not a test): one model run by Octet 1 thread
-// with Strassen on (strassenConfig(), opt-in), by Octet 1 thread with the default (Strassen off),
+// with Strassen on (strassenConfig(), the baseline builds' default), by Octet 1 thread with it off,
 // and by onnxruntime-web (wasm, 1 thread), alternating in ONE process.
 //
 //   flock /tmp/octet-bench.lock node benchmarks/kernels/strassen-model-paired.mjs minilm_l6 [--batch 1]
@@ -27,7 +27,7 @@ if (model === 'minilm_l6') await ensureMiniLM();
 ort.env.wasm.numThreads = 1;
 const on = await loadKernels({ variant: 'simd' });
 const off = await loadKernels({ variant: 'simd' });
-// Strassen is opt-in (off by default): strassenConfig() with the --set overrides
+// both sides set explicitly: strassenConfig() with the --set overrides against strassen: null
 on.gemmConfig.strassen = { ...strassenConfig(), ...set };
 off.gemmConfig.strassen = null;
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];

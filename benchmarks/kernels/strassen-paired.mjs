@@ -1,6 +1,6 @@
 // Paired benchmark of the Strassen level of the integer GEMM (not a test): the same QGemm with
-// Strassen on (strassenConfig() from gemm-config.ts, opt-in) against the plain 4×8c2 kernel
-// (strassen: null, the default), one process, alternating short batches, process CPU time.
+// Strassen on (strassenConfig() from gemm-config.ts, the baseline builds' default) against the
+// plain 4×8c2 kernel (strassen: null), one process, alternating short batches, process CPU time.
 //
 //   node benchmarks/kernels/strassen-paired.mjs [--shapes 128x384x384,…] [--out f32|u8|i32]
 //        [--set aBlockBytes=…,minM=…] [--pairs 21] [--threads 2] [--evict]
@@ -23,7 +23,7 @@ const set = Object.fromEntries((arg('--set', '') || '').split(',').filter(Boolea
 const load = () => loadKernels(threads > 1 ? { threads } : { variant: 'simd' });
 const strassen = await load();
 const plain = await load();
-// Strassen is opt-in (off by default): strassenConfig() with the --set overrides
+// both sides set explicitly: strassenConfig() with the --set overrides against strassen: null
 strassen.gemmConfig.strassen = { ...strassenConfig(), ...set };
 plain.gemmConfig.strassen = null;
 const now = threads > 1 ? () => performance.now() : cpuNow;
