@@ -209,6 +209,12 @@ export class PackedActivations {
 
   constructor(private readonly ctx: KernelContext) {}
 
+  /** The buffers hold no pack a GEMM may reuse (before packing again, or when they are regrown). */
+  private forget(): void {
+    this.packed = null;
+    this.strassenReady = false;
+  }
+
   /** Grows the buffers to hold M rows of depth K packed for `path` (the only place they grow). */
   reserve(path: GemmPath, M: number, K: number): void {
     const mt = Math.ceil(M / path.mr);
@@ -216,8 +222,7 @@ export class PackedActivations {
     const heap = this.ctx.heap;
     if (bytes > this.bytes || mt * path.mr > this.rows) {
       // regrown buffers hold no pack: a GEMM sharing them (packedA) must not take them as packed
-      this.packed = null;
-      this.strassenReady = false;
+      this.forget();
     }
     if (bytes > this.bytes) {
       heap.free(this.ptr);
@@ -236,16 +241,14 @@ export class PackedActivations {
   pack(path: GemmPath, a: number, M: number, K: number, rs: number, cs: number, signed: boolean, za: number): void {
     const fn = path.kc === 2 ? 'qu8_gemm_pack_a_c2' : 'qu8_gemm_pack_a_c4';
     const xor = signed ? 0x80 : 0;
-    this.packed = null;
-    this.strassenReady = false;
+    this.forget();
     this.packTiles(path, M, K, fn, 0, (m0, rows, dst, rowTerm) => [a + m0 * rs, rows, K, rs, cs, xor, za, path.mr, dst, rowTerm]);
     this.packed = cs === 1 ? { a, M, K, rs, path, signed, za, scale: NaN } : null;
   }
 
   /** f32 A quantized to u8 (QuantizeLinear numerics) as it is packed; rs in elements. */
   quantizePack(path: GemmPath, a: number, M: number, K: number, rs: number, scale: number, zp: number): void {
-    this.packed = null;
-    this.strassenReady = false;
+    this.forget();
     // argument 4 (the scale) crosses to the workers as f32
     this.packTiles(path, M, K, 'qu8_gemm_quantize_pack_a', 1 << 4, (m0, rows, dst, rowTerm) => [a + m0 * rs * 4, rows, K, rs, scale, zp, path.kc, path.mr, dst, rowTerm]);
     this.packed = { a, M, K, rs, path, signed: false, za: zp, scale };
@@ -312,8 +315,7 @@ export class PackedActivations {
     this.ctx.heap.free(this.rowTerm);
     this.ctx.heap.free(this.strassenA);
     this.ptr = this.rowTerm = this.bytes = this.rows = this.strassenA = this.strassenBytes = 0;
-    this.packed = null;
-    this.strassenReady = false;
+    this.forget();
   }
 }
 
